@@ -1,0 +1,74 @@
+/**
+ * Errors thrown by `@lcs/index-reader`. Every class carries a stable `code` that callers (and the
+ * apps' exit-code mapping) switch on, the offending input, and the underlying `cause` when there is one.
+ * Expected absence (a crate that is not in the index) is `undefined`, never an error.
+ */
+
+/** Stable error codes of this library. */
+export type IndexReaderErrorCode =
+  | 'INVALID_CRATE_NAME'
+  | 'INDEX_LINE_INVALID'
+  | 'INDEX_CONFIG_INVALID'
+  | 'INDEX_SOURCE_INVALID'
+  | 'INDEX_SOURCE_FAILED';
+
+/** Base class of every error this library throws. */
+export class IndexReaderError extends Error {
+  /** Stable machine-readable code. */
+  readonly code: IndexReaderErrorCode;
+  /** The input that was refused (a name, a path, a URL, a line). */
+  readonly input: string;
+
+  constructor(code: IndexReaderErrorCode, input: string, message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = new.target.name;
+    this.code = code;
+    this.input = input;
+  }
+}
+
+/** A crate name that crates.io would not accept, or that could escape the index directory. */
+export class InvalidCrateNameError extends IndexReaderError {
+  /** Why the name was refused. */
+  readonly reason: string;
+
+  constructor(input: string, reason: string) {
+    super('INVALID_CRATE_NAME', input, `invalid crate name ${JSON.stringify(input)}: ${reason}`);
+    this.reason = reason;
+  }
+}
+
+/** One line of an index file that is not valid JSON or does not match the index schema. */
+export class IndexLineError extends IndexReaderError {
+  /** Path of the index file, relative to the index root (e.g. `se/rd/serde`). */
+  readonly file: string;
+  /** 1-based line number inside that file. */
+  readonly line: number;
+
+  constructor(file: string, line: number, text: string, reason: string, options?: ErrorOptions) {
+    super('INDEX_LINE_INVALID', text, `${file}:${line}: ${reason}`, options);
+    this.file = file;
+    this.line = line;
+  }
+}
+
+/** A `config.json` that is missing its `dl` field or is not JSON. */
+export class IndexConfigError extends IndexReaderError {
+  constructor(input: string, reason: string, options?: ErrorOptions) {
+    super('INDEX_CONFIG_INVALID', input, `invalid index config.json: ${reason}`, options);
+  }
+}
+
+/** A source specification (path, URL) that cannot be opened as an index. */
+export class IndexSourceInvalidError extends IndexReaderError {
+  constructor(input: string, reason: string, options?: ErrorOptions) {
+    super('INDEX_SOURCE_INVALID', input, `cannot open index ${JSON.stringify(input)}: ${reason}`, options);
+  }
+}
+
+/** Reading from a source failed (git object missing, git process died, HTTP error). */
+export class IndexSourceError extends IndexReaderError {
+  constructor(input: string, reason: string, options?: ErrorOptions) {
+    super('INDEX_SOURCE_FAILED', input, `index source ${JSON.stringify(input)}: ${reason}`, options);
+  }
+}

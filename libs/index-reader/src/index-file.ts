@@ -1,0 +1,75 @@
+import { IndexLineError } from './errors.js';
+import { formatVersion, indexEntrySchema, type IndexEntry } from './index-entry.js';
+
+/**
+ * The highest index format version this reader understands; lines with a higher `v` are skipped,
+ * as cargo does (`INDEX_V_MAX` in cargo/src/cargo/sources/registry/index/mod.rs).
+ */
+export const INDEX_FORMAT_VERSION_MAX = 2;
+
+/** One crate's index file, parsed. */
+export interface IndexFile {
+  /** Path inside the index, e.g. `se/rd/serde`. The last segment is the lowercased crate name. */
+  readonly path: string;
+  /** Versions in file order (publication order). */
+  readonly entries: IndexEntry[];
+  /** Lines that could not be parsed, each naming the file and line; the rest of the file is still read. */
+  readonly errors: IndexLineError[];
+  /** Lines skipped because their format version `v` is newer than {@link INDEX_FORMAT_VERSION_MAX}. */
+  readonly unsupported: number;
+}
+
+/**
+ * Parses the bytes of one index file: one JSON object per line, blank lines ignored.
+ * A malformed line becomes an {@link IndexLineError} in `errors` rather than an exception, so one
+ * bad line never stops a scan.
+ */
+export function parseIndexFile(path: string, content: Buffer | string): IndexFile {
+  const text = typeof content === 'string' ? content : content.toString('utf8');
+  const entries: IndexEntry[] = [];
+  const errors: IndexLineError[] = [];
+  let unsupported = 0;
+  let start = 0;
+  let lineNo = 0;
+  while (start <= text.length) {
+    let end = text.indexOf('\n', start);
+    if (end === -1) end = text.length;
+    lineNo++;
+    const line = text.slice(start, end).trim();
+    start = end + 1;
+    if (line.length === 0) continue;
+    const result = parseIndexLine(path, lineNo, line);
+    if (result instanceof IndexLineError) errors.push(result);
+    else if (result === undefined) unsupported++;
+    else entries.push(result);
+  }
+  return { path, entries, errors, unsupported };
+}
+
+/**
+ * Parses one line. Returns the entry, `undefined` for a line of an unsupported future format
+ * version, or an {@link IndexLineError} describing what is wrong.
+ */
+export function parseIndexLine(
+  path: string,
+  lineNo: number,
+  line: string,
+): IndexEntry | IndexLineError | undefined {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(line);
+  } catch (cause) {
+    return new IndexLineError(path, lineNo, line, `not JSON: ${(cause as Error).message}`, { cause });
+  }
+  // Check `v` before the schema: a future format may change fields this schema requires.
+  if (raw !== null && typeof raw === 'object' && formatVersion(raw) > INDEX_FORMAT_VERSION_MAX) {
+    return undefined;
+  }
+  const parsed = indexEntrySchema.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  const where = issue && issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
+  return new IndexLineError(path, lineNo, line, `${where}${issue?.message ?? 'invalid entry'}`, {
+    cause: parsed.error,
+  });
+}

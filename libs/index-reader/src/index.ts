@@ -1,0 +1,84 @@
+/**
+ * `@lcs/index-reader`: read the crates.io index the way cargo does.
+ * @packageDocumentation
+ */
+export { assertCrateName, crateNameProblem, isValidCrateName, MAX_CRATE_NAME_LENGTH } from './crate-name.js';
+export { DirectoryIndexSource } from './directory-index-source.js';
+export {
+  IndexConfigError,
+  IndexLineError,
+  IndexReaderError,
+  IndexSourceError,
+  IndexSourceInvalidError,
+  InvalidCrateNameError,
+  type IndexReaderErrorCode,
+} from './errors.js';
+export { GitCliObjectStore } from './git-cli-object-store.js';
+export {
+  findGitDir,
+  GitIndexSource,
+  openObjectStore,
+  readCommitInfo,
+  type GitBackend,
+  type GitIndexSourceOptions,
+} from './git-index-source.js';
+export {
+  isTreeEntry,
+  parseCommit,
+  parseTree,
+  type GitCommitInfo,
+  type GitObject,
+  type GitObjectStore,
+  type GitObjectType,
+  type GitTreeEntry,
+} from './git-object-store.js';
+export { readTree, walkTree, type GitTreeFile } from './git-tree-walk.js';
+export {
+  diffVersions,
+  type CrateDeleted,
+  type IndexChange,
+  type VersionChange,
+  type VersionChangeKind,
+} from './index-changes.js';
+export {
+  downloadUrl,
+  indexConfigSchema,
+  parseIndexConfig,
+  type CrateDownload,
+  type DownloadUrlOptions,
+  type IndexConfig,
+} from './index-config.js';
+export { diffIndex, type IndexFileDiff } from './index-diff.js';
+export {
+  dependencyKind,
+  formatVersion,
+  indexDependencySchema,
+  indexEntrySchema,
+  isYanked,
+  mergedFeatures,
+  type DependencyKind,
+  type IndexDependency,
+  type IndexEntry,
+} from './index-entry.js';
+export { INDEX_FORMAT_VERSION_MAX, parseIndexFile, parseIndexLine, type IndexFile } from './index-file.js';
+export { cratePrefix, indexPath } from './index-path.js';
+export {
+  isIndexFilePath,
+  isScannable,
+  readCrate,
+  readIndexConfig,
+  scanIndex,
+  type IndexSource,
+  type RawIndexFile,
+  type ScannableIndexSource,
+} from './index-source.js';
+export { IsoGitObjectStore } from './iso-git-object-store.js';
+export { mapOrdered } from './map-ordered.js';
+export { openIndex, type AnyIndexSource, type OpenIndexOptions } from './open-index.js';
+export {
+  FETCHED_REF,
+  fetchRemoteIndex,
+  type FetchRemoteIndexOptions,
+  type FetchRemoteIndexResult,
+} from './remote-git-index.js';
+export { SparseIndexSource, type SparseIndexSourceOptions } from './sparse-index-source.js';
