@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { IndexLineError } from './errors.js';
+import { dependencyKind, formatVersion, isYanked, mergedFeatures } from './index-entry.js';
+import { parseIndexFile, parseIndexLine } from './index-file.js';
+
+const CKSUM = 'a'.repeat(64);
+const line = (extra: Record<string, unknown> = {}) =>
+  JSON.stringify({ name: 'demo', vers: '1.0.0', deps: [], cksum: CKSUM, features: {}, yanked: false, ...extra });
+
+describe('parseIndexFile', () => {
+  it('reads every line, keeps file order and ignores blank lines', () => {
+    const file = parseIndexFile('de/mo/demo', `${line()}\n\n${line({ vers: '1.1.0', yanked: true })}\n`);
+    expect(file.entries.map((e) => e.vers)).toEqual(['1.0.0', '1.1.0']);
+    expect(file.entries.map(isYanked)).toEqual([false, true]);
+    expect(file.errors).toEqual([]);
+    expect(file.unsupported).toBe(0);
+  });
+
+  it('reports a malformed line with file and line number and keeps reading', () => {
+    const file = parseIndexFile('de/mo/demo', [line(), '{not json', line({ cksum: 'xyz' }), line({ vers: '2.0.0' })].join('\n'));
+    expect(file.entries.map((e) => e.vers)).toEqual(['1.0.0', '2.0.0']);
+    expect(file.errors).toHaveLength(2);
+    const [notJson, badCksum] = file.errors as [IndexLineError, IndexLineError];
+    expect(notJson).toBeInstanceOf(IndexLineError);
+    expect(notJson.code).toBe('INDEX_LINE_INVALID');
+    expect(notJson.file).toBe('de/mo/demo');
+    expect(notJson.line).toBe(2);
+    expect(notJson.message).toMatch(/^de\/mo\/demo:2: not JSON/);
+    expect(notJson.input).toBe('{not json');
+    expect(badCksum.line).toBe(3);
+    expect(badCksum.message).toContain('cksum');
+  });
+
+  it('skips lines of a format version newer than 2, as cargo does, without validating them', () => {
+    const file = parseIndexFile('de/mo/demo', [line({ v: 2 }), JSON.stringify({ name: 'demo', v: 3 })].join('\n'));
+    expect(file.entries).toHaveLength(1);
+    expect(file.unsupported).toBe(1);
+    expect(file.errors).toEqual([]);
+  });
+
+  it('keeps unknown fields untouched', () => {
+    const entry = parseIndexLine('x', 1, line({ pubtime: '2025-01-01T00:00:00Z', brand_new: { a: [1] } }));
+    expect(entry).not.toBeInstanceOf(IndexLineError);
+    expect(entry).toMatchObject({ pubtime: '2025-01-01T00:00:00Z', brand_new: { a: [1] } });
+    expect(JSON.parse(JSON.stringify(entry))).toEqual(JSON.parse(line({ pubtime: '2025-01-01T00:00:00Z', brand_new: { a: [1] } })));
+  });
+
+  it('validates dependencies', () => {
+    const bad = parseIndexLine('x', 7, line({ deps: [{ name: 'serde', req: '^1' }] }));
+    expect(bad).toBeInstanceOf(IndexLineError);
+    expect((bad as IndexLineError).message).toMatch(/^x:7: deps\.0\.features/);
+  });
+});
+
+describe('entry helpers', () => {
+  it('merges features2 into features, features2 winning', () => {
+    expect(mergedFeatures({ features: { a: ['x'], b: [] }, features2: { b: ['dep:y'], c: ['y?/z'] } })).toEqual({
+      a: ['x'],
+      b: ['dep:y'],
+      c: ['y?/z'],
+    });
+    expect(mergedFeatures({ features: { a: [] } })).toEqual({ a: [] });
+  });
+
+  it('reads kinds and format versions as cargo does', () => {
+    expect([null, undefined, 'normal', 'dev', 'build', 'future'].map((kind) => dependencyKind({ kind }))).toEqual([
+      'normal', 'normal', 'normal', 'dev', 'build', 'normal',
+    ]);
+    expect(formatVersion({})).toBe(1);
+    expect(formatVersion({ v: 2 })).toBe(2);
+  });
+});

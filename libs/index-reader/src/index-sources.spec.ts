@@ -1,0 +1,171 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DirectoryIndexSource } from './directory-index-source.js';
+import { IndexSourceError, IndexSourceInvalidError, InvalidCrateNameError } from './errors.js';
+import { GitIndexSource, type GitBackend } from './git-index-source.js';
+import { isScannable, readCrate, readIndexConfig, scanIndex, type ScannableIndexSource } from './index-source.js';
+import { openIndex } from './open-index.js';
+import { FIXTURE_INDEX, fixtureRepo, git, tempDir, writeFiles } from './test-support/git-fixture.js';
+
+/** Independent of the library: every file below the root except config.json, every non-empty line. */
+function countByHand(root: string): { files: number; lines: number; paths: string[] } {
+  const paths: string[] = [];
+  const walk = (dir: string, prefix: string): void => {
+    for (const name of readdirSync(dir).sort()) {
+      if (name.startsWith('.')) continue;
+      const full = join(dir, name);
+      if (statSync(full).isDirectory()) walk(full, `${prefix}${name}/`);
+      else if (prefix !== '') paths.push(prefix + name);
+    }
+  };
+  walk(root, '');
+  const lines = paths
+    .flatMap((p) => readFileSync(join(root, p), 'utf8').split('\n'))
+    .filter((l) => l.trim() !== '' && !l.includes('"v":3')).length;
+  return { files: paths.length, lines, paths };
+}
+
+async function collect(source: ScannableIndexSource) {
+  const paths: string[] = [];
+  let versions = 0;
+  let yanked = 0;
+  let unsupported = 0;
+  let errors = 0;
+  for await (const file of scanIndex(source)) {
+    paths.push(file.path);
+    versions += file.entries.length;
+    yanked += file.entries.filter((e) => e.yanked).length;
+    unsupported += file.unsupported;
+    errors += file.errors.length;
+  }
+  return { paths, versions, yanked, unsupported, errors };
+}
+
+const expected = countByHand(FIXTURE_INDEX);
+let tmp: ReturnType<typeof tempDir>;
+let repo: string;
+
+beforeAll(() => {
+  tmp = tempDir();
+  repo = fixtureRepo(tmp.path);
+});
+afterAll(() => tmp.cleanup());
+
+const sources: [string, () => Promise<ScannableIndexSource>][] = [
+  ['directory', () => DirectoryIndexSource.open(FIXTURE_INDEX)],
+  ...(['git', 'isomorphic-git'] as GitBackend[]).map(
+    (backend) => [`git (${backend})`, () => GitIndexSource.open(repo, { backend })] as [string, () => Promise<ScannableIndexSource>],
+  ),
+];
+
+describe.each(sources)('%s source on the fixture index', (_label, open) => {
+  it('scans every crate file in path order and counts what an independent count finds', async () => {
+    const source = await open();
+    try {
+      const result = await collect(source);
+      expect(result.paths).toEqual(expected.paths);
+      expect(result.versions).toBe(expected.lines);
+      expect(result.unsupported).toBe(1);
+      expect(result.errors).toBe(0);
+      expect(result.yanked).toBeGreaterThan(0);
+    } finally {
+      await source.close();
+    }
+  });
+
+  it('reads one crate by name, keeping the name case in its lines', async () => {
+    const source = await open();
+    try {
+      const file = await readCrate(source, 'INFLECTOR');
+      expect(file?.path).toBe('in/fl/inflector');
+      expect(file?.entries.map((e) => e.name)).toEqual(['Inflector']);
+      expect(await readCrate(source, 'no-such-crate')).toBeUndefined();
+      await expect(readCrate(source, '../../etc/passwd')).rejects.toBeInstanceOf(InvalidCrateNameError);
+      expect((await readIndexConfig(source))?.dl).toBe('https://crates.io/api/v1/crates');
+    } finally {
+      await source.close();
+    }
+  });
+});
+
+describe('git source', () => {
+  it('reads the committed state, not the work tree, and any older revision', async () => {
+    const work = tempDir();
+    try {
+      const r = fixtureRepo(work.path);
+      const first = git(r, 'rev-parse', 'HEAD');
+      writeFiles(r, { '1/a': 'uncommitted garbage\n' });
+      let source = await GitIndexSource.open(r);
+      expect((await readCrate(source, 'a'))?.errors).toEqual([]);
+      await source.close();
+      git(r, 'commit', '-qam', 'break a');
+      source = await GitIndexSource.open(r);
+      expect((await readCrate(source, 'a'))?.errors).toHaveLength(1);
+      expect(source.commit.oid).not.toBe(first);
+      await source.close();
+      source = await GitIndexSource.open(r, { rev: first.slice(0, 12) });
+      expect(source.commit.oid).toBe(first);
+      expect((await readCrate(source, 'a'))?.errors).toEqual([]);
+      await source.close();
+    } finally {
+      work.cleanup();
+    }
+  });
+
+  it.each(['git', 'isomorphic-git'] as GitBackend[])('refuses an unknown revision with a typed error (%s)', async (backend) => {
+    const error = await GitIndexSource.open(repo, { rev: 'no-such-branch', backend }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(IndexSourceError);
+    expect((error as IndexSourceError).code).toBe('INDEX_SOURCE_FAILED');
+    expect((error as Error).message).toContain('no-such-branch');
+  });
+
+  it('reports a malformed line by file and line and still scans the other crates', async () => {
+    const work = tempDir();
+    try {
+      const r = fixtureRepo(work.path);
+      writeFiles(r, { 'in/fl/inflector': `${readFileSync(join(FIXTURE_INDEX, 'in/fl/inflector'), 'utf8')}{"name":\n` });
+      git(r, 'commit', '-qam', 'corrupt');
+      const source = await GitIndexSource.open(r);
+      const files = [];
+      for await (const file of scanIndex(source)) files.push(file);
+      await source.close();
+      expect(files).toHaveLength(expected.files);
+      const broken = files.filter((f) => f.errors.length > 0);
+      expect(broken.map((f) => [f.path, f.errors[0]?.line, f.entries.length])).toEqual([['in/fl/inflector', 2, 1]]);
+    } finally {
+      work.cleanup();
+    }
+  });
+});
+
+describe('openIndex', () => {
+  it('opens a path as git when it is a repository, as a directory otherwise', async () => {
+    const a = await openIndex(repo);
+    const b = await openIndex(FIXTURE_INDEX);
+    const c = await openIndex(`file://${repo}`, { asDirectory: true });
+    expect(a).toBeInstanceOf(GitIndexSource);
+    expect(b).toBeInstanceOf(DirectoryIndexSource);
+    expect(c).toBeInstanceOf(DirectoryIndexSource);
+    expect([a, b, c].every(isScannable)).toBe(true);
+    await Promise.all([a.close(), b.close(), c.close()]);
+  });
+
+  it.each([
+    ['/definitely/not/here', 'not a directory'],
+    ['ftp://example.com/index', 'unsupported scheme'],
+    ['https://example.com/index', 'needs a cache directory'],
+    ['sparse+ftp://example.com/', 'sparse+https://'],
+  ])('refuses %j naming it', async (spec, reason) => {
+    const error = await openIndex(spec).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(IndexSourceInvalidError);
+    expect((error as IndexSourceInvalidError).code).toBe('INDEX_SOURCE_INVALID');
+    expect((error as IndexSourceInvalidError).input).toBe(spec);
+    expect((error as Error).message).toContain(reason);
+  });
+
+  it('keeps directory reads inside the index', async () => {
+    const source = await DirectoryIndexSource.open(FIXTURE_INDEX);
+    await expect(source.readFile('../../package.json')).rejects.toBeInstanceOf(IndexSourceError);
+  });
+});
