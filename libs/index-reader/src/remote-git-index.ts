@@ -48,6 +48,9 @@ export async function fetchRemoteIndex(
   const gitdir = options.cacheDir;
   await mkdir(gitdir, { recursive: true });
   if (!fs.existsSync(join(gitdir, 'HEAD'))) await git.init({ fs, gitdir, bare: true });
+  // A forced refspec ('+'): the remote-tracking ref follows the remote even when history was rewritten.
+  await git.setConfig({ fs, gitdir, path: 'remote.origin.url', value: url });
+  await git.setConfig({ fs, gitdir, path: 'remote.origin.fetch', value: '+refs/heads/*:refs/remotes/origin/*' });
   const previous = await git.resolveRef({ fs, gitdir, ref: FETCHED_REF }).catch(() => undefined);
   let commit: string | null;
   try {
@@ -55,7 +58,7 @@ export async function fetchRemoteIndex(
       fs,
       http: options.http ?? nodeHttp,
       gitdir,
-      url,
+      remote: 'origin',
       ...(options.ref ? { ref: options.ref } : {}),
       singleBranch: true,
       depth: options.depth ?? 1,

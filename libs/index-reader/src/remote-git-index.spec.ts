@@ -1,0 +1,71 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { IndexSourceError } from './errors.js';
+import { GitIndexSource } from './git-index-source.js';
+import { diffIndex } from './index-diff.js';
+import { readCrate } from './index-source.js';
+import { openIndex } from './open-index.js';
+import { fetchRemoteIndex } from './remote-git-index.js';
+import { startGitHttpServer, type GitHttpServer } from './test-support/git-http-server.js';
+import { fixtureRepo, git, tempDir, writeFiles } from './test-support/git-fixture.js';
+
+describe('http(s) git index over smart HTTP', () => {
+  let tmp: ReturnType<typeof tempDir>;
+  let server: GitHttpServer;
+  let work: string;
+  let url: string;
+
+  beforeAll(async () => {
+    tmp = tempDir();
+    work = fixtureRepo(tmp.path);
+    git(tmp.path, 'clone', '-q', '--bare', work, join(tmp.path, 'served', 'index.git'));
+    server = await startGitHttpServer(join(tmp.path, 'served'));
+    url = `${server.url}/index.git`;
+  });
+  afterAll(async () => {
+    await server.close();
+    tmp.cleanup();
+  });
+
+  it('clones into a cache, then fetches only what changed, surviving a force-pushed squash', async () => {
+    const cacheDir = join(tmp.path, 'cache');
+    const first = await fetchRemoteIndex(url, { cacheDir });
+    expect(first.previous).toBeUndefined();
+    expect(first.commit).toBe(git(work, 'rev-parse', 'HEAD'));
+    expect(existsSync(join(cacheDir, 'objects'))).toBe(true);
+    expect(server.requests.some((r) => r.includes('git-upload-pack'))).toBe(true);
+
+    // The registry squashes: a new root commit with one more crate, force-pushed.
+    writeFiles(work, { 'sq/ua/squashed': `${JSON.stringify({ name: 'squashed', vers: '1.0.0', deps: [], cksum: 'c'.repeat(64), features: {} })}\n` });
+    git(work, 'add', '-A');
+    const tree = git(work, 'write-tree');
+    const squash = git(work, 'commit-tree', tree, '-m', 'squash');
+    git(work, 'push', '-q', '--force', join(tmp.path, 'served', 'index.git'), `${squash}:refs/heads/master`);
+
+    const second = await fetchRemoteIndex(url, { cacheDir });
+    expect(second.previous).toBe(first.commit);
+    expect(second.commit).toBe(squash);
+
+    const source = await GitIndexSource.open(second.gitdir, { rev: second.commit });
+    expect((await readCrate(source, 'squashed'))?.entries.map((e) => e.vers)).toEqual(['1.0.0']);
+    const changes = [];
+    for await (const d of diffIndex(source.store, first.commit, second.commit)) changes.push(...d.changes);
+    await source.close();
+    expect(changes.map((c) => `${c.kind} ${c.name}`)).toEqual(['Added squashed']);
+  });
+
+  it('opens an http URL through openIndex', async () => {
+    const source = await openIndex(url, { cacheDir: join(tmp.path, 'cache2') });
+    expect(source).toBeInstanceOf(GitIndexSource);
+    expect((await readCrate(source, 'Inflector'))?.entries[0]?.name).toBe('Inflector');
+    await source.close();
+  });
+
+  it('names the URL when the remote does not exist', async () => {
+    const missing = `${server.url}/missing.git`;
+    const error = await fetchRemoteIndex(missing, { cacheDir: join(tmp.path, 'cache3') }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(IndexSourceError);
+    expect((error as IndexSourceError).input).toBe(missing);
+  });
+});
