@@ -10,6 +10,7 @@ export type IndexReaderErrorCode =
   | 'INDEX_LINE_INVALID'
   | 'INDEX_CONFIG_INVALID'
   | 'INDEX_SOURCE_INVALID'
+  | 'INDEX_REVISION_UNKNOWN'
   | 'INDEX_SOURCE_FAILED';
 
 /** Base class of every error this library throws. */
@@ -70,5 +71,16 @@ export class IndexSourceInvalidError extends IndexReaderError {
 export class IndexSourceError extends IndexReaderError {
   constructor(input: string, reason: string, options?: ErrorOptions) {
     super('INDEX_SOURCE_FAILED', input, `index source ${JSON.stringify(input)}: ${reason}`, options);
+  }
+}
+
+/** A git revision (`--rev`, a commit id) that the repository does not have. */
+export class UnknownRevisionError extends IndexReaderError {
+  /** The repository that was asked. */
+  readonly gitdir: string;
+
+  constructor(rev: string, gitdir: string, options?: ErrorOptions) {
+    super('INDEX_REVISION_UNKNOWN', rev, `unknown revision ${JSON.stringify(rev)} in ${gitdir}`, options);
+    this.gitdir = gitdir;
   }
 }

@@ -1,6 +1,6 @@
 import { execFile, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { promisify } from 'node:util';
-import { IndexSourceError } from './errors.js';
+import { IndexSourceError, UnknownRevisionError } from './errors.js';
 import type { GitObject, GitObjectStore, GitObjectType } from './git-object-store.js';
 
 const execFileAsync = promisify(execFile);
@@ -92,7 +92,7 @@ export class GitCliObjectStore implements GitObjectStore {
       ]);
       return stdout.trim();
     } catch (cause) {
-      throw new IndexSourceError(this.gitdir, `unknown revision ${JSON.stringify(rev)}`, { cause });
+      throw new UnknownRevisionError(rev, this.gitdir, { cause });
     }
   }
 

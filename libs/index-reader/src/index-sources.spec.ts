@@ -2,8 +2,9 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DirectoryIndexSource } from './directory-index-source.js';
-import { IndexSourceError, IndexSourceInvalidError, InvalidCrateNameError } from './errors.js';
+import { IndexSourceError, IndexSourceInvalidError, InvalidCrateNameError, UnknownRevisionError } from './errors.js';
 import { GitIndexSource, type GitBackend } from './git-index-source.js';
+import { indexStats } from './index-stats.js';
 import { isScannable, readCrate, readIndexConfig, scanIndex, type ScannableIndexSource } from './index-source.js';
 import { openIndex } from './open-index.js';
 import { FIXTURE_INDEX, fixtureRepo, git, tempDir, writeFiles } from './test-support/git-fixture.js';
@@ -115,9 +116,9 @@ describe('git source', () => {
 
   it.each(['git', 'isomorphic-git'] as GitBackend[])('refuses an unknown revision with a typed error (%s)', async (backend) => {
     const error = await GitIndexSource.open(repo, { rev: 'no-such-branch', backend }).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(IndexSourceError);
-    expect((error as IndexSourceError).code).toBe('INDEX_SOURCE_FAILED');
-    expect((error as Error).message).toContain('no-such-branch');
+    expect(error).toBeInstanceOf(UnknownRevisionError);
+    expect((error as UnknownRevisionError).code).toBe('INDEX_REVISION_UNKNOWN');
+    expect((error as UnknownRevisionError).input).toBe('no-such-branch');
   });
 
   it('reports a malformed line by file and line and still scans the other crates', async () => {
@@ -167,5 +168,15 @@ describe('openIndex', () => {
   it('keeps directory reads inside the index', async () => {
     const source = await DirectoryIndexSource.open(FIXTURE_INDEX);
     await expect(source.readFile('../../package.json')).rejects.toBeInstanceOf(IndexSourceError);
+  });
+});
+
+describe('indexStats', () => {
+  it('counts the fixture like the independent count and reports progress', async () => {
+    const source = await DirectoryIndexSource.open(FIXTURE_INDEX);
+    const seen: number[] = [];
+    const stats = await indexStats(source, { onProgress: (s) => seen.push(s.crates) });
+    expect(stats).toMatchObject({ crates: expected.files, versions: expected.lines, unsupported: 1, lineErrors: 0, errors: [] });
+    expect(seen).toEqual(Array.from({ length: expected.files }, (_, i) => i + 1));
   });
 });

@@ -11,6 +11,7 @@ export {
   IndexSourceError,
   IndexSourceInvalidError,
   InvalidCrateNameError,
+  UnknownRevisionError,
   type IndexReaderErrorCode,
 } from './errors.js';
 export { GitCliObjectStore } from './git-cli-object-store.js';
@@ -62,6 +63,7 @@ export {
 } from './index-entry.js';
 export { INDEX_FORMAT_VERSION_MAX, parseIndexFile, parseIndexLine, type IndexFile } from './index-file.js';
 export { cratePrefix, indexPath } from './index-path.js';
+export { indexStats, type IndexStats, type IndexStatsOptions } from './index-stats.js';
 export {
   isIndexFilePath,
   isScannable,

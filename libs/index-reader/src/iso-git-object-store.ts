@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import git from 'isomorphic-git';
-import { IndexSourceError } from './errors.js';
+import { IndexSourceError, UnknownRevisionError } from './errors.js';
 import type { GitObject, GitObjectStore, GitObjectType } from './git-object-store.js';
 
 function isNotFound(error: unknown): boolean {
@@ -55,7 +55,7 @@ export class IsoGitObjectStore implements GitObjectStore {
       const { oid: commit } = await git.readCommit({ fs, gitdir: this.gitdir, oid, cache: this.cache });
       return commit;
     } catch (cause) {
-      throw new IndexSourceError(this.gitdir, `unknown revision ${JSON.stringify(rev)}`, { cause });
+      throw new UnknownRevisionError(rev, this.gitdir, { cause });
     }
   }
 

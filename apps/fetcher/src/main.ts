@@ -1,0 +1,41 @@
+#!/usr/bin/env node
+/**
+ * lcs-fetcher entry point: parse configuration once, wire the command, handle signals, map errors
+ * to exit statuses. Domain logic lives in the libraries.
+ */
+import { parseConfig, USAGE } from './config.js';
+import { exitCodeFor, ExitCode } from './exit-codes.js';
+import { createReporter } from './reporter.js';
+import { formatScanSummary, runScan } from './scan-command.js';
+
+async function main(argv: string[]): Promise<number> {
+  const reporter = createReporter(process.stderr);
+  const controller = new AbortController();
+  const stop = (signal: NodeJS.Signals) => {
+    reporter.log('warn', `${signal} received, stopping`);
+    controller.abort();
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  try {
+    const config = parseConfig(argv, process.env);
+    if (config.command === 'help') {
+      process.stdout.write(USAGE);
+      return ExitCode.Ok;
+    }
+    const { summary, exitCode } = await runScan(config, reporter, controller.signal);
+    process.stdout.write(`${formatScanSummary(summary)}\n`);
+    if (config.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
+    return exitCode;
+  } catch (error) {
+    reporter.finish();
+    const code = exitCodeFor(error);
+    process.stderr.write(`lcs-fetcher: ${(error as Error).message}\n`);
+    if (code === ExitCode.PartialFailure && (error as Error).stack) {
+      process.stderr.write(`${(error as Error).stack}\n`);
+    }
+    return code;
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));
