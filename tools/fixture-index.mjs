@@ -15,7 +15,38 @@ export function rng(seed) {
   };
 }
 
-const SYLLABLES = ['ser', 'de', 'tok', 'io', 'rand', 'log', 'syn', 'quo', 'te', 'hyp', 'er', 'clap', 'lib', 'c', 'reg', 'ex', 'url', 'time', 'byte', 'mio', 'futu', 'res', 'num', 'trait', 'base', 'hex', 'json', 'yaml', 'http', 'core'];
+const SYLLABLES = [
+  'ser',
+  'de',
+  'tok',
+  'io',
+  'rand',
+  'log',
+  'syn',
+  'quo',
+  'te',
+  'hyp',
+  'er',
+  'clap',
+  'lib',
+  'c',
+  'reg',
+  'ex',
+  'url',
+  'time',
+  'byte',
+  'mio',
+  'futu',
+  'res',
+  'num',
+  'trait',
+  'base',
+  'hex',
+  'json',
+  'yaml',
+  'http',
+  'core',
+];
 
 /** Same as the library's index path rule (kept independent on purpose: tests compare the two). */
 export function fixturePath(name) {
@@ -33,7 +64,10 @@ export function crateNames(count, seed = 1) {
   while (names.size < count) {
     const parts = 1 + Math.floor(next() * 3);
     let name = '';
-    for (let i = 0; i < parts; i++) name += (i && next() < 0.4 ? (next() < 0.5 ? '-' : '_') : '') + SYLLABLES[Math.floor(next() * SYLLABLES.length)];
+    for (let i = 0; i < parts; i++)
+      name +=
+        (i && next() < 0.4 ? (next() < 0.5 ? '-' : '_') : '') +
+        SYLLABLES[Math.floor(next() * SYLLABLES.length)];
     if (next() < 0.3) name += Math.floor(next() * 100);
     names.add(name);
   }
@@ -76,7 +110,9 @@ export function* generateIndex({ crates, versionsPerCrate = 6, seed = 7, depsPer
       const depCount = Math.floor(next() * depsPerVersion * 2);
       const depNames = [];
       for (let d = 0; d < depCount; d++) depNames.push(names[Math.floor(next() * names.length)]);
-      lines.push(JSON.stringify(versionEntry(next, name, `0.${Math.floor(v / 4)}.${v % 4}`, depNames)));
+      lines.push(
+        JSON.stringify(versionEntry(next, name, `0.${Math.floor(v / 4)}.${v % 4}`, depNames)),
+      );
     }
     yield { name, path: fixturePath(name), lines };
   }

@@ -33,17 +33,69 @@ add('Inflector', versionEntry(next, 'Inflector', '0.11.4', ['regex'], { yanked: 
 add('shapes', {
   ...versionEntry(next, 'shapes', '1.2.3', [], { yanked: false }),
   deps: [
-    { name: 'rand_core', req: '^0.6', features: ['std'], optional: false, default_features: false, target: null, kind: 'normal', package: 'rand-core' },
-    { name: 'winapi', req: '^0.3', features: ['winuser'], optional: false, default_features: true, target: 'cfg(windows)', kind: 'normal' },
-    { name: 'tempfile', req: '^3', features: [], optional: false, default_features: true, target: null, kind: 'dev' },
-    { name: 'cc', req: '^1.0', features: [], optional: false, default_features: true, target: 'x86_64-unknown-linux-gnu', kind: 'build' },
-    { name: 'other', req: '^1', features: [], optional: true, default_features: true, target: null, kind: 'normal', registry: 'https://example.com/index' },
+    {
+      name: 'rand_core',
+      req: '^0.6',
+      features: ['std'],
+      optional: false,
+      default_features: false,
+      target: null,
+      kind: 'normal',
+      package: 'rand-core',
+    },
+    {
+      name: 'winapi',
+      req: '^0.3',
+      features: ['winuser'],
+      optional: false,
+      default_features: true,
+      target: 'cfg(windows)',
+      kind: 'normal',
+    },
+    {
+      name: 'tempfile',
+      req: '^3',
+      features: [],
+      optional: false,
+      default_features: true,
+      target: null,
+      kind: 'dev',
+    },
+    {
+      name: 'cc',
+      req: '^1.0',
+      features: [],
+      optional: false,
+      default_features: true,
+      target: 'x86_64-unknown-linux-gnu',
+      kind: 'build',
+    },
+    {
+      name: 'other',
+      req: '^1',
+      features: [],
+      optional: true,
+      default_features: true,
+      target: null,
+      kind: 'normal',
+      registry: 'https://example.com/index',
+    },
   ],
 });
 // features2 with dep: and ?/ syntax, v=2, rust_version, pubtime and a field no schema knows yet.
 add('modern', {
   ...versionEntry(next, 'modern', '2.0.0', [], { yanked: false }),
-  deps: [{ name: 'serde', req: '^1', features: [], optional: true, default_features: true, target: null, kind: 'normal' }],
+  deps: [
+    {
+      name: 'serde',
+      req: '^1',
+      features: [],
+      optional: true,
+      default_features: true,
+      target: null,
+      kind: 'normal',
+    },
+  ],
   features: { default: ['std'], std: [] },
   features2: { serde: ['dep:serde', 'serde?/derive'] },
   links: 'modern-sys',
@@ -59,5 +111,8 @@ for (const [path, lines] of [...files].sort(([a], [b]) => (a < b ? -1 : 1))) {
   mkdirSync(dirname(join(out, path)), { recursive: true });
   writeFileSync(join(out, path), `${lines.join('\n')}\n`);
 }
-writeFileSync(join(out, 'config.json'), `${JSON.stringify({ dl: 'https://crates.io/api/v1/crates', api: 'https://crates.io' }, null, 2)}\n`);
+writeFileSync(
+  join(out, 'config.json'),
+  `${JSON.stringify({ dl: 'https://crates.io/api/v1/crates', api: 'https://crates.io' }, null, 2)}\n`,
+);
 console.log(`wrote ${files.size} crate files to ${out}`);

@@ -13,8 +13,11 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 function run(args: string[], env: Record<string, string> = {}) {
   return new Promise<{ code: number; stdout: string; stderr: string }>((done) => {
-    execFile(process.execPath, [MAIN, ...args], { env: { PATH: process.env['PATH'] ?? '', ...env } }, (error, stdout, stderr) =>
-      done({ code: error ? Number(error.code) : 0, stdout, stderr }),
+    execFile(
+      process.execPath,
+      [MAIN, ...args],
+      { env: { PATH: process.env['PATH'] ?? '', ...env } },
+      (error, stdout, stderr) => done({ code: error ? Number(error.code) : 0, stdout, stderr }),
     );
   });
 }
@@ -35,7 +38,12 @@ describe('lcs-fetcher scan', () => {
     });
     expect(stdout).toContain(`crates     ${expected.crates}`);
     // Off a TTY the log is JSON, one object per line.
-    expect(stderr.trim().split('\n').every((l) => typeof JSON.parse(l) === 'object')).toBe(true);
+    expect(
+      stderr
+        .trim()
+        .split('\n')
+        .every((l) => typeof JSON.parse(l) === 'object'),
+    ).toBe(true);
   });
 
   it('exits 1 and names file and line when the index has malformed lines', async () => {
@@ -44,7 +52,9 @@ describe('lcs-fetcher scan', () => {
     writeFileSync(join(dir, '1/a'), `${readFileSync(join(dir, '1/a'), 'utf8')}{oops\n`);
     const { code, stdout, stderr } = await run(['scan', '--index', dir, '--json']);
     expect(code).toBe(1);
-    expect(JSON.parse(stdout.trim().split('\n').at(-1) ?? '')).toMatchObject({ malformed_lines: 1 });
+    expect(JSON.parse(stdout.trim().split('\n').at(-1) ?? '')).toMatchObject({
+      malformed_lines: 1,
+    });
     expect(stderr).toContain('1/a:2: not JSON');
   });
 

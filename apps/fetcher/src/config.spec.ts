@@ -3,13 +3,31 @@ import { ConfigError, CRATES_IO_INDEX, parseConfig } from './config.js';
 
 describe('parseConfig', () => {
   it('defaults to the crates.io git index', () => {
-    expect(parseConfig(['scan'], {})).toEqual({ command: 'scan', index: CRATES_IO_INDEX, json: false });
+    expect(parseConfig(['scan'], {})).toEqual({
+      command: 'scan',
+      index: CRATES_IO_INDEX,
+      json: false,
+    });
   });
 
   it('reads the environment, and flags win over it', () => {
-    const env = { LCS_INDEX: '/from/env', LCS_INDEX_DIR: '/cache', LCS_JSON: '1', LCS_INDEX_REV: 'abc' };
-    expect(parseConfig(['scan'], env)).toEqual({ command: 'scan', index: '/from/env', indexDir: '/cache', rev: 'abc', json: true });
-    expect(parseConfig(['scan', '--index', '/flag', '--index-dir', '/c2'], env)).toMatchObject({ index: '/flag', indexDir: '/c2' });
+    const env = {
+      LCS_INDEX: '/from/env',
+      LCS_INDEX_DIR: '/cache',
+      LCS_JSON: '1',
+      LCS_INDEX_REV: 'abc',
+    };
+    expect(parseConfig(['scan'], env)).toEqual({
+      command: 'scan',
+      index: '/from/env',
+      indexDir: '/cache',
+      rev: 'abc',
+      json: true,
+    });
+    expect(parseConfig(['scan', '--index', '/flag', '--index-dir', '/c2'], env)).toMatchObject({
+      index: '/flag',
+      indexDir: '/c2',
+    });
   });
 
   it.each([

@@ -70,7 +70,11 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv): Config {
   const { values, positionals } = parsed;
   const command = positionals[0];
   if (values.help || command === undefined || command === 'help') return { command: 'help' };
-  if (positionals.length > 1) throw new ConfigError(positionals[1] ?? '', `unexpected argument ${JSON.stringify(positionals[1])}`);
+  if (positionals.length > 1)
+    throw new ConfigError(
+      positionals[1] ?? '',
+      `unexpected argument ${JSON.stringify(positionals[1])}`,
+    );
   const raw = {
     command,
     index: values.index ?? env['LCS_INDEX'] ?? CRATES_IO_INDEX,
@@ -83,7 +87,8 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv): Config {
     const issue = result.error.issues[0];
     const key = String(issue?.path[0] ?? 'command');
     const input = String((raw as Record<string, unknown>)[key] ?? '');
-    const what = key === 'command' ? 'command' : `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+    const what =
+      key === 'command' ? 'command' : `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
     throw new ConfigError(input, `invalid ${what} ${JSON.stringify(input)}: ${issue?.message}`);
   }
   return result.data;

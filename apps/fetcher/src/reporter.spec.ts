@@ -22,7 +22,11 @@ describe('createReporter', () => {
     t = 160;
     r.progress({ crates: 3 });
     r.log('warn', 'bad line', { file: 'a/b/abcd', line: 2 });
-    const lines = chunks.join('').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = chunks
+      .join('')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines.map((l) => [l['level'], l['msg'], l['crates'] ?? l['file']])).toEqual([
       ['info', 'progress', 2],
       ['warn', 'bad line', 'a/b/abcd'],

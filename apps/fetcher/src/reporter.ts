@@ -22,7 +22,9 @@ export function createReporter(
   let last = now();
   let live = false;
   const json = (level: string, msg: string, fields: Record<string, unknown> = {}) =>
-    stream.write(`${JSON.stringify({ time: new Date(now()).toISOString(), level, msg, ...fields })}\n`);
+    stream.write(
+      `${JSON.stringify({ time: new Date(now()).toISOString(), level, msg, ...fields })}\n`,
+    );
   return {
     progress(fields) {
       const t = now();
@@ -32,7 +34,9 @@ export function createReporter(
         json('info', 'progress', fields);
         return;
       }
-      const text = Object.entries(fields).map(([k, v]) => `${k} ${v}`).join('  ');
+      const text = Object.entries(fields)
+        .map(([k, v]) => `${k} ${v}`)
+        .join('  ');
       stream.write(`\r\x1b[2K${text}`);
       live = true;
     },

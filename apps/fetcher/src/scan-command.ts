@@ -23,7 +23,10 @@ export interface ScanSummary {
 
 /** Where a cloned git index is cached by default: under the OS temp directory, one folder per URL. */
 export function defaultIndexDir(index: string): string {
-  return join(tmpdir(), `lcs-index-${createHash('sha256').update(index).digest('hex').slice(0, 16)}`);
+  return join(
+    tmpdir(),
+    `lcs-index-${createHash('sha256').update(index).digest('hex').slice(0, 16)}`,
+  );
 }
 
 /** Runs `scan`: opens the index, counts it with progress, returns the summary and exit status. */
@@ -39,16 +42,25 @@ export async function runScan(
   });
   try {
     if (!isScannable(source)) {
-      throw new ConfigError(config.index, `${config.index}: a sparse index cannot be listed, so it cannot be scanned`);
+      throw new ConfigError(
+        config.index,
+        `${config.index}: a sparse index cannot be listed, so it cannot be scanned`,
+      );
     }
     const commit = source instanceof GitIndexSource ? source.commit.oid : null;
     reporter.log('info', 'scan started', { index: config.index, commit });
     const stats = await indexStats(source, {
       signal,
-      onProgress: (s) => reporter.progress({ crates: s.crates, versions: s.versions, MiB: (s.bytes / 2 ** 20).toFixed(0) }),
+      onProgress: (s) =>
+        reporter.progress({
+          crates: s.crates,
+          versions: s.versions,
+          MiB: (s.bytes / 2 ** 20).toFixed(0),
+        }),
     });
     reporter.finish();
-    for (const error of stats.errors) reporter.log('warn', error.message, { file: error.file, line: error.line });
+    for (const error of stats.errors)
+      reporter.log('warn', error.message, { file: error.file, line: error.line });
     const summary: ScanSummary = {
       command: 'scan',
       index: config.index,

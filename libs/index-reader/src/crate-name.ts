@@ -21,7 +21,9 @@ export function crateNameProblem(name: string): string | undefined {
   if (NAME_PATTERN.test(name)) return undefined;
   if (!/^[A-Za-z]/.test(name)) return 'must start with an ASCII letter';
   const bad = [...name].find((c) => !/[A-Za-z0-9_-]/.test(c)) ?? '';
-  const shown = /[\x20-\x7e]/.test(bad) ? bad : `U+${(bad.codePointAt(0) ?? 0).toString(16).padStart(4, '0')}`;
+  const shown = /[\x20-\x7e]/.test(bad)
+    ? bad
+    : `U+${(bad.codePointAt(0) ?? 0).toString(16).padStart(4, '0')}`;
   return `character ${JSON.stringify(shown)} not allowed (ASCII letters, digits, '-' and '_' only)`;
 }
 

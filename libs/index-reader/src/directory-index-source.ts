@@ -34,7 +34,10 @@ export class DirectoryIndexSource implements ScannableIndexSource {
     const full = resolve(this.root, path);
     // Paths come from validated names, but a caller-supplied path must not leave the index either.
     if (!full.startsWith(this.root + sep)) {
-      throw new IndexSourceError(this.location, `path ${JSON.stringify(path)} is outside the index`);
+      throw new IndexSourceError(
+        this.location,
+        `path ${JSON.stringify(path)} is outside the index`,
+      );
     }
     try {
       return await readFile(full);
@@ -47,12 +50,16 @@ export class DirectoryIndexSource implements ScannableIndexSource {
   files(): AsyncIterable<RawIndexFile> {
     return mapOrdered(this.paths(''), 16, async (path) => {
       const content = await this.readFile(path);
-      if (content === undefined) throw new IndexSourceError(this.location, `${path} vanished during the scan`);
+      if (content === undefined)
+        throw new IndexSourceError(this.location, `${path} vanished during the scan`);
       return { path, content };
     });
   }
 
-  async close(): Promise<void> {}
+  /** Nothing to release: every read opens and closes its own file or request. */
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
 
   /** Index file paths in byte order of their names, like git's tree order for these names. */
   private async *paths(prefix: string): AsyncGenerator<string> {

@@ -63,14 +63,24 @@ export class IndexConfigError extends IndexReaderError {
 /** A source specification (path, URL) that cannot be opened as an index. */
 export class IndexSourceInvalidError extends IndexReaderError {
   constructor(input: string, reason: string, options?: ErrorOptions) {
-    super('INDEX_SOURCE_INVALID', input, `cannot open index ${JSON.stringify(input)}: ${reason}`, options);
+    super(
+      'INDEX_SOURCE_INVALID',
+      input,
+      `cannot open index ${JSON.stringify(input)}: ${reason}`,
+      options,
+    );
   }
 }
 
 /** Reading from a source failed (git object missing, git process died, HTTP error). */
 export class IndexSourceError extends IndexReaderError {
   constructor(input: string, reason: string, options?: ErrorOptions) {
-    super('INDEX_SOURCE_FAILED', input, `index source ${JSON.stringify(input)}: ${reason}`, options);
+    super(
+      'INDEX_SOURCE_FAILED',
+      input,
+      `index source ${JSON.stringify(input)}: ${reason}`,
+      options,
+    );
   }
 }
 
@@ -80,7 +90,12 @@ export class UnknownRevisionError extends IndexReaderError {
   readonly gitdir: string;
 
   constructor(rev: string, gitdir: string, options?: ErrorOptions) {
-    super('INDEX_REVISION_UNKNOWN', rev, `unknown revision ${JSON.stringify(rev)} in ${gitdir}`, options);
+    super(
+      'INDEX_REVISION_UNKNOWN',
+      rev,
+      `unknown revision ${JSON.stringify(rev)} in ${gitdir}`,
+      options,
+    );
     this.gitdir = gitdir;
   }
 }

@@ -49,7 +49,9 @@ export class GitCliObjectStore implements GitObjectStore {
     try {
       await execFileAsync('git', ['--git-dir', gitdir, 'rev-parse', '--git-dir']);
     } catch (cause) {
-      throw new IndexSourceError(gitdir, 'not a git repository, or git is not installed', { cause });
+      throw new IndexSourceError(gitdir, 'not a git repository, or git is not installed', {
+        cause,
+      });
     }
     return new GitCliObjectStore(gitdir);
   }

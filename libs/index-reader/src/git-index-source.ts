@@ -30,7 +30,10 @@ export function findGitDir(path: string): string | undefined {
 }
 
 /** Opens the object store for `gitdir` with the chosen backend. */
-export async function openObjectStore(gitdir: string, backend: GitBackend = 'auto'): Promise<GitObjectStore> {
+export async function openObjectStore(
+  gitdir: string,
+  backend: GitBackend = 'auto',
+): Promise<GitObjectStore> {
   if (backend === 'git' || (backend === 'auto' && (await GitCliObjectStore.available()))) {
     return GitCliObjectStore.open(gitdir);
   }
@@ -41,7 +44,10 @@ export async function openObjectStore(gitdir: string, backend: GitBackend = 'aut
 export async function readCommitInfo(store: GitObjectStore, oid: string): Promise<GitCommitInfo> {
   const object = await store.readObject(oid);
   if (object?.type !== 'commit') {
-    throw new IndexSourceError(store.gitdir, `${oid} is ${object ? `a ${object.type}` : 'missing'}, not a commit`);
+    throw new IndexSourceError(
+      store.gitdir,
+      `${oid} is ${object ? `a ${object.type}` : 'missing'}, not a commit`,
+    );
   }
   return parseCommit(oid, object.data);
 }
@@ -58,7 +64,12 @@ export class GitIndexSource implements ScannableIndexSource {
   readonly store: GitObjectStore;
   private readonly readAhead: number;
 
-  private constructor(location: string, store: GitObjectStore, commit: GitCommitInfo, readAhead: number) {
+  private constructor(
+    location: string,
+    store: GitObjectStore,
+    commit: GitCommitInfo,
+    readAhead: number,
+  ) {
     this.location = location;
     this.store = store;
     this.commit = commit;

@@ -1,5 +1,10 @@
 import { IndexSourceError } from './errors.js';
-import { isTreeEntry, parseTree, type GitObjectStore, type GitTreeEntry } from './git-object-store.js';
+import {
+  isTreeEntry,
+  parseTree,
+  type GitObjectStore,
+  type GitTreeEntry,
+} from './git-object-store.js';
 
 /** A file found in a tree walk: its full path and blob id. */
 export interface GitTreeFile {
@@ -11,7 +16,10 @@ export interface GitTreeFile {
 export async function readTree(store: GitObjectStore, oid: string): Promise<GitTreeEntry[]> {
   const object = await store.readObject(oid);
   if (object?.type !== 'tree') {
-    throw new IndexSourceError(store.gitdir, `tree ${oid} is ${object ? `a ${object.type}` : 'missing'}`);
+    throw new IndexSourceError(
+      store.gitdir,
+      `tree ${oid} is ${object ? `a ${object.type}` : 'missing'}`,
+    );
   }
   try {
     return parseTree(object.data);

@@ -1,7 +1,8 @@
 import { isYanked, type IndexEntry } from './index-entry.js';
 
 /** How one version changed between two states of the index. */
-export type VersionChangeKind = 'Added' | 'AddedAndYanked' | 'Yanked' | 'Unyanked' | 'VersionDeleted';
+export type VersionChangeKind =
+  'Added' | 'AddedAndYanked' | 'Yanked' | 'Unyanked' | 'VersionDeleted';
 
 /** A change to one version. */
 export interface VersionChange {
@@ -35,7 +36,10 @@ function key(entry: IndexEntry): string {
  * fetch it again. Output order: deletions in old file order, then additions and yank changes in new
  * file order.
  */
-export function diffVersions(before: readonly IndexEntry[], after: readonly IndexEntry[]): VersionChange[] {
+export function diffVersions(
+  before: readonly IndexEntry[],
+  after: readonly IndexEntry[],
+): VersionChange[] {
   const old = new Map(before.map((e) => [key(e), e]));
   const now = new Set(after.map(key));
   const changes: VersionChange[] = [];
@@ -46,7 +50,8 @@ export function diffVersions(before: readonly IndexEntry[], after: readonly Inde
     cksum: entry.cksum,
     entry,
   });
-  for (const entry of before) if (!now.has(key(entry))) changes.push(change('VersionDeleted', entry));
+  for (const entry of before)
+    if (!now.has(key(entry))) changes.push(change('VersionDeleted', entry));
   for (const entry of after) {
     const previous = old.get(key(entry));
     if (!previous) changes.push(change(isYanked(entry) ? 'AddedAndYanked' : 'Added', entry));

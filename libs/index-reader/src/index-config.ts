@@ -67,7 +67,10 @@ export function downloadUrl(
   const dl = options.dl ?? config.dl;
   if (!MARKERS.some((m) => dl.includes(m))) return `${dl}/${crate.name}/${crate.vers}/download`;
   if (dl.includes('{sha256-checksum}') && crate.cksum === undefined) {
-    throw new IndexConfigError(dl, `dl uses {sha256-checksum} but no checksum was given for ${crate.name} ${crate.vers}`);
+    throw new IndexConfigError(
+      dl,
+      `dl uses {sha256-checksum} but no checksum was given for ${crate.name} ${crate.vers}`,
+    );
   }
   const prefix = cratePrefix(crate.name);
   return dl

@@ -9,14 +9,31 @@ import { fixtureRepo, git, tempDir, writeFiles } from './test-support/git-fixtur
 
 const sum = (c: string) => c.repeat(64);
 const entry = (vers: string, cksum: string, yanked = false): IndexEntry => ({
-  name: 'demo', vers, deps: [], cksum: sum(cksum), features: {}, yanked,
+  name: 'demo',
+  vers,
+  deps: [],
+  cksum: sum(cksum),
+  features: {},
+  yanked,
 });
 const line = (e: IndexEntry) => JSON.stringify(e);
 
 describe('diffVersions', () => {
   it('classifies additions, yanks, unyanks and deletions, matching by checksum', () => {
-    const before = [entry('1.0.0', 'a'), entry('1.1.0', 'b'), entry('1.2.0', 'c', true), entry('1.3.0', 'd')];
-    const after = [entry('1.0.0', 'a'), entry('1.1.0', 'b', true), entry('1.2.0', 'c'), entry('1.3.0', 'e'), entry('2.0.0', 'f'), entry('2.1.0', '0', true)];
+    const before = [
+      entry('1.0.0', 'a'),
+      entry('1.1.0', 'b'),
+      entry('1.2.0', 'c', true),
+      entry('1.3.0', 'd'),
+    ];
+    const after = [
+      entry('1.0.0', 'a'),
+      entry('1.1.0', 'b', true),
+      entry('1.2.0', 'c'),
+      entry('1.3.0', 'e'),
+      entry('2.0.0', 'f'),
+      entry('2.1.0', '0', true),
+    ];
     expect(diffVersions(before, after).map((c) => `${c.kind} ${c.vers} ${c.cksum[0]}`)).toEqual([
       'VersionDeleted 1.3.0 d',
       'Yanked 1.1.0 b',
@@ -35,7 +52,11 @@ describe('diffVersions', () => {
 
 const summarize = (diffs: IndexFileDiff[]) =>
   diffs.flatMap((d) =>
-    d.changes.map((c) => (c.kind === 'CrateDeleted' ? `${d.path} CrateDeleted ${c.name} (${c.versions.length})` : `${d.path} ${c.kind} ${c.name} ${c.vers}`)),
+    d.changes.map((c) =>
+      c.kind === 'CrateDeleted'
+        ? `${d.path} CrateDeleted ${c.name} (${c.versions.length})`
+        : `${d.path} ${c.kind} ${c.name} ${c.vers}`,
+    ),
   );
 
 describe.each(['git', 'isomorphic-git'] as GitBackend[])('diffIndex (%s)', (backend) => {
@@ -52,7 +73,11 @@ describe.each(['git', 'isomorphic-git'] as GitBackend[])('diffIndex (%s)', (back
     const abc = JSON.parse(read('3/a/abc').trim()) as IndexEntry;
     writeFiles(repo, {
       // new crate, with one yanked version
-      'ne/wc/newcrate': [line({ ...entry('0.1.0', '1'), name: 'newcrate' }), line({ ...entry('0.2.0', '2', true), name: 'newcrate' })].join('\n') + '\n',
+      'ne/wc/newcrate':
+        [
+          line({ ...entry('0.1.0', '1'), name: 'newcrate' }),
+          line({ ...entry('0.2.0', '2', true), name: 'newcrate' }),
+        ].join('\n') + '\n',
       // unyank abc, then publish a new version
       '3/a/abc': `${line({ ...abc, yanked: false })}\n${line({ ...abc, vers: '0.0.2', cksum: sum('3'), yanked: false })}\n`,
       // re-publish a (same version, other bytes)

@@ -35,16 +35,28 @@ export async function* diffIndex(
   toCommit: string,
   options: { readAhead?: number } = {},
 ): AsyncGenerator<IndexFileDiff> {
-  const [from, to] = await Promise.all([readCommitInfo(store, fromCommit), readCommitInfo(store, toCommit)]);
-  const blobs = diffTrees(store, readTreeEager(store, from.tree), readTreeEager(store, to.tree), '');
+  const [from, to] = await Promise.all([
+    readCommitInfo(store, fromCommit),
+    readCommitInfo(store, toCommit),
+  ]);
+  const blobs = diffTrees(
+    store,
+    readTreeEager(store, from.tree),
+    readTreeEager(store, to.tree),
+    '',
+  );
   const read = async (oid: string | undefined, path: string): Promise<Buffer | undefined> => {
     if (oid === undefined) return undefined;
     const object = await store.readObject(oid);
-    if (object?.type !== 'blob') throw new IndexSourceError(store.gitdir, `blob ${oid} (${path}) is missing`);
+    if (object?.type !== 'blob')
+      throw new IndexSourceError(store.gitdir, `blob ${oid} (${path}) is missing`);
     return object.data;
   };
   const pairs = mapOrdered(blobs, options.readAhead ?? 64, async (blob) => {
-    const [before, after] = await Promise.all([read(blob.before, blob.path), read(blob.after, blob.path)]);
+    const [before, after] = await Promise.all([
+      read(blob.before, blob.path),
+      read(blob.after, blob.path),
+    ]);
     return { path: blob.path, before, after };
   });
   for await (const { path, before, after } of pairs) {
@@ -53,7 +65,11 @@ export async function* diffIndex(
     if (!now) {
       const versions = old?.entries ?? [];
       const name = versions[0]?.name ?? path.slice(path.lastIndexOf('/') + 1);
-      yield { path, changes: [{ kind: 'CrateDeleted', name, versions }], errors: old?.errors ?? [] };
+      yield {
+        path,
+        changes: [{ kind: 'CrateDeleted', name, versions }],
+        errors: old?.errors ?? [],
+      };
       continue;
     }
     const changes = diffVersions(old?.entries ?? [], now.entries);
@@ -92,9 +108,10 @@ async function* diffTrees(
     .map((name) => {
       const a = old.get(name);
       const b = now.get(name);
-      const trees = treeOid(a) || treeOid(b)
-        ? ([readTreeEager(store, treeOid(a)), readTreeEager(store, treeOid(b))] as const)
-        : undefined;
+      const trees =
+        treeOid(a) || treeOid(b)
+          ? ([readTreeEager(store, treeOid(a)), readTreeEager(store, treeOid(b))] as const)
+          : undefined;
       return { path: prefix + name, a, b, trees };
     });
   for (const { path, a, b, trees } of work) {

@@ -5,11 +5,22 @@ import { parseIndexFile, parseIndexLine } from './index-file.js';
 
 const CKSUM = 'a'.repeat(64);
 const line = (extra: Record<string, unknown> = {}) =>
-  JSON.stringify({ name: 'demo', vers: '1.0.0', deps: [], cksum: CKSUM, features: {}, yanked: false, ...extra });
+  JSON.stringify({
+    name: 'demo',
+    vers: '1.0.0',
+    deps: [],
+    cksum: CKSUM,
+    features: {},
+    yanked: false,
+    ...extra,
+  });
 
 describe('parseIndexFile', () => {
   it('reads every line, keeps file order and ignores blank lines', () => {
-    const file = parseIndexFile('de/mo/demo', `${line()}\n\n${line({ vers: '1.1.0', yanked: true })}\n`);
+    const file = parseIndexFile(
+      'de/mo/demo',
+      `${line()}\n\n${line({ vers: '1.1.0', yanked: true })}\n`,
+    );
     expect(file.entries.map((e) => e.vers)).toEqual(['1.0.0', '1.1.0']);
     expect(file.entries.map(isYanked)).toEqual([false, true]);
     expect(file.errors).toEqual([]);
@@ -17,7 +28,10 @@ describe('parseIndexFile', () => {
   });
 
   it('reports a malformed line with file and line number and keeps reading', () => {
-    const file = parseIndexFile('de/mo/demo', [line(), '{not json', line({ cksum: 'xyz' }), line({ vers: '2.0.0' })].join('\n'));
+    const file = parseIndexFile(
+      'de/mo/demo',
+      [line(), '{not json', line({ cksum: 'xyz' }), line({ vers: '2.0.0' })].join('\n'),
+    );
     expect(file.entries.map((e) => e.vers)).toEqual(['1.0.0', '2.0.0']);
     expect(file.errors).toHaveLength(2);
     const [notJson, badCksum] = file.errors as [IndexLineError, IndexLineError];
@@ -32,17 +46,26 @@ describe('parseIndexFile', () => {
   });
 
   it('skips lines of a format version newer than 2, as cargo does, without validating them', () => {
-    const file = parseIndexFile('de/mo/demo', [line({ v: 2 }), JSON.stringify({ name: 'demo', v: 3 })].join('\n'));
+    const file = parseIndexFile(
+      'de/mo/demo',
+      [line({ v: 2 }), JSON.stringify({ name: 'demo', v: 3 })].join('\n'),
+    );
     expect(file.entries).toHaveLength(1);
     expect(file.unsupported).toBe(1);
     expect(file.errors).toEqual([]);
   });
 
   it('keeps unknown fields untouched', () => {
-    const entry = parseIndexLine('x', 1, line({ pubtime: '2025-01-01T00:00:00Z', brand_new: { a: [1] } }));
+    const entry = parseIndexLine(
+      'x',
+      1,
+      line({ pubtime: '2025-01-01T00:00:00Z', brand_new: { a: [1] } }),
+    );
     expect(entry).not.toBeInstanceOf(IndexLineError);
     expect(entry).toMatchObject({ pubtime: '2025-01-01T00:00:00Z', brand_new: { a: [1] } });
-    expect(JSON.parse(JSON.stringify(entry))).toEqual(JSON.parse(line({ pubtime: '2025-01-01T00:00:00Z', brand_new: { a: [1] } })));
+    expect(JSON.parse(JSON.stringify(entry))).toEqual(
+      JSON.parse(line({ pubtime: '2025-01-01T00:00:00Z', brand_new: { a: [1] } })),
+    );
   });
 
   it('validates dependencies', () => {
@@ -54,7 +77,9 @@ describe('parseIndexFile', () => {
 
 describe('entry helpers', () => {
   it('merges features2 into features, features2 winning', () => {
-    expect(mergedFeatures({ features: { a: ['x'], b: [] }, features2: { b: ['dep:y'], c: ['y?/z'] } })).toEqual({
+    expect(
+      mergedFeatures({ features: { a: ['x'], b: [] }, features2: { b: ['dep:y'], c: ['y?/z'] } }),
+    ).toEqual({
       a: ['x'],
       b: ['dep:y'],
       c: ['y?/z'],
@@ -63,9 +88,9 @@ describe('entry helpers', () => {
   });
 
   it('reads kinds and format versions as cargo does', () => {
-    expect([null, undefined, 'normal', 'dev', 'build', 'future'].map((kind) => dependencyKind({ kind }))).toEqual([
-      'normal', 'normal', 'normal', 'dev', 'build', 'normal',
-    ]);
+    expect(
+      [null, undefined, 'normal', 'dev', 'build', 'future'].map((kind) => dependencyKind({ kind })),
+    ).toEqual(['normal', 'normal', 'normal', 'dev', 'build', 'normal']);
     expect(formatVersion({})).toBe(1);
     expect(formatVersion({ v: 2 })).toBe(2);
   });

@@ -59,7 +59,9 @@ export function parseIndexLine(
   try {
     raw = JSON.parse(line);
   } catch (cause) {
-    return new IndexLineError(path, lineNo, line, `not JSON: ${(cause as Error).message}`, { cause });
+    return new IndexLineError(path, lineNo, line, `not JSON: ${(cause as Error).message}`, {
+      cause,
+    });
   }
   // Check `v` before the schema: a future format may change fields this schema requires.
   if (raw !== null && typeof raw === 'object' && formatVersion(raw) > INDEX_FORMAT_VERSION_MAX) {

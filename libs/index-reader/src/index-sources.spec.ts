@@ -2,12 +2,29 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DirectoryIndexSource } from './directory-index-source.js';
-import { IndexSourceError, IndexSourceInvalidError, InvalidCrateNameError, UnknownRevisionError } from './errors.js';
+import {
+  IndexSourceError,
+  IndexSourceInvalidError,
+  InvalidCrateNameError,
+  UnknownRevisionError,
+} from './errors.js';
 import { GitIndexSource, type GitBackend } from './git-index-source.js';
 import { indexStats } from './index-stats.js';
-import { isScannable, readCrate, readIndexConfig, scanIndex, type ScannableIndexSource } from './index-source.js';
+import {
+  isScannable,
+  readCrate,
+  readIndexConfig,
+  scanIndex,
+  type ScannableIndexSource,
+} from './index-source.js';
 import { openIndex } from './open-index.js';
-import { FIXTURE_INDEX, fixtureRepo, git, tempDir, writeFiles } from './test-support/git-fixture.js';
+import {
+  FIXTURE_INDEX,
+  fixtureRepo,
+  git,
+  tempDir,
+  writeFiles,
+} from './test-support/git-fixture.js';
 
 /** Independent of the library: every file below the root except config.json, every non-empty line. */
 function countByHand(root: string): { files: number; lines: number; paths: string[] } {
@@ -56,7 +73,11 @@ afterAll(() => tmp.cleanup());
 const sources: [string, () => Promise<ScannableIndexSource>][] = [
   ['directory', () => DirectoryIndexSource.open(FIXTURE_INDEX)],
   ...(['git', 'isomorphic-git'] as GitBackend[]).map(
-    (backend) => [`git (${backend})`, () => GitIndexSource.open(repo, { backend })] as [string, () => Promise<ScannableIndexSource>],
+    (backend) =>
+      [`git (${backend})`, () => GitIndexSource.open(repo, { backend })] as [
+        string,
+        () => Promise<ScannableIndexSource>,
+      ],
   ),
 ];
 
@@ -82,7 +103,9 @@ describe.each(sources)('%s source on the fixture index', (_label, open) => {
       expect(file?.path).toBe('in/fl/inflector');
       expect(file?.entries.map((e) => e.name)).toEqual(['Inflector']);
       expect(await readCrate(source, 'no-such-crate')).toBeUndefined();
-      await expect(readCrate(source, '../../etc/passwd')).rejects.toBeInstanceOf(InvalidCrateNameError);
+      await expect(readCrate(source, '../../etc/passwd')).rejects.toBeInstanceOf(
+        InvalidCrateNameError,
+      );
       expect((await readIndexConfig(source))?.dl).toBe('https://crates.io/api/v1/crates');
     } finally {
       await source.close();
@@ -114,18 +137,25 @@ describe('git source', () => {
     }
   });
 
-  it.each(['git', 'isomorphic-git'] as GitBackend[])('refuses an unknown revision with a typed error (%s)', async (backend) => {
-    const error = await GitIndexSource.open(repo, { rev: 'no-such-branch', backend }).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(UnknownRevisionError);
-    expect((error as UnknownRevisionError).code).toBe('INDEX_REVISION_UNKNOWN');
-    expect((error as UnknownRevisionError).input).toBe('no-such-branch');
-  });
+  it.each(['git', 'isomorphic-git'] as GitBackend[])(
+    'refuses an unknown revision with a typed error (%s)',
+    async (backend) => {
+      const error = await GitIndexSource.open(repo, { rev: 'no-such-branch', backend }).catch(
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(UnknownRevisionError);
+      expect((error as UnknownRevisionError).code).toBe('INDEX_REVISION_UNKNOWN');
+      expect((error as UnknownRevisionError).input).toBe('no-such-branch');
+    },
+  );
 
   it('reports a malformed line by file and line and still scans the other crates', async () => {
     const work = tempDir();
     try {
       const r = fixtureRepo(work.path);
-      writeFiles(r, { 'in/fl/inflector': `${readFileSync(join(FIXTURE_INDEX, 'in/fl/inflector'), 'utf8')}{"name":\n` });
+      writeFiles(r, {
+        'in/fl/inflector': `${readFileSync(join(FIXTURE_INDEX, 'in/fl/inflector'), 'utf8')}{"name":\n`,
+      });
       git(r, 'commit', '-qam', 'corrupt');
       const source = await GitIndexSource.open(r);
       const files = [];
@@ -133,7 +163,9 @@ describe('git source', () => {
       await source.close();
       expect(files).toHaveLength(expected.files);
       const broken = files.filter((f) => f.errors.length > 0);
-      expect(broken.map((f) => [f.path, f.errors[0]?.line, f.entries.length])).toEqual([['in/fl/inflector', 2, 1]]);
+      expect(broken.map((f) => [f.path, f.errors[0]?.line, f.entries.length])).toEqual([
+        ['in/fl/inflector', 2, 1],
+      ]);
     } finally {
       work.cleanup();
     }
@@ -176,7 +208,13 @@ describe('indexStats', () => {
     const source = await DirectoryIndexSource.open(FIXTURE_INDEX);
     const seen: number[] = [];
     const stats = await indexStats(source, { onProgress: (s) => seen.push(s.crates) });
-    expect(stats).toMatchObject({ crates: expected.files, versions: expected.lines, unsupported: 1, lineErrors: 0, errors: [] });
+    expect(stats).toMatchObject({
+      crates: expected.files,
+      versions: expected.lines,
+      unsupported: 1,
+      lineErrors: 0,
+      errors: [],
+    });
     expect(seen).toEqual(Array.from({ length: expected.files }, (_, i) => i + 1));
   });
 });

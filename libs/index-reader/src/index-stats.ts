@@ -29,9 +29,20 @@ export interface IndexStatsOptions {
 }
 
 /** Scans every crate file of `source` and counts crates, versions, yanked versions and malformed lines. */
-export async function indexStats(source: ScannableIndexSource, options: IndexStatsOptions = {}): Promise<IndexStats> {
+export async function indexStats(
+  source: ScannableIndexSource,
+  options: IndexStatsOptions = {},
+): Promise<IndexStats> {
   const maxErrors = options.maxErrors ?? 20;
-  const stats = { crates: 0, versions: 0, yanked: 0, unsupported: 0, bytes: 0, lineErrors: 0, errors: [] as IndexLineError[] };
+  const stats = {
+    crates: 0,
+    versions: 0,
+    yanked: 0,
+    unsupported: 0,
+    bytes: 0,
+    lineErrors: 0,
+    errors: [] as IndexLineError[],
+  };
   for await (const raw of source.files()) {
     const file = parseIndexFile(raw.path, raw.content);
     stats.crates++;

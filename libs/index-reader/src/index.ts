@@ -2,7 +2,12 @@
  * `@lcs/index-reader`: read the crates.io index the way cargo does.
  * @packageDocumentation
  */
-export { assertCrateName, crateNameProblem, isValidCrateName, MAX_CRATE_NAME_LENGTH } from './crate-name.js';
+export {
+  assertCrateName,
+  crateNameProblem,
+  isValidCrateName,
+  MAX_CRATE_NAME_LENGTH,
+} from './crate-name.js';
 export { DirectoryIndexSource } from './directory-index-source.js';
 export {
   IndexConfigError,
@@ -61,7 +66,12 @@ export {
   type IndexDependency,
   type IndexEntry,
 } from './index-entry.js';
-export { INDEX_FORMAT_VERSION_MAX, parseIndexFile, parseIndexLine, type IndexFile } from './index-file.js';
+export {
+  INDEX_FORMAT_VERSION_MAX,
+  parseIndexFile,
+  parseIndexLine,
+  type IndexFile,
+} from './index-file.js';
 export { cratePrefix, indexPath } from './index-path.js';
 export { indexStats, type IndexStats, type IndexStatsOptions } from './index-stats.js';
 export {

@@ -24,7 +24,13 @@ export class IsoGitObjectStore implements GitObjectStore {
 
   async readObject(oid: string): Promise<GitObject | undefined> {
     try {
-      const result = await git.readObject({ fs, gitdir: this.gitdir, oid, format: 'content', cache: this.cache });
+      const result = await git.readObject({
+        fs,
+        gitdir: this.gitdir,
+        oid,
+        format: 'content',
+        cache: this.cache,
+      });
       const data = result.object as Uint8Array;
       return {
         type: result.type as GitObjectType,
@@ -38,10 +44,17 @@ export class IsoGitObjectStore implements GitObjectStore {
 
   async readPath(commit: string, path: string): Promise<Buffer | undefined> {
     try {
-      const { blob } = await git.readBlob({ fs, gitdir: this.gitdir, oid: commit, filepath: path, cache: this.cache });
+      const { blob } = await git.readBlob({
+        fs,
+        gitdir: this.gitdir,
+        oid: commit,
+        filepath: path,
+        cache: this.cache,
+      });
       return Buffer.from(blob.buffer, blob.byteOffset, blob.byteLength);
     } catch (error) {
-      if (isNotFound(error) || (error as { code?: unknown }).code === 'ObjectTypeError') return undefined;
+      if (isNotFound(error) || (error as { code?: unknown }).code === 'ObjectTypeError')
+        return undefined;
       throw new IndexSourceError(this.gitdir, `cannot read ${path} at ${commit}`, { cause: error });
     }
   }
@@ -52,7 +65,12 @@ export class IsoGitObjectStore implements GitObjectStore {
         ? await git.expandOid({ fs, gitdir: this.gitdir, oid: rev, cache: this.cache })
         : await git.resolveRef({ fs, gitdir: this.gitdir, ref: rev });
       // Peels annotated tags and checks that it is a commit.
-      const { oid: commit } = await git.readCommit({ fs, gitdir: this.gitdir, oid, cache: this.cache });
+      const { oid: commit } = await git.readCommit({
+        fs,
+        gitdir: this.gitdir,
+        oid,
+        cache: this.cache,
+      });
       return commit;
     } catch (cause) {
       throw new UnknownRevisionError(rev, this.gitdir, { cause });

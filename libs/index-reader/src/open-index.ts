@@ -32,7 +32,10 @@ export type AnyIndexSource = GitIndexSource | DirectoryIndexSource | SparseIndex
  * - a path or `file://` URL: a git repository (read at `rev`) when it is one, a plain directory otherwise.
  * @throws {IndexSourceInvalidError} naming the specification when it cannot be opened.
  */
-export async function openIndex(spec: string, options: OpenIndexOptions = {}): Promise<AnyIndexSource> {
+export async function openIndex(
+  spec: string,
+  options: OpenIndexOptions = {},
+): Promise<AnyIndexSource> {
   if (spec.startsWith('sparse+')) {
     return new SparseIndexSource(spec, {
       ...(options.cacheDir ? { cacheDir: options.cacheDir } : {}),
@@ -40,7 +43,8 @@ export async function openIndex(spec: string, options: OpenIndexOptions = {}): P
     });
   }
   if (/^https?:\/\//.test(spec)) {
-    if (!options.cacheDir) throw new IndexSourceInvalidError(spec, 'a git URL needs a cache directory');
+    if (!options.cacheDir)
+      throw new IndexSourceInvalidError(spec, 'a git URL needs a cache directory');
     const fetched = await fetchRemoteIndex(spec, { ...options.remote, cacheDir: options.cacheDir });
     return GitIndexSource.open(fetched.gitdir, {
       rev: fetched.commit,
@@ -50,7 +54,10 @@ export async function openIndex(spec: string, options: OpenIndexOptions = {}): P
   let path = spec;
   if (spec.startsWith('file:')) path = fileURLToPath(spec);
   else if (/^[a-z][a-z0-9+.-]*:\/\//i.test(spec)) {
-    throw new IndexSourceInvalidError(spec, 'unsupported scheme (use a path, file://, http(s):// or sparse+http(s)://)');
+    throw new IndexSourceInvalidError(
+      spec,
+      'unsupported scheme (use a path, file://, http(s):// or sparse+http(s)://)',
+    );
   }
   if (!options.asDirectory && findGitDir(path)) {
     return GitIndexSource.open(path, {

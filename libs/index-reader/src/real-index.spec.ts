@@ -21,19 +21,26 @@ let head: string;
 let byGit: { crates: number; versions: number; yanked: number };
 
 function sumGrepCounts(output: string): number {
-  return output.split('\n').filter(Boolean).reduce((total, line) => total + Number(line.slice(line.lastIndexOf(':') + 1)), 0);
+  return output
+    .split('\n')
+    .filter(Boolean)
+    .reduce((total, line) => total + Number(line.slice(line.lastIndexOf(':') + 1)), 0);
 }
 
 beforeAll(() => {
   if (!existsSync(REAL_INDEX_BUNDLE)) {
-    throw new Error(`the real index bundle is missing: ${REAL_INDEX_BUNDLE} (set LCS_INDEX_BUNDLE)`);
+    throw new Error(
+      `the real index bundle is missing: ${REAL_INDEX_BUNDLE} (set LCS_INDEX_BUNDLE)`,
+    );
   }
   tmp = tempDir('lcs-real-index-');
   served = join(tmp.path, 'served');
   repo = join(served, 'crates.io-index.git');
   git(tmp.path, 'clone', '-q', '--bare', REAL_INDEX_BUNDLE, repo);
   head = git(repo, 'rev-parse', 'HEAD');
-  const files = git(repo, 'ls-tree', '-r', '--name-only', 'HEAD').split('\n').filter((p) => p.includes('/'));
+  const files = git(repo, 'ls-tree', '-r', '--name-only', 'HEAD')
+    .split('\n')
+    .filter((p) => p.includes('/'));
   byGit = {
     crates: files.length,
     versions: sumGrepCounts(git(repo, 'grep', '-c', '.', 'HEAD', '--', '*/*')),
@@ -84,7 +91,9 @@ describe('the real crates.io index of 2019-11-10', () => {
     const source = await GitIndexSource.open(repo);
     try {
       const serde = await readCrate(source, 'serde');
-      expect(serde?.entries.length).toBe(Number(git(repo, 'grep', '-c', '.', 'HEAD', '--', 'se/rd/serde').split(':').pop()));
+      expect(serde?.entries.length).toBe(
+        Number(git(repo, 'grep', '-c', '.', 'HEAD', '--', 'se/rd/serde').split(':').pop()),
+      );
       const inflector = await readCrate(source, 'inflector');
       expect(inflector?.entries.every((e) => e.name === 'Inflector')).toBe(true);
     } finally {
@@ -95,7 +104,9 @@ describe('the real crates.io index of 2019-11-10', () => {
   it('clones over smart HTTP (depth 1) into a cache and reads the same index', async () => {
     const server = await startGitHttpServer(served);
     try {
-      const fetched = await fetchRemoteIndex(`${server.url}/crates.io-index.git`, { cacheDir: join(tmp.path, 'cache') });
+      const fetched = await fetchRemoteIndex(`${server.url}/crates.io-index.git`, {
+        cacheDir: join(tmp.path, 'cache'),
+      });
       expect(fetched.commit).toBe(head);
       const source = await GitIndexSource.open(fetched.gitdir, { rev: fetched.commit });
       try {

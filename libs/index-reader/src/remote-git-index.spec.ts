@@ -37,11 +37,20 @@ describe('http(s) git index over smart HTTP', () => {
     expect(server.requests.some((r) => r.includes('git-upload-pack'))).toBe(true);
 
     // The registry squashes: a new root commit with one more crate, force-pushed.
-    writeFiles(work, { 'sq/ua/squashed': `${JSON.stringify({ name: 'squashed', vers: '1.0.0', deps: [], cksum: 'c'.repeat(64), features: {} })}\n` });
+    writeFiles(work, {
+      'sq/ua/squashed': `${JSON.stringify({ name: 'squashed', vers: '1.0.0', deps: [], cksum: 'c'.repeat(64), features: {} })}\n`,
+    });
     git(work, 'add', '-A');
     const tree = git(work, 'write-tree');
     const squash = git(work, 'commit-tree', tree, '-m', 'squash');
-    git(work, 'push', '-q', '--force', join(tmp.path, 'served', 'index.git'), `${squash}:refs/heads/master`);
+    git(
+      work,
+      'push',
+      '-q',
+      '--force',
+      join(tmp.path, 'served', 'index.git'),
+      `${squash}:refs/heads/master`,
+    );
 
     const second = await fetchRemoteIndex(url, { cacheDir });
     expect(second.previous).toBe(first.commit);
@@ -50,7 +59,8 @@ describe('http(s) git index over smart HTTP', () => {
     const source = await GitIndexSource.open(second.gitdir, { rev: second.commit });
     expect((await readCrate(source, 'squashed'))?.entries.map((e) => e.vers)).toEqual(['1.0.0']);
     const changes = [];
-    for await (const d of diffIndex(source.store, first.commit, second.commit)) changes.push(...d.changes);
+    for await (const d of diffIndex(source.store, first.commit, second.commit))
+      changes.push(...d.changes);
     await source.close();
     expect(changes.map((c) => `${c.kind} ${c.name}`)).toEqual(['Added squashed']);
   });
@@ -64,7 +74,9 @@ describe('http(s) git index over smart HTTP', () => {
 
   it('names the URL when the remote does not exist', async () => {
     const missing = `${server.url}/missing.git`;
-    const error = await fetchRemoteIndex(missing, { cacheDir: join(tmp.path, 'cache3') }).catch((e: unknown) => e);
+    const error = await fetchRemoteIndex(missing, { cacheDir: join(tmp.path, 'cache3') }).catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(IndexSourceError);
     expect((error as IndexSourceError).input).toBe(missing);
   });

@@ -50,7 +50,12 @@ export async function fetchRemoteIndex(
   if (!fs.existsSync(join(gitdir, 'HEAD'))) await git.init({ fs, gitdir, bare: true });
   // A forced refspec ('+'): the remote-tracking ref follows the remote even when history was rewritten.
   await git.setConfig({ fs, gitdir, path: 'remote.origin.url', value: url });
-  await git.setConfig({ fs, gitdir, path: 'remote.origin.fetch', value: '+refs/heads/*:refs/remotes/origin/*' });
+  await git.setConfig({
+    fs,
+    gitdir,
+    path: 'remote.origin.fetch',
+    value: '+refs/heads/*:refs/remotes/origin/*',
+  });
   const previous = await git.resolveRef({ fs, gitdir, ref: FETCHED_REF }).catch(() => undefined);
   let commit: string | null;
   try {

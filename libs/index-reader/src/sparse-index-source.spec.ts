@@ -15,7 +15,11 @@ describe('sparse index source', () => {
   let server: Server;
   let base: string;
   const log: string[] = [];
-  const special: Record<string, number> = { '/go/ne/gone': 410, '/le/ga/legal': 451, '/br/ok/broken': 500 };
+  const special: Record<string, number> = {
+    '/go/ne/gone': 410,
+    '/le/ga/legal': 451,
+    '/br/ok/broken': 500,
+  };
   let tmp: ReturnType<typeof tempDir>;
 
   beforeAll(async () => {
@@ -54,14 +58,20 @@ describe('sparse index source', () => {
   });
 
   it('reads crates and config.json, and revalidates with the cached ETag', async () => {
-    const source = await openIndex(base, { cacheDir: tmp.path, sparse: { headers: { 'user-agent': 'lcs-test (ops@example.com)' } } });
+    const source = await openIndex(base, {
+      cacheDir: tmp.path,
+      sparse: { headers: { 'user-agent': 'lcs-test (ops@example.com)' } },
+    });
     expect(source).toBeInstanceOf(SparseIndexSource);
     log.length = 0;
     const first = await readCrate(source, 'Inflector');
     const again = await readCrate(source, 'inflector');
     expect(first?.entries[0]?.name).toBe('Inflector');
     expect(again).toEqual(first);
-    expect(log).toEqual(['/in/fl/inflector 200 ua=lcs-test (ops@example.com)', '/in/fl/inflector 304']);
+    expect(log).toEqual([
+      '/in/fl/inflector 200 ua=lcs-test (ops@example.com)',
+      '/in/fl/inflector 304',
+    ]);
     expect((await readIndexConfig(source))?.dl).toBe('https://crates.io/api/v1/crates');
   });
 

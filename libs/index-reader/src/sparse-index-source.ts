@@ -45,7 +45,10 @@ export class SparseIndexSource implements IndexSource {
       parsed = undefined;
     }
     if (!parsed || (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')) {
-      throw new IndexSourceInvalidError(url, 'a sparse index URL looks like sparse+https://host/path/');
+      throw new IndexSourceInvalidError(
+        url,
+        'a sparse index URL looks like sparse+https://host/path/',
+      );
     }
     this.location = url;
     this.base = parsed.href.endsWith('/') ? parsed.href : `${parsed.href}/`;
@@ -87,7 +90,10 @@ export class SparseIndexSource implements IndexSource {
     return body;
   }
 
-  async close(): Promise<void> {}
+  /** Nothing to release: every read opens and closes its own file or request. */
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
 
   private async readCache(path: string): Promise<{ body: Buffer; meta: CacheMeta } | undefined> {
     const dir = this.options.cacheDir;

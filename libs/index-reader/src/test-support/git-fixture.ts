@@ -9,7 +9,8 @@ export const WORKSPACE_ROOT = resolve(import.meta.dirname, '../../../..');
 export const FIXTURE_INDEX = join(WORKSPACE_ROOT, 'test-fixtures/index');
 /** The real crates.io index of 2019-11-10, a git bundle shipped beside the repository. */
 export const REAL_INDEX_BUNDLE =
-  process.env['LCS_INDEX_BUNDLE'] ?? resolve(WORKSPACE_ROOT, '../shared/data/crates.io-index-2019-11-10.bundle');
+  process.env['LCS_INDEX_BUNDLE'] ??
+  resolve(WORKSPACE_ROOT, '../shared/data/crates.io-index-2019-11-10.bundle');
 
 /** Runs git in `cwd` with a fixed identity and returns its trimmed stdout. */
 export function git(cwd: string, ...args: string[]): string {
