@@ -1,0 +1,49 @@
+/** The built package works outside the workspace: packed, installed from the tarball, type-checked, imported. */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const TOOL = resolve(import.meta.dirname, '../../../tools/pack-and-import.mjs');
+
+function packAndImport(libDir: string, consumer: string): { files: string[]; output: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'lcs-consumer-'));
+  try {
+    writeFileSync(join(dir, 'consumer.ts'), consumer);
+    return JSON.parse(
+      execFileSync(process.execPath, [TOOL, libDir, join(dir, 'consumer.ts')], {
+        encoding: 'utf8',
+      }),
+    ) as {
+      files: string[];
+      output: string;
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+describe('@lcs/index-reader as a published package', () => {
+  it('installs from its tarball, type-checks under nodenext and runs', () => {
+    const consumer = `
+import { indexPath, parseIndexFile, downloadUrl, InvalidCrateNameError, type IndexEntry } from '@lcs/index-reader';
+const line = JSON.stringify({ name: 'Serde', vers: '1.0.0', deps: [], cksum: '0'.repeat(64), features: {} });
+const entry: IndexEntry | undefined = parseIndexFile('se/rd/serde', line).entries[0];
+let refused = '';
+try { indexPath('../x'); } catch (e) { if (e instanceof InvalidCrateNameError) refused = e.code; }
+console.log([indexPath('Serde'), entry?.vers, downloadUrl({ dl: 'https://dl' }, { name: 'Serde', vers: '1.0.0' }), refused].join(' '));
+`;
+    const { files, output } = packAndImport(resolve(import.meta.dirname, '..'), consumer);
+    expect(output.trim()).toBe(
+      'se/rd/serde 1.0.0 https://dl/Serde/1.0.0/download INVALID_CRATE_NAME',
+    );
+    expect(files).toContain('dist/index.js');
+    expect(files).toContain('dist/index.d.ts');
+    expect(
+      files.filter(
+        (f) => f.includes('.spec.') || f.includes('test-support') || f.endsWith('.tsbuildinfo'),
+      ),
+    ).toEqual([]);
+  }, 120_000);
+});

@@ -1,0 +1,87 @@
+// Proves a workspace lib is a publishable package: `npm pack` it, install the tarball into a fresh
+// project outside the workspace, type-check a TypeScript consumer against the shipped .d.ts with
+// `module: nodenext` and strict settings, then run it with plain Node (no workspace conditions).
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const ROOT = resolve(import.meta.dirname, '..');
+
+/**
+ * @param {string} libDir the lib's folder (its `dist/` must be built)
+ * @param {string} consumer TypeScript source of `consumer.ts`, importing the package by name
+ * @returns {{ files: string[], output: string, name: string }} packed file list and the consumer's stdout
+ */
+export function packAndImport(libDir, consumer) {
+  const pkg = JSON.parse(readFileSync(join(libDir, 'package.json'), 'utf8'));
+  const work = mkdtempSync(join(tmpdir(), 'lcs-pack-'));
+  try {
+    const [packed] = JSON.parse(
+      execFileSync('npm', ['pack', '--json', '--pack-destination', work], {
+        cwd: libDir,
+        encoding: 'utf8',
+      }),
+    );
+    const app = join(work, 'consumer');
+    execFileSync('mkdir', ['-p', app]);
+    writeFileSync(
+      join(app, 'package.json'),
+      JSON.stringify({ name: 'consumer', private: true, type: 'module' }),
+    );
+    execFileSync(
+      'npm',
+      [
+        'install',
+        '--prefer-offline',
+        '--no-audit',
+        '--no-fund',
+        '--ignore-scripts',
+        join(work, packed.filename),
+      ],
+      { cwd: app, stdio: 'pipe' },
+    );
+    writeFileSync(join(app, 'consumer.ts'), consumer);
+    writeFileSync(
+      join(app, 'tsconfig.json'),
+      JSON.stringify({
+        compilerOptions: {
+          module: 'nodenext',
+          moduleResolution: 'nodenext',
+          target: 'es2022',
+          strict: true,
+          noUncheckedIndexedAccess: true,
+          verbatimModuleSyntax: true,
+          types: ['node'],
+          typeRoots: [join(ROOT, 'node_modules/@types')],
+          skipLibCheck: false,
+          outDir: 'out',
+        },
+        files: ['consumer.ts'],
+      }),
+    );
+    execFileSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', app], {
+      stdio: 'pipe',
+    });
+    const output = execFileSync(process.execPath, [join(app, 'out/consumer.js')], {
+      cwd: app,
+      encoding: 'utf8',
+    });
+    return { name: pkg.name, files: packed.files.map((f) => f.path), output };
+  } catch (error) {
+    const detail = [error.stdout, error.stderr].filter(Boolean).map(String).join('\n');
+    throw new Error(`${pkg.name}: ${error.message}\n${detail}`);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+// Command line: node tools/pack-and-import.mjs <libDir> <consumer.ts>  → prints the result as JSON.
+if (process.argv[1] === import.meta.filename) {
+  const [libDir, consumerFile] = process.argv.slice(2);
+  if (!libDir || !consumerFile) {
+    console.error('usage: pack-and-import.mjs <libDir> <consumer.ts>');
+    process.exit(2);
+  }
+  console.log(JSON.stringify(packAndImport(resolve(libDir), readFileSync(consumerFile, 'utf8'))));
+}
