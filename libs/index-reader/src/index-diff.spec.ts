@@ -82,6 +82,8 @@ describe.each(['git', 'isomorphic-git'] as GitBackend[])('diffIndex (%s)', (back
       '3/a/abc': `${line({ ...abc, yanked: false })}\n${line({ ...abc, vers: '0.0.2', cksum: sum('3'), yanked: false })}\n`,
       // re-publish a (same version, other bytes)
       '1/a': `${line({ ...(JSON.parse(read('1/a').trim()) as IndexEntry), cksum: sum('4') })}\n`,
+      // a malformed line appended to an otherwise unchanged file
+      '2/ab': `${read('2/ab')}{"name":"ab",\n`,
       // files that are not crate files are ignored
       'README.md': 'hello\n',
       '.github/workflows/ci.yml': 'x\n',
@@ -107,6 +109,12 @@ describe.each(['git', 'isomorphic-git'] as GitBackend[])('diffIndex (%s)', (back
       'ne/wc/newcrate Added newcrate 0.1.0',
       'ne/wc/newcrate AddedAndYanked newcrate 0.2.0',
     ]);
+    // Only changed lines are parsed; a new malformed line is reported with its line number.
+    expect(
+      diffs
+        .filter((d) => d.errors.length > 0)
+        .map((d) => [d.path, d.changes.length, d.errors.map((e) => e.line)]),
+    ).toEqual([['2/ab', 0, [2]]]);
   });
 
   it('is empty between a commit and itself, and reverses cleanly', async () => {

@@ -1,17 +1,66 @@
-import { IndexSourceError, type IndexLineError } from './errors.js';
+import { IndexLineError, IndexSourceError } from './errors.js';
 import { isTreeEntry, type GitObjectStore, type GitTreeEntry } from './git-object-store.js';
 import { readCommitInfo } from './git-index-source.js';
 import { readTree } from './git-tree-walk.js';
 import { diffVersions, type IndexChange } from './index-changes.js';
-import { parseIndexFile } from './index-file.js';
+import type { IndexEntry } from './index-entry.js';
+import { indexLines, parseIndexFile, parseIndexLine, type IndexLine } from './index-file.js';
 import { isIndexFilePath } from './index-source.js';
 import { mapOrdered } from './map-ordered.js';
+
+/**
+ * The lines only in `before` and the lines only in `after` (as multisets, each in file order).
+ * A line present byte for byte on both sides is an unchanged version and need not be parsed: index
+ * files are append-mostly, so a diff parses what changed, not whole files. Matching the remaining
+ * versions by version and checksum ({@link diffVersions}) gives the same result as matching all.
+ */
+function differingLines(
+  before: Buffer | undefined,
+  after: Buffer,
+): { removed: IndexLine[]; added: IndexLine[] } {
+  const oldLines = before ? indexLines(before) : [];
+  const unmatched = new Map<string, number>();
+  for (const { text } of oldLines) unmatched.set(text, (unmatched.get(text) ?? 0) + 1);
+  const added: IndexLine[] = [];
+  for (const line of indexLines(after)) {
+    const count = unmatched.get(line.text) ?? 0;
+    if (count > 0) unmatched.set(line.text, count - 1);
+    else added.push(line);
+  }
+  const removed: IndexLine[] = [];
+  for (const line of oldLines) {
+    const count = unmatched.get(line.text) ?? 0;
+    if (count > 0) {
+      unmatched.set(line.text, count - 1);
+      removed.push(line);
+    }
+  }
+  return { removed, added };
+}
+
+function parseLines(
+  path: string,
+  lines: IndexLine[],
+): { entries: IndexEntry[]; errors: IndexLineError[] } {
+  const entries: IndexEntry[] = [];
+  const errors: IndexLineError[] = [];
+  for (const { line, text } of lines) {
+    const result = parseIndexLine(path, line, text);
+    if (result instanceof IndexLineError) errors.push(result);
+    else if (result !== undefined) entries.push(result);
+  }
+  return { entries, errors };
+}
+
+async function* iterate<T>(items: readonly T[]): AsyncGenerator<T> {
+  yield* items;
+}
 
 /** The changes to one crate file between two commits. */
 export interface IndexFileDiff {
   readonly path: string;
   readonly changes: IndexChange[];
-  /** Malformed lines of the new file (of the old one when the crate was deleted). */
+  /** Malformed lines among the changed lines of the new file (of the old file when the crate was deleted). */
   readonly errors: IndexLineError[];
 }
 
@@ -26,8 +75,8 @@ const NO_ENTRIES: GitTreeEntry[] = [];
 /**
  * The changes between two commits of an index, computed from their trees (not from the commits in
  * between, so a squashed or force-pushed history is handled the same way: crates.io squashes its
- * index periodically). Only subtrees whose ids differ are read, so cost follows the size of the
- * change, not of the index. Yields one {@link IndexFileDiff} per changed crate file, in path order.
+ * index periodically). Only subtrees whose ids differ are read, so cost and memory follow the size
+ * of the change, not of the index. Yields one {@link IndexFileDiff} per changed crate file, in path order.
  */
 export async function* diffIndex(
   store: GitObjectStore,
@@ -39,12 +88,7 @@ export async function* diffIndex(
     readCommitInfo(store, fromCommit),
     readCommitInfo(store, toCommit),
   ]);
-  const blobs = diffTrees(
-    store,
-    readTreeEager(store, from.tree),
-    readTreeEager(store, to.tree),
-    '',
-  );
+  const blobs = await changedBlobs(store, from.tree, to.tree);
   const read = async (oid: string | undefined, path: string): Promise<Buffer | undefined> => {
     if (oid === undefined) return undefined;
     const object = await store.readObject(oid);
@@ -52,7 +96,7 @@ export async function* diffIndex(
       throw new IndexSourceError(store.gitdir, `blob ${oid} (${path}) is missing`);
     return object.data;
   };
-  const pairs = mapOrdered(blobs, options.readAhead ?? 64, async (blob) => {
+  const pairs = mapOrdered(iterate(blobs), options.readAhead ?? 64, async (blob) => {
     const [before, after] = await Promise.all([
       read(blob.before, blob.path),
       read(blob.after, blob.path),
@@ -60,9 +104,8 @@ export async function* diffIndex(
     return { path: blob.path, before, after };
   });
   for await (const { path, before, after } of pairs) {
-    const old = before ? parseIndexFile(path, before) : undefined;
-    const now = after ? parseIndexFile(path, after) : undefined;
-    if (!now) {
+    if (!after) {
+      const old = before ? parseIndexFile(path, before) : undefined;
       const versions = old?.entries ?? [];
       const name = versions[0]?.name ?? path.slice(path.lastIndexOf('/') + 1);
       yield {
@@ -72,16 +115,12 @@ export async function* diffIndex(
       };
       continue;
     }
-    const changes = diffVersions(old?.entries ?? [], now.entries);
+    const { removed, added } = differingLines(before, after);
+    const old = parseLines(path, removed);
+    const now = parseLines(path, added);
+    const changes = diffVersions(old.entries, now.entries);
     if (changes.length > 0 || now.errors.length > 0) yield { path, changes, errors: now.errors };
   }
-}
-
-function readTreeEager(store: GitObjectStore, oid: string | undefined): Promise<GitTreeEntry[]> {
-  if (oid === undefined) return Promise.resolve(NO_ENTRIES);
-  const pending = readTree(store, oid);
-  pending.catch(() => undefined); // observed when the recursion reaches it
-  return pending;
 }
 
 function treeOid(entry: GitTreeEntry | undefined): string | undefined {
@@ -92,31 +131,48 @@ function blobOid(entry: GitTreeEntry | undefined): string | undefined {
   return entry && !isTreeEntry(entry) ? entry.oid : undefined;
 }
 
-async function* diffTrees(
+interface TreePair {
+  readonly prefix: string;
+  readonly before: string | undefined;
+  readonly after: string | undefined;
+}
+
+/**
+ * The crate files that differ between two trees, in path order. Breadth-first: all changed
+ * subtrees of one depth are requested at once, so a pipelined store answers the whole diff in one
+ * round trip per tree level (3 for the index layout) instead of one per changed directory.
+ * Memory follows the size of the change.
+ */
+async function changedBlobs(
   store: GitObjectStore,
-  before: Promise<GitTreeEntry[]>,
-  after: Promise<GitTreeEntry[]>,
-  prefix: string,
-): AsyncGenerator<ChangedBlob> {
-  const [oldEntries, newEntries] = await Promise.all([before, after]);
-  const old = new Map(oldEntries.map((e) => [e.name, e]));
-  const now = new Map(newEntries.map((e) => [e.name, e]));
-  const names = [...new Set([...old.keys(), ...now.keys()])].sort();
-  // Start reading every changed subtree pair now, so a pipelined store serves them together.
-  const work = names
-    .filter((name) => !name.startsWith('.') && old.get(name)?.oid !== now.get(name)?.oid)
-    .map((name) => {
-      const a = old.get(name);
-      const b = now.get(name);
-      const trees =
-        treeOid(a) || treeOid(b)
-          ? ([readTreeEager(store, treeOid(a)), readTreeEager(store, treeOid(b))] as const)
-          : undefined;
-      return { path: prefix + name, a, b, trees };
+  before: string,
+  after: string,
+): Promise<ChangedBlob[]> {
+  const blobs: ChangedBlob[] = [];
+  let level: TreePair[] = [{ prefix: '', before, after }];
+  while (level.length > 0) {
+    const read = (oid: string | undefined) =>
+      oid === undefined ? Promise.resolve(NO_ENTRIES) : readTree(store, oid);
+    const trees = await Promise.all(
+      level.map((pair) => Promise.all([read(pair.before), read(pair.after)])),
+    );
+    const next: TreePair[] = [];
+    level.forEach(({ prefix }, i) => {
+      const [oldEntries, newEntries] = trees[i] ?? [NO_ENTRIES, NO_ENTRIES];
+      const old = new Map(oldEntries.map((e) => [e.name, e]));
+      const now = new Map(newEntries.map((e) => [e.name, e]));
+      for (const name of new Set([...old.keys(), ...now.keys()])) {
+        const [a, b] = [old.get(name), now.get(name)];
+        if (name.startsWith('.') || a?.oid === b?.oid) continue;
+        const path = prefix + name;
+        if (treeOid(a) || treeOid(b))
+          next.push({ prefix: `${path}/`, before: treeOid(a), after: treeOid(b) });
+        const [aBlob, bBlob] = [blobOid(a), blobOid(b)];
+        if ((aBlob || bBlob) && isIndexFilePath(path))
+          blobs.push({ path, before: aBlob, after: bBlob });
+      }
     });
-  for (const { path, a, b, trees } of work) {
-    if (trees) yield* diffTrees(store, trees[0], trees[1], `${path}/`);
-    const [aBlob, bBlob] = [blobOid(a), blobOid(b)];
-    if ((aBlob || bBlob) && isIndexFilePath(path)) yield { path, before: aBlob, after: bBlob };
+    level = next;
   }
+  return blobs.sort((x, y) => (x.path < y.path ? -1 : x.path > y.path ? 1 : 0));
 }

@@ -25,25 +25,39 @@ export interface IndexFile {
  * bad line never stops a scan.
  */
 export function parseIndexFile(path: string, content: Buffer | string): IndexFile {
-  const text = typeof content === 'string' ? content : content.toString('utf8');
   const entries: IndexEntry[] = [];
   const errors: IndexLineError[] = [];
   let unsupported = 0;
-  let start = 0;
-  let lineNo = 0;
-  while (start <= text.length) {
-    let end = text.indexOf('\n', start);
-    if (end === -1) end = text.length;
-    lineNo++;
-    const line = text.slice(start, end).trim();
-    start = end + 1;
-    if (line.length === 0) continue;
-    const result = parseIndexLine(path, lineNo, line);
+  for (const { line, text } of indexLines(content)) {
+    const result = parseIndexLine(path, line, text);
     if (result instanceof IndexLineError) errors.push(result);
     else if (result === undefined) unsupported++;
     else entries.push(result);
   }
   return { path, entries, errors, unsupported };
+}
+
+/** One non-blank line of an index file and its 1-based number. */
+export interface IndexLine {
+  readonly line: number;
+  readonly text: string;
+}
+
+/** The non-blank lines of an index file, trimmed, with their line numbers. */
+export function indexLines(content: Buffer | string): IndexLine[] {
+  const text = typeof content === 'string' ? content : content.toString('utf8');
+  const lines: IndexLine[] = [];
+  let start = 0;
+  let line = 0;
+  while (start <= text.length) {
+    let end = text.indexOf('\n', start);
+    if (end === -1) end = text.length;
+    line++;
+    const trimmed = text.slice(start, end).trim();
+    start = end + 1;
+    if (trimmed.length > 0) lines.push({ line, text: trimmed });
+  }
+  return lines;
 }
 
 /**
