@@ -1,7 +1,7 @@
 import fs from 'node:fs';
-import git from 'isomorphic-git';
 import { IndexSourceError, UnknownRevisionError } from './errors.js';
 import type { GitObject, GitObjectStore, GitObjectType } from './git-object-store.js';
+import { loadIsoGit } from './iso-git.js';
 
 function isNotFound(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
@@ -23,6 +23,7 @@ export class IsoGitObjectStore implements GitObjectStore {
   }
 
   async readObject(oid: string): Promise<GitObject | undefined> {
+    const { git } = await loadIsoGit();
     try {
       const result = await git.readObject({
         fs,
@@ -43,6 +44,7 @@ export class IsoGitObjectStore implements GitObjectStore {
   }
 
   async readPath(commit: string, path: string): Promise<Buffer | undefined> {
+    const { git } = await loadIsoGit();
     try {
       const { blob } = await git.readBlob({
         fs,
@@ -60,6 +62,7 @@ export class IsoGitObjectStore implements GitObjectStore {
   }
 
   async resolveCommit(rev: string): Promise<string> {
+    const { git } = await loadIsoGit();
     try {
       const oid = /^[0-9a-f]{4,40}$/.test(rev)
         ? await git.expandOid({ fs, gitdir: this.gitdir, oid: rev, cache: this.cache })

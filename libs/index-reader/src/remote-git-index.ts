@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import git, { type HttpClient } from 'isomorphic-git';
-import nodeHttp from 'isomorphic-git/http/node';
+import type { HttpClient } from 'isomorphic-git';
 import { IndexSourceError } from './errors.js';
+import { loadIsoGit } from './iso-git.js';
 
 /** The local ref the fetched commit is recorded under, so it survives isomorphic-git's bookkeeping. */
 export const FETCHED_REF = 'refs/lcs/index';
@@ -45,6 +45,7 @@ export async function fetchRemoteIndex(
   url: string,
   options: FetchRemoteIndexOptions,
 ): Promise<FetchRemoteIndexResult> {
+  const { git, http: nodeHttp } = await loadIsoGit();
   const gitdir = options.cacheDir;
   await mkdir(gitdir, { recursive: true });
   if (!fs.existsSync(join(gitdir, 'HEAD'))) await git.init({ fs, gitdir, bare: true });
