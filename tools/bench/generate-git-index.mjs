@@ -5,8 +5,14 @@ import { execFileSync } from 'node:child_process';
 import { generateIndex, rng, versionEntry } from '../fixture-index.mjs';
 
 function fastImport(gitdir) {
-  const child = spawn('git', ['--git-dir', gitdir, 'fast-import', '--quiet', '--done'], { stdio: ['pipe', 'inherit', 'inherit'] });
-  const done = new Promise((resolve, reject) => child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`fast-import exited ${code}`)))));
+  const child = spawn('git', ['--git-dir', gitdir, 'fast-import', '--quiet', '--done'], {
+    stdio: ['pipe', 'inherit', 'inherit'],
+  });
+  const done = new Promise((resolve, reject) =>
+    child.on('close', (code) =>
+      code === 0 ? resolve() : reject(new Error(`fast-import exited ${code}`)),
+    ),
+  );
   const write = async (text) => {
     if (!child.stdin.write(text)) await new Promise((r) => child.stdin.once('drain', r));
   };
@@ -29,18 +35,28 @@ export async function generateGitIndex(gitdir, { crates, versionsPerCrate, chang
     versions += lines.length;
     const body = `${lines.join('\n')}\n`;
     await fi.write(`M 100644 inline ${path}\ndata ${Buffer.byteLength(body)}\n${body}\n`);
-    if (picked.length < changed && next() < (changed * 2) / crates) picked.push({ name, path, body });
+    if (picked.length < changed && next() < (changed * 2) / crates)
+      picked.push({ name, path, body });
   }
   const config = '{"dl":"https://crates.io/api/v1/crates"}\n';
   await fi.write(`M 100644 inline config.json\ndata ${config.length}\n${config}\n`);
   // Second commit: a new version for each picked crate.
-  await fi.write(`commit refs/heads/master\nmark :2\ncommitter ${ident}\ndata 6\nsecond\nfrom :1\n`);
+  await fi.write(
+    `commit refs/heads/master\nmark :2\ncommitter ${ident}\ndata 6\nsecond\nfrom :1\n`,
+  );
   for (const { name, path, body } of picked) {
     const added = `${body}${JSON.stringify(versionEntry(next, name, '99.0.0', []))}\n`;
     await fi.write(`M 100644 inline ${path}\ndata ${Buffer.byteLength(added)}\n${added}\n`);
   }
   await fi.write('done\n');
   await fi.end();
-  const rev = (r) => execFileSync('git', ['--git-dir', gitdir, 'rev-parse', r], { encoding: 'utf8' }).trim();
-  return { first: rev('master~1'), second: rev('master'), crates, versions, changedFiles: picked.length };
+  const rev = (r) =>
+    execFileSync('git', ['--git-dir', gitdir, 'rev-parse', r], { encoding: 'utf8' }).trim();
+  return {
+    first: rev('master~1'),
+    second: rev('master'),
+    crates,
+    versions,
+    changedFiles: picked.length,
+  };
 }

@@ -14,18 +14,23 @@ const started = performance.now();
 const result = {};
 
 async function baseline(rev) {
-  const cat = spawn('git', ['--git-dir', gitdir, 'cat-file', '--batch'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const cat = spawn('git', ['--git-dir', gitdir, 'cat-file', '--batch'], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
   let bytes = 0;
   cat.stdout.on('data', (chunk) => (bytes += chunk.length));
   const done = new Promise((resolve) => cat.on('close', resolve));
-  const ls = spawn('git', ['--git-dir', gitdir, 'ls-tree', '-r', rev], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const ls = spawn('git', ['--git-dir', gitdir, 'ls-tree', '-r', rev], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   let files = 0;
   for await (const line of createInterface({ input: ls.stdout })) {
     const tab = line.indexOf('\t');
     const path = line.slice(tab + 1);
     if (!path.includes('/') || path.startsWith('.')) continue;
     files++;
-    if (!cat.stdin.write(`${line.slice(12, 52)}\n`)) await new Promise((r) => cat.stdin.once('drain', r));
+    if (!cat.stdin.write(`${line.slice(12, 52)}\n`))
+      await new Promise((r) => cat.stdin.once('drain', r));
   }
   cat.stdin.end();
   await done;
@@ -41,7 +46,9 @@ else if (mode === 'raw' || mode === 'json') {
   for await (const file of source.files()) {
     files++;
     bytes += file.content.length;
-    if (mode === 'json') for (const line of file.content.toString('utf8').split('\n')) if (line) (JSON.parse(line), lines++);
+    if (mode === 'json')
+      for (const line of file.content.toString('utf8').split('\n'))
+        if (line) (JSON.parse(line), lines++);
   }
   await source.close();
   Object.assign(result, { files, bytes, ...(mode === 'json' ? { versions: lines } : {}) });
