@@ -98,10 +98,19 @@ export function versionEntry(next, name, vers, depNames, options = {}) {
 
 /**
  * Generates `crates` crates with about `versionsPerCrate` versions each (at least 1).
- * Yields `{ name, path, lines }` in no particular order; `lines` are JSON strings.
+ * Yields `{ name, path, lines }` in generation order, or in path order with `sorted`; `lines` are JSON strings.
  */
-export function* generateIndex({ crates, versionsPerCrate = 6, seed = 7, depsPerVersion = 4 }) {
+export function* generateIndex({
+  crates,
+  versionsPerCrate = 6,
+  seed = 7,
+  depsPerVersion = 4,
+  sorted = false,
+}) {
   const names = crateNames(crates, seed);
+  // In path order, a writer that deltas each blob against the previous one (git fast-import) builds
+  // delta chains that follow the order readers walk the tree, as `git pack-objects` would.
+  if (sorted) names.sort((a, b) => (fixturePath(a) < fixturePath(b) ? -1 : 1));
   const next = rng(seed + 1);
   for (const name of names) {
     const versions = Math.max(1, Math.round(versionsPerCrate * 2 * next()));

@@ -31,7 +31,12 @@ export async function generateGitIndex(gitdir, { crates, versionsPerCrate, chang
   let versions = 0;
   const picked = [];
   const next = rng(seed);
-  for (const { name, path, lines } of generateIndex({ crates, versionsPerCrate, seed })) {
+  for (const { name, path, lines } of generateIndex({
+    crates,
+    versionsPerCrate,
+    seed,
+    sorted: true,
+  })) {
     versions += lines.length;
     const body = `${lines.join('\n')}\n`;
     await fi.write(`M 100644 inline ${path}\ndata ${Buffer.byteLength(body)}\n${body}\n`);
