@@ -1,10 +1,9 @@
-import { IndexLineError, IndexSourceError } from './errors.js';
+import { IndexSourceError, type IndexLineError } from './errors.js';
 import { isTreeEntry, type GitObjectStore, type GitTreeEntry } from './git-object-store.js';
 import { readCommitInfo } from './git-index-source.js';
 import { readTree } from './git-tree-walk.js';
 import { diffVersions, type IndexChange } from './index-changes.js';
-import type { IndexEntry } from './index-entry.js';
-import { indexLines, parseIndexFile, parseIndexLine, type IndexLine } from './index-file.js';
+import { indexLines, parseIndexFile, parseIndexLines, type IndexLine } from './index-file.js';
 import { isIndexFilePath } from './index-source.js';
 import { mapOrdered } from './map-ordered.js';
 
@@ -36,20 +35,6 @@ function differingLines(
     }
   }
   return { removed, added };
-}
-
-function parseLines(
-  path: string,
-  lines: IndexLine[],
-): { entries: IndexEntry[]; errors: IndexLineError[] } {
-  const entries: IndexEntry[] = [];
-  const errors: IndexLineError[] = [];
-  for (const { line, text } of lines) {
-    const result = parseIndexLine(path, line, text);
-    if (result instanceof IndexLineError) errors.push(result);
-    else if (result !== undefined) entries.push(result);
-  }
-  return { entries, errors };
 }
 
 async function* iterate<T>(items: readonly T[]): AsyncGenerator<T> {
@@ -116,8 +101,8 @@ export async function* diffIndex(
       continue;
     }
     const { removed, added } = differingLines(before, after);
-    const old = parseLines(path, removed);
-    const now = parseLines(path, added);
+    const old = parseIndexLines(path, removed);
+    const now = parseIndexLines(path, added);
     const changes = diffVersions(old.entries, now.entries);
     if (changes.length > 0 || now.errors.length > 0) yield { path, changes, errors: now.errors };
   }

@@ -25,10 +25,15 @@ export interface IndexFile {
  * bad line never stops a scan.
  */
 export function parseIndexFile(path: string, content: Buffer | string): IndexFile {
+  return parseIndexLines(path, indexLines(content));
+}
+
+/** Parses already split lines of the file at `path` (see {@link indexLines}); same rules as {@link parseIndexFile}. */
+export function parseIndexLines(path: string, lines: readonly IndexLine[]): IndexFile {
   const entries: IndexEntry[] = [];
   const errors: IndexLineError[] = [];
   let unsupported = 0;
-  for (const { line, text } of indexLines(content)) {
+  for (const { line, text } of lines) {
     const result = parseIndexLine(path, line, text);
     if (result instanceof IndexLineError) errors.push(result);
     else if (result === undefined) unsupported++;

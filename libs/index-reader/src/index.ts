@@ -68,9 +68,12 @@ export {
 } from './index-entry.js';
 export {
   INDEX_FORMAT_VERSION_MAX,
+  indexLines,
   parseIndexFile,
   parseIndexLine,
+  parseIndexLines,
   type IndexFile,
+  type IndexLine,
 } from './index-file.js';
 export { cratePrefix, indexPath } from './index-path.js';
 export { indexStats, type IndexStats, type IndexStatsOptions } from './index-stats.js';
