@@ -40,6 +40,14 @@ describe('sparse index source', () => {
         res.writeHead(404).end();
         return;
       }
+      // Some servers validate with Last-Modified only: serve one crate that way.
+      if (path === '/2/ab') {
+        const modified = 'Wed, 01 Jan 2025 00:00:00 GMT';
+        const status = req.headers['if-modified-since'] === modified ? 304 : 200;
+        log.push(`${path} ${status} lm`);
+        res.writeHead(status, { 'last-modified': modified }).end(status === 200 ? body : undefined);
+        return;
+      }
       const etag = `"${createHash('sha1').update(body).digest('hex')}"`;
       if (req.headers['if-none-match'] === etag) {
         log.push(`${path} 304`);
@@ -73,6 +81,24 @@ describe('sparse index source', () => {
       '/in/fl/inflector 304',
     ]);
     expect((await readIndexConfig(source))?.dl).toBe('https://crates.io/api/v1/crates');
+  });
+
+  it('revalidates with Last-Modified when the server sends no ETag', async () => {
+    const source = new SparseIndexSource(base, { cacheDir: tmp.path });
+    log.length = 0;
+    const first = await readCrate(source, 'ab');
+    const again = await readCrate(source, 'ab');
+    expect(first?.entries[0]?.name).toBe('ab');
+    expect(again).toEqual(first);
+    expect(log).toEqual(['/2/ab 200 lm', '/2/ab 304 lm']);
+  });
+
+  it('without a cache directory, always fetches in full', async () => {
+    const source = new SparseIndexSource(base);
+    log.length = 0;
+    await readCrate(source, 'ab');
+    await readCrate(source, 'ab');
+    expect(log).toEqual(['/2/ab 200 lm', '/2/ab 200 lm']);
   });
 
   it('treats 404, 410 and 451 as "no such crate", as cargo does', async () => {
