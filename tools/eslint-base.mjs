@@ -9,6 +9,8 @@ export default [
   { ignores: ['**/dist', '**/out-tsc', '**/test-output', '**/vitest.config.*.timestamp*'] },
   {
     files: ['**/*.ts', '**/*.js'],
+    // Build and test configuration may use the shared presets in tools/; module code may not.
+    ignores: ['**/vitest.config.ts'],
     rules: {
       '@nx/enforce-module-boundaries': [
         'error',
