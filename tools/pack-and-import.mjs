@@ -76,12 +76,12 @@ export function packAndImport(libDir, consumer) {
   }
 }
 
-// Command line: node tools/pack-and-import.mjs <libDir> <consumer.ts>  → prints the result as JSON.
+// Command line: node tools/pack-and-import.mjs <libDir> < consumer.ts  → prints the result as JSON.
 if (process.argv[1] === import.meta.filename) {
-  const [libDir, consumerFile] = process.argv.slice(2);
-  if (!libDir || !consumerFile) {
-    console.error('usage: pack-and-import.mjs <libDir> <consumer.ts>');
+  const [libDir] = process.argv.slice(2);
+  if (!libDir) {
+    console.error('usage: pack-and-import.mjs <libDir> < consumer.ts');
     process.exit(2);
   }
-  console.log(JSON.stringify(packAndImport(resolve(libDir), readFileSync(consumerFile, 'utf8'))));
+  console.log(JSON.stringify(packAndImport(resolve(libDir), readFileSync(0, 'utf8'))));
 }

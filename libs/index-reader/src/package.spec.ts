@@ -1,28 +1,16 @@
 /** The built package works outside the workspace: packed, installed from the tarball, type-checked, imported. */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const TOOL = resolve(import.meta.dirname, '../../../tools/pack-and-import.mjs');
-
-function packAndImport(libDir: string, consumer: string): { files: string[]; output: string } {
-  const dir = mkdtempSync(join(tmpdir(), 'lcs-consumer-'));
-  try {
-    writeFileSync(join(dir, 'consumer.ts'), consumer);
-    return JSON.parse(
-      execFileSync(process.execPath, [TOOL, libDir, join(dir, 'consumer.ts')], {
-        encoding: 'utf8',
-      }),
-    ) as {
-      files: string[];
-      output: string;
-    };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
+const packAndImport = (libDir: string, consumer: string) =>
+  JSON.parse(
+    execFileSync(process.execPath, [TOOL, libDir], { input: consumer, encoding: 'utf8' }),
+  ) as {
+    files: string[];
+    output: string;
+  };
 
 describe('@lcs/index-reader as a published package', () => {
   it('installs from its tarball, type-checks under nodenext and runs', () => {

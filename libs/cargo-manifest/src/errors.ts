@@ -1,0 +1,46 @@
+/**
+ * Errors thrown by `@lcs/cargo-manifest`. Every class carries a stable `code`, the offending input
+ * (an entry path, a crate id) and the `cause` when there is one.
+ */
+
+/** Why a `.crate` archive was refused. */
+export type CrateArchiveErrorCode =
+  | 'CRATE_GZIP_BOMB'
+  | 'CRATE_PATH_OUTSIDE_ROOT'
+  | 'CRATE_ENTRY_TYPE'
+  | 'CRATE_MANIFEST_TOO_LARGE'
+  | 'CRATE_CORRUPT'
+  | 'CRATE_NO_MANIFEST';
+
+/** Base class of every error this library throws. */
+export class CargoManifestError extends Error {
+  /** Stable machine-readable code. */
+  readonly code: string;
+  /** The input that was refused. */
+  readonly input: string;
+
+  constructor(code: string, input: string, message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = new.target.name;
+    this.code = code;
+    this.input = input;
+  }
+}
+
+/** A `.crate` archive that is hostile, damaged or not a crate. */
+export class CrateArchiveError extends CargoManifestError {
+  declare readonly code: CrateArchiveErrorCode;
+  /** The crate being read, `{name}-{version}`. */
+  readonly crate: string;
+
+  constructor(
+    code: CrateArchiveErrorCode,
+    crate: string,
+    input: string,
+    reason: string,
+    options?: ErrorOptions,
+  ) {
+    super(code, input, `${crate}.crate refused: ${reason}`, options);
+    this.crate = crate;
+  }
+}

@@ -1,0 +1,13 @@
+/**
+ * `@lcs/cargo-manifest`: read untrusted `.crate` files safely.
+ * @packageDocumentation
+ */
+export {
+  DEFAULT_MAX_MANIFEST_BYTES,
+  MAX_COMPRESSION_RATIO,
+  MAX_UNPACK_SIZE,
+  readCrateArchive,
+  type CrateArchive,
+  type ReadCrateArchiveOptions,
+} from './crate-archive.js';
+export { CargoManifestError, CrateArchiveError, type CrateArchiveErrorCode } from './errors.js';
