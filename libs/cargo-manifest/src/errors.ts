@@ -44,3 +44,15 @@ export class CrateArchiveError extends CargoManifestError {
     this.crate = crate;
   }
 }
+
+/** Why a manifest was refused. */
+export type ManifestErrorCode = 'MANIFEST_INVALID_TOML' | 'MANIFEST_INVALID';
+
+/** A `Cargo.toml` that is not TOML, or that cargo would reject. */
+export class ManifestError extends CargoManifestError {
+  declare readonly code: ManifestErrorCode;
+
+  constructor(code: ManifestErrorCode, input: string, reason: string, options?: ErrorOptions) {
+    super(code, input, `invalid Cargo.toml: ${reason}`, options);
+  }
+}

@@ -11,3 +11,12 @@ export {
   type ReadCrateArchiveOptions,
 } from './crate-archive.js';
 export { CargoManifestError, CrateArchiveError, type CrateArchiveErrorCode } from './errors.js';
+export { normalizePlatform } from './cfg-platform.js';
+export { ManifestError, type ManifestErrorCode } from './errors.js';
+export { parseManifest, type Manifest, type ManifestPackage } from './manifest.js';
+export {
+  manifestDependencies,
+  type ManifestDependency,
+  type ManifestDependencyKind,
+} from './manifest-dependency.js';
+export { normalizeVersionReq } from './version-req.js';

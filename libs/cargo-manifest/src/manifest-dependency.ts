@@ -1,0 +1,163 @@
+import { normalizePlatform } from './cfg-platform.js';
+import { ManifestError } from './errors.js';
+import { normalizeVersionReq } from './version-req.js';
+
+/** Dependency kinds, as the index names them. */
+export type ManifestDependencyKind = 'normal' | 'dev' | 'build';
+
+/**
+ * One dependency in the crates.io index's own shape, so it compares line by line with the index and
+ * with `cargo metadata`: `name` is the name the crate uses (the alias when renamed), `package` the
+ * real crate when renamed, `req` normalized as cargo prints it, `target` as cargo prints it.
+ */
+export interface ManifestDependency {
+  readonly name: string;
+  readonly package?: string;
+  readonly req: string;
+  readonly features: string[];
+  readonly optional: boolean;
+  readonly default_features: boolean;
+  readonly target: string | null;
+  readonly kind: ManifestDependencyKind;
+  /** Registry name (`registry`) or index URL (`registry-index`), when not crates.io. */
+  readonly registry?: string;
+  /** Source fields kept as written. */
+  readonly path?: string;
+  readonly git?: string;
+  readonly branch?: string;
+  readonly tag?: string;
+  readonly rev?: string;
+}
+
+/** The dependency tables of a manifest (or of one `[target.X]` table), legacy spellings included. */
+const TABLES: readonly (readonly [string, string, ManifestDependencyKind])[] = [
+  ['dependencies', 'dependencies', 'normal'],
+  ['dev-dependencies', 'dev_dependencies', 'dev'],
+  ['build-dependencies', 'build_dependencies', 'build'],
+];
+
+type Table = Record<string, unknown>;
+const isTable = (v: unknown): v is Table =>
+  typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Date);
+
+function str(dep: Table, key: string, where: string): string | undefined {
+  const v = dep[key];
+  if (v === undefined) return undefined;
+  if (typeof v !== 'string')
+    throw new ManifestError('MANIFEST_INVALID', where, `${where}.${key} must be a string`);
+  return v;
+}
+
+function bool(dep: Table, key: string, where: string): boolean | undefined {
+  const v = dep[key];
+  if (v === undefined) return undefined;
+  if (typeof v !== 'boolean')
+    throw new ManifestError('MANIFEST_INVALID', where, `${where}.${key} must be a boolean`);
+  return v;
+}
+
+function one(
+  alias: string,
+  value: unknown,
+  kind: ManifestDependencyKind,
+  target: string | null,
+  where: string,
+): ManifestDependency {
+  const spec: Table = typeof value === 'string' ? { version: value } : isTable(value) ? value : {};
+  if (typeof value !== 'string' && !isTable(value)) {
+    throw new ManifestError(
+      'MANIFEST_INVALID',
+      where,
+      `${where} must be a version string or a table`,
+    );
+  }
+  if (spec['workspace'] !== undefined) {
+    throw new ManifestError(
+      'MANIFEST_INVALID',
+      where,
+      `${where} inherits from a workspace, which a published crate cannot`,
+    );
+  }
+  const version = str(spec, 'version', where);
+  const req = version === undefined ? '*' : normalizeVersionReq(version);
+  if (req === undefined) {
+    throw new ManifestError(
+      'MANIFEST_INVALID',
+      where,
+      `${where}: invalid version requirement ${JSON.stringify(version)}`,
+    );
+  }
+  const features = spec['features'] ?? [];
+  if (!Array.isArray(features) || !features.every((f) => typeof f === 'string')) {
+    throw new ManifestError(
+      'MANIFEST_INVALID',
+      where,
+      `${where}.features must be an array of strings`,
+    );
+  }
+  // `default-features` wins over the legacy `default_features` when both are present, as in cargo.
+  const defaultFeatures =
+    bool(spec, 'default-features', where) ?? bool(spec, 'default_features', where) ?? true;
+  const pkg = str(spec, 'package', where);
+  const registry = str(spec, 'registry-index', where) ?? str(spec, 'registry', where);
+  const dep: ManifestDependency = {
+    name: alias,
+    ...(pkg !== undefined && pkg !== alias ? { package: pkg } : {}),
+    req,
+    features: features as string[],
+    optional: bool(spec, 'optional', where) ?? false,
+    default_features: defaultFeatures,
+    target,
+    kind,
+    ...(registry !== undefined ? { registry } : {}),
+  };
+  const kept: Partial<Record<'path' | 'git' | 'branch' | 'tag' | 'rev', string>> = {};
+  for (const key of ['path', 'git', 'branch', 'tag', 'rev'] as const) {
+    const v = str(spec, key, where);
+    if (v !== undefined) kept[key] = v;
+  }
+  return { ...dep, ...kept };
+}
+
+function fromTables(scope: Table, target: string | null, prefix: string): ManifestDependency[] {
+  const out: ManifestDependency[] = [];
+  for (const [dash, underscore, kind] of TABLES) {
+    // The dash spelling wins when both exist (cargo warns and ignores the underscore one).
+    const key = scope[dash] !== undefined ? dash : underscore;
+    const table = scope[key];
+    if (table === undefined) continue;
+    if (!isTable(table))
+      throw new ManifestError(
+        'MANIFEST_INVALID',
+        `${prefix}${key}`,
+        `${prefix}${key} must be a table`,
+      );
+    for (const [alias, value] of Object.entries(table))
+      out.push(one(alias, value, kind, target, `${prefix}${key}.${alias}`));
+  }
+  return out;
+}
+
+/**
+ * Every dependency of a parsed manifest: `[dependencies]`, `[dev-dependencies]`,
+ * `[build-dependencies]`, their legacy underscore spellings, and the same tables under every
+ * `[target.<cfg or triple>]`.
+ * @throws {ManifestError} for a dependency cargo would reject.
+ */
+export function manifestDependencies(toml: Table): ManifestDependency[] {
+  const deps = fromTables(toml, null, '');
+  const targets = toml['target'];
+  if (targets !== undefined) {
+    if (!isTable(targets))
+      throw new ManifestError('MANIFEST_INVALID', 'target', '[target] must be a table');
+    for (const [spec, scope] of Object.entries(targets)) {
+      const target = normalizePlatform(spec);
+      if (target === undefined)
+        throw new ManifestError('MANIFEST_INVALID', spec, `invalid target ${JSON.stringify(spec)}`);
+      if (!isTable(scope))
+        throw new ManifestError('MANIFEST_INVALID', spec, `[target.${spec}] must be a table`);
+      deps.push(...fromTables(scope, target, `target.${spec}.`));
+    }
+  }
+  return deps;
+}

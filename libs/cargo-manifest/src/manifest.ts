@@ -1,0 +1,126 @@
+import { parse, TomlError } from 'smol-toml';
+import { ManifestError } from './errors.js';
+import { manifestDependencies, type ManifestDependency } from './manifest-dependency.js';
+
+/** The `[package]` fields a resolver and the augmented index use. */
+export interface ManifestPackage {
+  readonly name: string;
+  readonly version: string;
+  readonly edition: string;
+  readonly rustVersion?: string;
+  readonly links?: string;
+  readonly license?: string;
+  readonly licenseFile?: string;
+  readonly description?: string;
+  readonly repository?: string;
+  readonly categories: string[];
+  readonly keywords: string[];
+  /** `package.build`: a path, `false`, or absent (then `build.rs` is used when present). */
+  readonly build?: string | boolean;
+  /** `[package.metadata]`, passed through untouched. */
+  readonly metadata?: Record<string, unknown>;
+}
+
+/** A parsed `Cargo.toml`. */
+export interface Manifest {
+  readonly package: ManifestPackage;
+  readonly dependencies: ManifestDependency[];
+  /** `[features]`, `dep:` and `?/` syntax kept as written. */
+  readonly features: Record<string, string[]>;
+  /** The whole TOML document, for fields this model does not cover. */
+  readonly raw: Record<string, unknown>;
+}
+
+/** Largest manifest parsed by default; see `DEFAULT_MAX_MANIFEST_BYTES` for archives. */
+const MAX_TEXT = 4 * 1024 * 1024;
+
+const strings = (v: unknown, where: string): string[] => {
+  if (v === undefined) return [];
+  if (!Array.isArray(v) || !v.every((x) => typeof x === 'string')) {
+    throw new ManifestError('MANIFEST_INVALID', where, `${where} must be an array of strings`);
+  }
+  return v as string[];
+};
+
+const optionalString = (table: Record<string, unknown>, key: string): string | undefined => {
+  const v = table[key];
+  if (v === undefined) return undefined;
+  if (typeof v !== 'string')
+    throw new ManifestError(
+      'MANIFEST_INVALID',
+      `package.${key}`,
+      `package.${key} must be a string`,
+    );
+  return v;
+};
+
+/**
+ * Parses a `Cargo.toml` (as published: normalized by `cargo package`, no workspace inheritance).
+ * @throws {ManifestError} `MANIFEST_INVALID_TOML` with the parser's line and column, or
+ *   `MANIFEST_INVALID` naming the field cargo would reject.
+ */
+export function parseManifest(text: string): Manifest {
+  if (text.length > MAX_TEXT)
+    throw new ManifestError('MANIFEST_INVALID', 'Cargo.toml', `larger than ${MAX_TEXT} bytes`);
+  let raw: Record<string, unknown>;
+  try {
+    raw = parse(text) as Record<string, unknown>;
+  } catch (cause) {
+    const where =
+      cause instanceof TomlError ? ` at line ${cause.line}, column ${cause.column}` : '';
+    const first = (cause as Error).message.split('\n')[0] ?? '';
+    throw new ManifestError('MANIFEST_INVALID_TOML', 'Cargo.toml', `not TOML${where}: ${first}`, {
+      cause,
+    });
+  }
+  const pkg = raw['package'] ?? raw['project'];
+  if (typeof pkg !== 'object' || pkg === null || Array.isArray(pkg)) {
+    throw new ManifestError('MANIFEST_INVALID', 'package', 'no [package] table');
+  }
+  const p = pkg as Record<string, unknown>;
+  const name = optionalString(p, 'name');
+  const version = optionalString(p, 'version');
+  if (!name) throw new ManifestError('MANIFEST_INVALID', 'package.name', 'package.name is missing');
+  if (!version)
+    throw new ManifestError('MANIFEST_INVALID', 'package.version', 'package.version is missing');
+  const build = p['build'];
+  if (build !== undefined && typeof build !== 'string' && typeof build !== 'boolean') {
+    throw new ManifestError(
+      'MANIFEST_INVALID',
+      'package.build',
+      'package.build must be a path or a boolean',
+    );
+  }
+  const features = raw['features'] ?? {};
+  if (typeof features !== 'object' || features === null || Array.isArray(features)) {
+    throw new ManifestError('MANIFEST_INVALID', 'features', '[features] must be a table');
+  }
+  const rustVersion = optionalString(p, 'rust-version');
+  const optional = {
+    rustVersion,
+    links: optionalString(p, 'links'),
+    license: optionalString(p, 'license'),
+    licenseFile: optionalString(p, 'license-file'),
+    description: optionalString(p, 'description'),
+    repository: optionalString(p, 'repository'),
+  };
+  return {
+    package: {
+      name,
+      version,
+      edition: optionalString(p, 'edition') ?? '2015',
+      ...Object.fromEntries(Object.entries(optional).filter(([, v]) => v !== undefined)),
+      categories: strings(p['categories'], 'package.categories'),
+      keywords: strings(p['keywords'], 'package.keywords'),
+      ...(build !== undefined ? { build: build as string | boolean } : {}),
+      ...(typeof p['metadata'] === 'object' && p['metadata'] !== null
+        ? { metadata: p['metadata'] as Record<string, unknown> }
+        : {}),
+    },
+    dependencies: manifestDependencies(raw),
+    features: Object.fromEntries(
+      Object.entries(features).map(([k, v]) => [k, strings(v, `features.${k}`)]),
+    ),
+    raw,
+  };
+}
