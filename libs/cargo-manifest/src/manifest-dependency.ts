@@ -102,7 +102,8 @@ function one(
   const registry = str(spec, 'registry-index', where) ?? str(spec, 'registry', where);
   const dep: ManifestDependency = {
     name: alias,
-    ...(pkg !== undefined && pkg !== alias ? { package: pkg } : {}),
+    // An explicit `package` is a rename even when it repeats the alias (cargo's `explicit_name_in_toml`).
+    ...(pkg !== undefined ? { package: pkg } : {}),
     req,
     features: features as string[],
     optional: bool(spec, 'optional', where) ?? false,

@@ -1,0 +1,86 @@
+import { execFileSync } from 'node:child_process';
+import type { ManifestDependency } from '../manifest-dependency.js';
+
+/** A dependency as `cargo metadata` prints it. */
+export interface CargoDep {
+  name: string;
+  rename: string | null;
+  req: string;
+  kind: 'dev' | 'build' | null;
+  optional: boolean;
+  uses_default_features: boolean;
+  features: string[];
+  target: string | null;
+}
+
+/** The fields compared with cargo, in the index's shape, in a stable order. */
+export interface ComparedDep {
+  name: string;
+  package: string | undefined;
+  req: string;
+  features: string[];
+  optional: boolean;
+  default_features: boolean;
+  target: string | null;
+  kind: string;
+}
+
+const order = (a: ComparedDep, b: ComparedDep) =>
+  `${a.kind}\0${a.target ?? ''}\0${a.name}`.localeCompare(
+    `${b.kind}\0${b.target ?? ''}\0${b.name}`,
+  );
+
+/** cargo's dependencies mapped to the index's shape (`rename` -> `name`, real name -> `package`). */
+export function fromCargo(deps: CargoDep[]): ComparedDep[] {
+  return deps
+    .map((d) => ({
+      name: d.rename ?? d.name,
+      package: d.rename ? d.name : undefined,
+      req: d.req,
+      features: d.features,
+      optional: d.optional,
+      default_features: d.uses_default_features,
+      target: d.target,
+      kind: d.kind ?? 'normal',
+    }))
+    .sort(order);
+}
+
+/** The library's dependencies, the same fields in the same order. */
+export function fromLibrary(deps: ManifestDependency[]): ComparedDep[] {
+  return deps
+    .map((d) => ({
+      name: d.name,
+      package: d.package,
+      req: d.req,
+      features: d.features,
+      optional: d.optional,
+      default_features: d.default_features,
+      target: d.target,
+      kind: d.kind,
+    }))
+    .sort(order);
+}
+
+/** Runs `cargo metadata --no-deps --offline` on a crate directory; throws with cargo's stderr. */
+export function cargoMetadataDeps(manifestPath: string, cargoHome: string): CargoDep[] {
+  const out = execFileSync(
+    'cargo',
+    [
+      'metadata',
+      '--no-deps',
+      '--offline',
+      '--format-version',
+      '1',
+      '--manifest-path',
+      manifestPath,
+    ],
+    {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, CARGO_HOME: cargoHome },
+    },
+  );
+  const meta = JSON.parse(out) as { packages: { dependencies: CargoDep[] }[] };
+  return meta.packages[0]?.dependencies ?? [];
+}
