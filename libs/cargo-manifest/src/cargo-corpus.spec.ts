@@ -8,9 +8,13 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync }
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readCrateArchive } from './crate-archive.js';
-import { parseManifest } from './manifest.js';
-import { cargoMetadataDeps, fromCargo, fromLibrary } from './test-support/cargo-metadata.js';
+import { readCrateManifest } from './crate-manifest.js';
+import {
+  cargoMetadata,
+  fromCargo,
+  fromLibrary,
+  targetsFromCargo,
+} from './test-support/cargo-metadata.js';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
 const CORPUS = process.env['LCS_CRATE_CORPUS'] ?? join(ROOT, 'test-fixtures/.cache/debian-crates');
@@ -41,6 +45,7 @@ describe('conformance with cargo on real published crates', () => {
     expect(crates.length).toBeGreaterThanOrEqual(SIZE);
     const disagreements: string[] = [];
     let agreed = 0;
+    const seen = { deps: 0, libs: 0, bins: 0, procMacros: 0, renamed: 0, targeted: 0, dev: 0 };
     for (const file of crates) {
       const [, name = '', version = ''] = /^(.*)-(\d+\.\d+\.\d+.*)\.crate$/.exec(file) ?? [];
       const bytes = readFileSync(join(CORPUS, file));
@@ -48,9 +53,13 @@ describe('conformance with cargo on real published crates', () => {
       mkdirSync(dir);
       execFileSync('tar', ['-xzf', join(CORPUS, file), '-C', dir]);
       const manifestPath = join(dir, `${name}-${version}`, 'Cargo.toml');
-      let cargo: ReturnType<typeof fromCargo> | string;
+      let cargo: unknown;
       try {
-        cargo = fromCargo(cargoMetadataDeps(manifestPath, join(work, '.cargo-home')));
+        const meta = cargoMetadata(manifestPath, join(work, '.cargo-home'));
+        cargo = {
+          deps: fromCargo(meta.dependencies),
+          targets: targetsFromCargo(meta.targets, join(dir, `${name}-${version}`)),
+        };
       } catch (error) {
         cargo = `cargo refused: ${
           String((error as { stderr?: unknown }).stderr ?? error)
@@ -58,12 +67,32 @@ describe('conformance with cargo on real published crates', () => {
             .find((l) => l.includes('error')) ?? ''
         }`;
       }
-      let ours: ReturnType<typeof fromLibrary> | string;
+      let ours: unknown;
       try {
-        const archive = await readCrateArchive(bytes, { name, version });
-        ours = fromLibrary(parseManifest(archive.manifest).dependencies);
+        const crate = await readCrateManifest(bytes, { name, version });
+        const { lib, bins } = crate.targets;
+        ours = {
+          deps: fromLibrary(crate.manifest.dependencies),
+          targets: {
+            lib: lib ? { name: lib.name, path: lib.path, crateTypes: lib.crateTypes } : undefined,
+            bins: [...bins].sort((a, b) => a.name.localeCompare(b.name)),
+          },
+        };
       } catch (error) {
         ours = `refused: ${(error as Error).message}`;
+      }
+      if (typeof cargo !== 'string') {
+        const c = cargo as {
+          deps: { package?: string; target: string | null; kind: string }[];
+          targets: { lib?: { crateTypes: string[] }; bins: unknown[] };
+        };
+        seen.deps += c.deps.length;
+        seen.renamed += c.deps.filter((d) => d.package !== undefined).length;
+        seen.targeted += c.deps.filter((d) => d.target !== null).length;
+        seen.dev += c.deps.filter((d) => d.kind === 'dev').length;
+        seen.libs += c.targets.lib ? 1 : 0;
+        seen.procMacros += c.targets.lib?.crateTypes.includes('proc-macro') ? 1 : 0;
+        seen.bins += c.targets.bins.length;
       }
       const same =
         typeof cargo === 'string'
@@ -77,7 +106,7 @@ describe('conformance with cargo on real published crates', () => {
       rmSync(dir, { recursive: true, force: true });
     }
     console.log(
-      `cargo conformance: ${agreed}/${crates.length} crates agree (${((100 * agreed) / crates.length).toFixed(1)}%)`,
+      `cargo conformance: ${agreed}/${crates.length} crates agree (${((100 * agreed) / crates.length).toFixed(1)}%); compared ${JSON.stringify(seen)}`,
     );
     expect(disagreements).toEqual([]);
   }, 600_000);

@@ -20,3 +20,10 @@ export {
   type ManifestDependencyKind,
 } from './manifest-dependency.js';
 export { normalizeVersionReq } from './version-req.js';
+export { readCrateManifest, type CrateManifest } from './crate-manifest.js';
+export {
+  manifestTargets,
+  type BinTarget,
+  type LibTarget,
+  type ManifestTargets,
+} from './manifest-targets.js';

@@ -62,6 +62,57 @@ export function fromLibrary(deps: ManifestDependency[]): ComparedDep[] {
     .sort(order);
 }
 
+/** A target as `cargo metadata` prints it. */
+export interface CargoTarget {
+  name: string;
+  kind: string[];
+  crate_types: string[];
+  src_path: string;
+}
+
+const NOT_LIB = new Set(['bin', 'example', 'test', 'bench', 'custom-build']);
+
+/** cargo's lib and bin targets in the library's shape, paths relative to the crate root. */
+export function targetsFromCargo(targets: CargoTarget[], root: string) {
+  const rel = (p: string) => p.slice(root.length + 1);
+  const lib = targets.find((t) => t.kind.every((k) => !NOT_LIB.has(k)));
+  return {
+    lib: lib ? { name: lib.name, path: rel(lib.src_path), crateTypes: lib.crate_types } : undefined,
+    bins: targets
+      .filter((t) => t.kind.includes('bin'))
+      .map((t) => ({ name: t.name, path: rel(t.src_path) }))
+      .sort((a, b) => a.name.localeCompare(b.name)),
+  };
+}
+
+/** Runs `cargo metadata --no-deps --offline` on a crate directory; throws with cargo's stderr. */
+export function cargoMetadata(
+  manifestPath: string,
+  cargoHome: string,
+): { dependencies: CargoDep[]; targets: CargoTarget[] } {
+  const out = execFileSync(
+    'cargo',
+    [
+      'metadata',
+      '--no-deps',
+      '--offline',
+      '--format-version',
+      '1',
+      '--manifest-path',
+      manifestPath,
+    ],
+    {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, CARGO_HOME: cargoHome },
+    },
+  );
+  const meta = JSON.parse(out) as {
+    packages: { dependencies: CargoDep[]; targets: CargoTarget[] }[];
+  };
+  return meta.packages[0] ?? { dependencies: [], targets: [] };
+}
+
 /** Runs `cargo metadata --no-deps --offline` on a crate directory; throws with cargo's stderr. */
 export function cargoMetadataDeps(manifestPath: string, cargoHome: string): CargoDep[] {
   const out = execFileSync(
