@@ -5,6 +5,7 @@
 //   --versions-per-crate N  (default 10: 2 million versions)
 //   --changed N           files changed between the two generated commits (default 1000)
 //   --repeat N            runs per fast measurement, the median is shown (default 3)
+//   --only NAME           run one section: index-reader or cargo-manifest
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,6 +15,8 @@ import { generateGitIndex } from './generate-git-index.mjs';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const WORKER = join(import.meta.dirname, 'index-scan-worker.mjs');
+const CRATE_WORKER = join(import.meta.dirname, 'crate-read-worker.mjs');
+const CORPUS = join(ROOT, 'test-fixtures/.cache/debian-crates');
 const BUNDLE = resolve(ROOT, '../shared/data/crates.io-index-2019-11-10.bundle');
 const { values } = parseArgs({
   options: {
@@ -21,16 +24,18 @@ const { values } = parseArgs({
     'versions-per-crate': { type: 'string', default: '10' },
     changed: { type: 'string', default: '1000' },
     repeat: { type: 'string', default: '3' },
+    only: { type: 'string' },
   },
 });
 const repeat = Number(values.repeat);
 
-function measure(args, runs = repeat) {
+function measure(args, runs = repeat, command = [process.execPath, WORKER]) {
   const results = [];
+  const [bin, ...pre] = command;
   for (let i = 0; i < runs; i++) {
     results.push(
       JSON.parse(
-        execFileSync(process.execPath, [WORKER, ...args], {
+        execFileSync(bin, [...pre, ...args], {
           encoding: 'utf8',
           maxBuffer: 1 << 24,
         }).trim(),
@@ -52,8 +57,7 @@ function row(label, r, base, goal) {
   );
 }
 
-const tmp = mkdtempSync(join(tmpdir(), 'lcs-bench-'));
-try {
+async function indexReaderBench() {
   console.log(
     `index-reader benchmark (node ${process.version}, ${repeat} runs per fast measurement, median time, peak RSS)`,
   );
@@ -114,6 +118,42 @@ try {
   row('diffIndex (isomorphic-git backend)', diffIso, diffBase);
   if (diff.files !== g.changedFiles)
     throw new Error(`diff found ${diff.files} files, expected ${g.changedFiles}`);
+}
+
+function cargoManifestBench() {
+  execFileSync(join(ROOT, 'tools/debian-crate-corpus.sh'), [CORPUS, '200'], { stdio: 'ignore' });
+  const rounds = '5';
+  const base = measure(
+    [join(import.meta.dirname, 'crate-read-baseline.py'), CORPUS, rounds],
+    repeat,
+    ['python3'],
+  );
+  const manifest = measure(['manifest', CORPUS, rounds], repeat, [process.execPath, CRATE_WORKER]);
+  const full = measure(['full', CORPUS, rounds], repeat, [process.execPath, CRATE_WORKER]);
+  const full4 = measure(['full', CORPUS, rounds, '4'], repeat, [process.execPath, CRATE_WORKER]);
+  const rate = (r) => `${Math.round((1000 * r.crates) / r.ms)} crates/s`;
+  console.log(
+    `\ncargo-manifest: ${base.crates} reads of 200 real crates (Debian corpus, ${rounds} rounds)`,
+  );
+  row(`baseline: Python tarfile + tomllib (${rate(base)})`, base);
+  row(`stop at Cargo.toml + parseManifest (${rate(manifest)})`, manifest, base, {
+    text: '>= 500 crates/s, < 300 MiB',
+    ok: (r) => (1000 * r.crates) / r.ms >= 500 && r.rssMiB < 300,
+  });
+  row(`readCrateManifest, whole archive (${rate(full)})`, full, base, {
+    text: '>= 500 crates/s, < 300 MiB',
+    ok: (r) => (1000 * r.crates) / r.ms >= 500 && r.rssMiB < 300,
+  });
+  row(`readCrateManifest, 4 crates at a time (${rate(full4)})`, full4, base, {
+    text: '>= 500 crates/s, < 300 MiB',
+    ok: (r) => (1000 * r.crates) / r.ms >= 500 && r.rssMiB < 300,
+  });
+}
+
+const tmp = mkdtempSync(join(tmpdir(), 'lcs-bench-'));
+try {
+  if (!values.only || values.only === 'index-reader') await indexReaderBench();
+  if (!values.only || values.only === 'cargo-manifest') cargoManifestBench();
 } finally {
   rmSync(tmp, { recursive: true, force: true });
 }
