@@ -14,6 +14,7 @@ import {
   fromCargo,
   fromLibrary,
   targetsFromCargo,
+  targetsFromLibrary,
 } from './test-support/cargo-metadata.js';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
@@ -45,7 +46,18 @@ describe('conformance with cargo on real published crates', () => {
     expect(crates.length).toBeGreaterThanOrEqual(SIZE);
     const disagreements: string[] = [];
     let agreed = 0;
-    const seen = { deps: 0, libs: 0, bins: 0, procMacros: 0, renamed: 0, targeted: 0, dev: 0 };
+    const seen = {
+      deps: 0,
+      libs: 0,
+      bins: 0,
+      examples: 0,
+      tests: 0,
+      benches: 0,
+      procMacros: 0,
+      renamed: 0,
+      targeted: 0,
+      dev: 0,
+    };
     for (const file of crates) {
       const [, name = '', version = ''] = /^(.*)-(\d+\.\d+\.\d+.*)\.crate$/.exec(file) ?? [];
       const bytes = readFileSync(join(CORPUS, file));
@@ -70,13 +82,9 @@ describe('conformance with cargo on real published crates', () => {
       let ours: unknown;
       try {
         const crate = await readCrateManifest(bytes, { name, version });
-        const { lib, bins } = crate.targets;
         ours = {
           deps: fromLibrary(crate.manifest.dependencies),
-          targets: {
-            lib: lib ? { name: lib.name, path: lib.path, crateTypes: lib.crateTypes } : undefined,
-            bins: [...bins].sort((a, b) => a.name.localeCompare(b.name)),
-          },
+          targets: targetsFromLibrary(crate.targets),
         };
       } catch (error) {
         ours = `refused: ${(error as Error).message}`;
@@ -84,7 +92,13 @@ describe('conformance with cargo on real published crates', () => {
       if (typeof cargo !== 'string') {
         const c = cargo as {
           deps: { package?: string; target: string | null; kind: string }[];
-          targets: { lib?: { crateTypes: string[] }; bins: unknown[] };
+          targets: {
+            lib?: { crateTypes: string[] };
+            bins: unknown[];
+            examples: unknown[];
+            tests: unknown[];
+            benches: unknown[];
+          };
         };
         seen.deps += c.deps.length;
         seen.renamed += c.deps.filter((d) => d.package !== undefined).length;
@@ -93,6 +107,9 @@ describe('conformance with cargo on real published crates', () => {
         seen.libs += c.targets.lib ? 1 : 0;
         seen.procMacros += c.targets.lib?.crateTypes.includes('proc-macro') ? 1 : 0;
         seen.bins += c.targets.bins.length;
+        seen.examples += c.targets.examples.length;
+        seen.tests += c.targets.tests.length;
+        seen.benches += c.targets.benches.length;
       }
       const same =
         typeof cargo === 'string'

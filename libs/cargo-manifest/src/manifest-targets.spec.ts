@@ -6,7 +6,11 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { ManifestError } from './errors.js';
 import { parseManifest } from './manifest.js';
 import { manifestTargets } from './manifest-targets.js';
-import { cargoMetadata, targetsFromCargo } from './test-support/cargo-metadata.js';
+import {
+  cargoMetadata,
+  targetsFromCargo,
+  targetsFromLibrary,
+} from './test-support/cargo-metadata.js';
 
 const work = mkdtempSync(join(tmpdir(), 'lcs-targets-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -43,6 +47,16 @@ const cases: [string, string, string[]][] = [
     '[[bin]]\nname = "tool"\n',
     ['src/lib.rs', 'src/bin/tool/main.rs'],
   ],
+  [
+    'examples, tests and benches (2021)',
+    '[[example]]\nname = "demo"\n',
+    ['src/lib.rs', 'examples/demo/main.rs', 'examples/other.rs', 'tests/it.rs', 'benches/b.rs'],
+  ],
+  [
+    'explicit test stops test inference in 2015',
+    '[[test]]\nname = "only"\npath = "tests/only.rs"\n',
+    ['src/lib.rs', 'tests/only.rs', 'tests/skipped.rs', 'benches/b.rs'],
+  ],
 ];
 
 describe('manifestTargets agrees with cargo metadata', () => {
@@ -62,12 +76,7 @@ describe('manifestTargets agrees with cargo metadata', () => {
     );
     const m = parseManifest(manifest);
     const ours = manifestTargets(m.raw, m.package.name, m.package.edition, files);
-    expect({
-      lib: ours.lib
-        ? { name: ours.lib.name, path: ours.lib.path, crateTypes: ours.lib.crateTypes }
-        : undefined,
-      bins: [...ours.bins].sort((a, b) => a.name.localeCompare(b.name)),
-    }).toEqual(cargo);
+    expect(targetsFromLibrary(ours)).toEqual(cargo);
   });
 
   it('refuses a [[bin]] without a name', () => {

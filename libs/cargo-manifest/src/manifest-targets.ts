@@ -10,17 +10,28 @@ export interface LibTarget {
   readonly procMacro: boolean;
 }
 
-/** A binary target. */
+/** A binary, example, test or bench target. */
 export interface BinTarget {
   readonly name: string;
   readonly path: string;
 }
 
-/** The library and binaries of a package, explicit or discovered as cargo discovers them. */
+/** The targets of a package, explicit or discovered as cargo discovers them. */
 export interface ManifestTargets {
   readonly lib?: LibTarget;
   readonly bins: BinTarget[];
+  readonly examples: BinTarget[];
+  readonly tests: BinTarget[];
+  readonly benches: BinTarget[];
 }
+
+/** Per kind: the manifest table, the directory searched, and the `auto*` flag. */
+const KINDS = {
+  bins: { table: 'bin', dir: 'src/bin', auto: 'autobins' },
+  examples: { table: 'example', dir: 'examples', auto: 'autoexamples' },
+  tests: { table: 'test', dir: 'tests', auto: 'autotests' },
+  benches: { table: 'bench', dir: 'benches', auto: 'autobenches' },
+} as const;
 
 type Table = Record<string, unknown>;
 const isTable = (v: unknown): v is Table =>
@@ -31,10 +42,11 @@ function flag(t: Table, dash: string, underscore: string): unknown {
 }
 
 /**
- * The lib and bin targets of a package: the explicit `[lib]` and `[[bin]]` tables, plus the ones
- * cargo infers from the files (`src/lib.rs`, `src/main.rs`, `src/bin/*.rs`, `src/bin/* /main.rs`),
- * following cargo/src/cargo/util/toml/targets.rs: in edition 2015 explicit `[[bin]]` tables turn
- * inference of more bins off; later editions infer unless `autobins = false`.
+ * The targets of a package: the explicit `[lib]`, `[[bin]]`, `[[example]]`, `[[test]]` and
+ * `[[bench]]` tables, plus the ones cargo infers from the files (`src/lib.rs`, `src/main.rs`,
+ * `src/bin/`, `examples/`, `tests/`, `benches/`: `*.rs` files and `* /main.rs` directories),
+ * following cargo/src/cargo/util/toml/targets.rs: in edition 2015 explicit tables of a kind turn
+ * inference of that kind off; later editions infer unless `autobins` (etc.) is `false`.
  * @param files paths relative to the crate root, as listed by `readCrateArchive`.
  * @throws {ManifestError} for a `[lib]` or `[[bin]]` cargo would reject.
  */
@@ -75,40 +87,72 @@ export function manifestTargets(
     };
   }
 
-  const inferred: BinTarget[] = [];
-  if (has.has('src/main.rs')) inferred.push({ name: pkgName, path: 'src/main.rs' });
+  const targets = (kind: keyof typeof KINDS) =>
+    discover(raw, pkg, pkgName, edition, files, has, kind);
+  return {
+    ...(lib ? { lib } : {}),
+    bins: targets('bins'),
+    examples: targets('examples'),
+    tests: targets('tests'),
+    benches: targets('benches'),
+  };
+}
+
+/** Files directly in `dir` ending in `.rs`, and subdirectories of `dir` holding a `main.rs`. */
+function inferIn(dir: string, files: readonly string[]): BinTarget[] {
+  const found: BinTarget[] = [];
+  const single = new RegExp(`^${dir}/([^/]+)\\.rs$`);
+  const nested = new RegExp(`^${dir}/([^/]+)/main\\.rs$`);
   for (const file of files) {
-    const single = /^src\/bin\/([^/]+)\.rs$/.exec(file);
-    const nested = /^src\/bin\/([^/]+)\/main\.rs$/.exec(file);
-    if (single?.[1]) inferred.push({ name: single[1], path: file });
-    else if (nested?.[1]) inferred.push({ name: nested[1], path: file });
+    const name = single.exec(file)?.[1] ?? nested.exec(file)?.[1];
+    if (name !== undefined) found.push({ name, path: file });
   }
-  const binTables = raw['bin'];
-  if (binTables === undefined) {
-    return { ...(lib ? { lib } : {}), bins: pkg['autobins'] === false ? [] : inferred };
+  return found;
+}
+
+function discover(
+  raw: Table,
+  pkg: Table,
+  pkgName: string,
+  edition: string,
+  files: readonly string[],
+  has: ReadonlySet<string>,
+  kind: keyof typeof KINDS,
+): BinTarget[] {
+  const { table, dir, auto } = KINDS[kind];
+  const inferred = [
+    ...(kind === 'bins' && has.has('src/main.rs') ? [{ name: pkgName, path: 'src/main.rs' }] : []),
+    ...inferIn(dir, files),
+  ];
+  const explicit = raw[table];
+  if (explicit === undefined) return pkg[auto] === false ? [] : inferred;
+  if (!Array.isArray(explicit) || !explicit.every(isTable)) {
+    throw new ManifestError('MANIFEST_INVALID', table, `[[${table}]] must be an array of tables`);
   }
-  if (!Array.isArray(binTables) || !binTables.every(isTable)) {
-    throw new ManifestError('MANIFEST_INVALID', 'bin', '[[bin]] must be an array of tables');
-  }
-  const bins: BinTarget[] = binTables.map((t, i) => {
+  const listed: BinTarget[] = explicit.map((t, i) => {
     const name = t['name'];
-    if (typeof name !== 'string' || name === '')
-      throw new ManifestError('MANIFEST_INVALID', `bin.${i}`, `[[bin]] #${i + 1} has no name`);
+    if (typeof name !== 'string' || name === '') {
+      throw new ManifestError(
+        'MANIFEST_INVALID',
+        `${table}.${i}`,
+        `[[${table}]] #${i + 1} has no name`,
+      );
+    }
+    const candidates = [
+      `${dir}/${name}.rs`,
+      `${dir}/${name}/main.rs`,
+      ...(kind === 'bins' && name === pkgName ? ['src/main.rs'] : []),
+    ];
     const path =
       typeof t['path'] === 'string'
         ? t['path']
-        : ([
-            `src/bin/${name}.rs`,
-            `src/bin/${name}/main.rs`,
-            ...(name === pkgName ? ['src/main.rs'] : []),
-          ].find((p) => has.has(p)) ?? `src/bin/${name}.rs`);
+        : (candidates.find((p) => has.has(p)) ?? candidates[0] ?? '');
     return { name, path };
   });
-  const autobins = typeof pkg['autobins'] === 'boolean' ? pkg['autobins'] : edition !== '2015';
-  if (autobins) {
-    const names = new Set(bins.map((b) => b.name));
-    const paths = new Set(bins.map((b) => b.path));
-    bins.push(...inferred.filter((b) => !names.has(b.name) && !paths.has(b.path)));
-  }
-  return { ...(lib ? { lib } : {}), bins };
+  // Edition 2015: explicit targets of a kind turn inference of that kind off unless asked for.
+  const autodiscover = typeof pkg[auto] === 'boolean' ? pkg[auto] : edition !== '2015';
+  if (!autodiscover) return listed;
+  const names = new Set(listed.map((b) => b.name));
+  const paths = new Set(listed.map((b) => b.path));
+  return [...listed, ...inferred.filter((b) => !names.has(b.name) && !paths.has(b.path))];
 }

@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import type { ManifestDependency } from '../manifest-dependency.js';
+import type { ManifestTargets } from '../manifest-targets.js';
 
 /** A dependency as `cargo metadata` prints it. */
 export interface CargoDep {
@@ -72,16 +73,34 @@ export interface CargoTarget {
 
 const NOT_LIB = new Set(['bin', 'example', 'test', 'bench', 'custom-build']);
 
-/** cargo's lib and bin targets in the library's shape, paths relative to the crate root. */
+const byName = (a: { name: string }, b: { name: string }) => a.name.localeCompare(b.name);
+
+/** cargo's targets in the library's shape, paths relative to the crate root. */
 export function targetsFromCargo(targets: CargoTarget[], root: string) {
   const rel = (p: string) => p.slice(root.length + 1);
   const lib = targets.find((t) => t.kind.every((k) => !NOT_LIB.has(k)));
+  const pick = (kind: string) =>
+    targets
+      .filter((t) => t.kind.includes(kind))
+      .map((t) => ({ name: t.name, path: rel(t.src_path) }))
+      .sort(byName);
   return {
     lib: lib ? { name: lib.name, path: rel(lib.src_path), crateTypes: lib.crate_types } : undefined,
-    bins: targets
-      .filter((t) => t.kind.includes('bin'))
-      .map((t) => ({ name: t.name, path: rel(t.src_path) }))
-      .sort((a, b) => a.name.localeCompare(b.name)),
+    bins: pick('bin'),
+    examples: pick('example'),
+    tests: pick('test'),
+    benches: pick('bench'),
+  };
+}
+
+/** The library's targets in the same shape as {@link targetsFromCargo}. */
+export function targetsFromLibrary(t: ManifestTargets) {
+  return {
+    lib: t.lib ? { name: t.lib.name, path: t.lib.path, crateTypes: t.lib.crateTypes } : undefined,
+    bins: [...t.bins].sort(byName),
+    examples: [...t.examples].sort(byName),
+    tests: [...t.tests].sort(byName),
+    benches: [...t.benches].sort(byName),
   };
 }
 
