@@ -6,10 +6,12 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { ManifestError } from './errors.js';
 import { parseManifest } from './manifest.js';
 import { cargoMetadataDeps, fromCargo, fromLibrary } from './test-support/cargo-metadata.js';
 
 const CORPUS = resolve(import.meta.dirname, '../../../test-fixtures/manifests');
+const REFUSED = resolve(import.meta.dirname, '../../../test-fixtures/manifests-invalid');
 const work = mkdtempSync(join(tmpdir(), 'lcs-conformance-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
@@ -35,5 +37,17 @@ describe('conformance with cargo metadata', () => {
     const text = readFileSync(join(CORPUS, file), 'utf8');
     const expected = fromCargo(cargoMetadata(text, file.replace(/\.toml$/, '')));
     expect(fromLibrary(parseManifest(text).dependencies)).toEqual(expected);
+  });
+});
+
+const refused = readdirSync(REFUSED)
+  .filter((f) => f.endsWith('.toml'))
+  .sort();
+
+describe('refuses what cargo refuses', () => {
+  it.each(refused)('%s', (file) => {
+    const text = readFileSync(join(REFUSED, file), 'utf8');
+    expect(() => cargoMetadata(text, `refused-${file.replace(/\.toml$/, '')}`)).toThrow();
+    expect(() => parseManifest(text)).toThrow(ManifestError);
   });
 });

@@ -56,13 +56,25 @@ function bool(dep: Table, key: string, where: string): boolean | undefined {
   return v;
 }
 
+/** cargo's package-name rule: Unicode XID characters, `-` and `_`, not starting with a digit. */
+export function packageNameProblem(name: string): string | undefined {
+  if (name === '') return 'is empty';
+  if (/^[0-9]/.test(name)) return 'cannot start with a digit';
+  const bad = [...name].find((c) => !/[\p{XID_Continue}-]/u.test(c));
+  return bad === undefined ? undefined : `has the invalid character ${JSON.stringify(bad)}`;
+}
+
 function one(
   alias: string,
   value: unknown,
   kind: ManifestDependencyKind,
   target: string | null,
   where: string,
+  edition: string,
 ): ManifestDependency {
+  const aliasProblem = packageNameProblem(alias);
+  if (aliasProblem)
+    throw new ManifestError('MANIFEST_INVALID', where, `${where}: the name ${aliasProblem}`);
   const spec: Table = typeof value === 'string' ? { version: value } : isTable(value) ? value : {};
   if (typeof value !== 'string' && !isTable(value)) {
     throw new ManifestError(
@@ -79,6 +91,28 @@ function one(
     );
   }
   const version = str(spec, 'version', where);
+  const git = str(spec, 'git', where);
+  if (git !== undefined && (spec['path'] !== undefined || spec['registry'] !== undefined)) {
+    throw new ManifestError(
+      'MANIFEST_INVALID',
+      where,
+      `${where} is ambiguous: git cannot be combined with path or registry`,
+    );
+  }
+  if (version === undefined && git === undefined && spec['path'] === undefined) {
+    throw new ManifestError(
+      'MANIFEST_INVALID',
+      where,
+      `${where} has no version, path or git source`,
+    );
+  }
+  if (edition === '2024' && spec['default_features'] !== undefined) {
+    throw new ManifestError(
+      'MANIFEST_INVALID',
+      where,
+      `${where}: default_features is unsupported as of the 2024 edition, use default-features`,
+    );
+  }
   const req = version === undefined ? '*' : normalizeVersionReq(version);
   if (req === undefined) {
     throw new ManifestError(
@@ -99,6 +133,9 @@ function one(
   const defaultFeatures =
     bool(spec, 'default-features', where) ?? bool(spec, 'default_features', where) ?? true;
   const pkg = str(spec, 'package', where);
+  const pkgProblem = pkg === undefined ? undefined : packageNameProblem(pkg);
+  if (pkgProblem)
+    throw new ManifestError('MANIFEST_INVALID', where, `${where}.package ${pkgProblem}`);
   const registry = str(spec, 'registry-index', where) ?? str(spec, 'registry', where);
   const dep: ManifestDependency = {
     name: alias,
@@ -120,9 +157,21 @@ function one(
   return { ...dep, ...kept };
 }
 
-function fromTables(scope: Table, target: string | null, prefix: string): ManifestDependency[] {
+function fromTables(
+  scope: Table,
+  target: string | null,
+  prefix: string,
+  edition: string,
+): ManifestDependency[] {
   const out: ManifestDependency[] = [];
   for (const [dash, underscore, kind] of TABLES) {
+    if (edition === '2024' && dash !== 'dependencies' && scope[underscore] !== undefined) {
+      throw new ManifestError(
+        'MANIFEST_INVALID',
+        `${prefix}${underscore}`,
+        `${prefix}${underscore} is unsupported as of the 2024 edition, use ${dash}`,
+      );
+    }
     // The dash spelling wins when both exist (cargo warns and ignores the underscore one).
     const key = scope[dash] !== undefined ? dash : underscore;
     const table = scope[key];
@@ -134,7 +183,7 @@ function fromTables(scope: Table, target: string | null, prefix: string): Manife
         `${prefix}${key} must be a table`,
       );
     for (const [alias, value] of Object.entries(table))
-      out.push(one(alias, value, kind, target, `${prefix}${key}.${alias}`));
+      out.push(one(alias, value, kind, target, `${prefix}${key}.${alias}`, edition));
   }
   return out;
 }
@@ -145,8 +194,8 @@ function fromTables(scope: Table, target: string | null, prefix: string): Manife
  * `[target.<cfg or triple>]`.
  * @throws {ManifestError} for a dependency cargo would reject.
  */
-export function manifestDependencies(toml: Table): ManifestDependency[] {
-  const deps = fromTables(toml, null, '');
+export function manifestDependencies(toml: Table, edition = '2015'): ManifestDependency[] {
+  const deps = fromTables(toml, null, '', edition);
   const targets = toml['target'];
   if (targets !== undefined) {
     if (!isTable(targets))
@@ -157,7 +206,7 @@ export function manifestDependencies(toml: Table): ManifestDependency[] {
         throw new ManifestError('MANIFEST_INVALID', spec, `invalid target ${JSON.stringify(spec)}`);
       if (!isTable(scope))
         throw new ManifestError('MANIFEST_INVALID', spec, `[target.${spec}] must be a table`);
-      deps.push(...fromTables(scope, target, `target.${spec}.`));
+      deps.push(...fromTables(scope, target, `target.${spec}.`, edition));
     }
   }
   return deps;

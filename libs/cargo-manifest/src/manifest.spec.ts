@@ -52,7 +52,7 @@ describe('normalizePlatform', () => {
 describe('parseManifest', () => {
   it('reads package fields, features and keeps source fields of dependencies', () => {
     const m = parseManifest(
-      `${pkg}edition = "2021"\nbuild = "tools/build.rs"\n[package.metadata.x]\ny = 1\n[dependencies]\nlocal = { path = "../local", version = "0.1" }\nremote = { git = "https://example.com/r", rev = "abc" }\n[features]\nfull = ["dep:local", "remote?/x"]\n`,
+      `${pkg}edition = "2021"\nbuild = "tools/build.rs"\n[package.metadata.x]\ny = 1\n[dependencies]\nlocal = { path = "../local", version = "0.1", optional = true }\nremote = { git = "https://example.com/r", rev = "abc" }\n[features]\nfull = ["dep:local", "remote?/x"]\n`,
     );
     expect(m.package).toMatchObject({
       name: 'demo',
@@ -66,6 +66,10 @@ describe('parseManifest', () => {
       ['local', '^0.1', '../local', undefined],
       ['remote', '*', 'https://example.com/r', 'abc'],
     ]);
+  });
+
+  it('defaults a missing version to 0.0.0, as cargo does since 1.75', () => {
+    expect(parseManifest('[package]\nname = "demo"\n').package.version).toBe('0.0.0');
   });
 
   it('defaults the edition to 2015, as cargo does', () => {

@@ -1,6 +1,10 @@
 import { parse, TomlError } from 'smol-toml';
 import { ManifestError } from './errors.js';
-import { manifestDependencies, type ManifestDependency } from './manifest-dependency.js';
+import {
+  manifestDependencies,
+  packageNameProblem,
+  type ManifestDependency,
+} from './manifest-dependency.js';
 
 /** The `[package]` fields a resolver and the augmented index use. */
 export interface ManifestPackage {
@@ -29,6 +33,46 @@ export interface Manifest {
   readonly features: Record<string, string[]>;
   /** The whole TOML document, for fields this model does not cover. */
   readonly raw: Record<string, unknown>;
+}
+
+/** The editions cargo knows. */
+const EDITIONS = new Set(['2015', '2018', '2021', '2024']);
+/** A semver version (https://semver.org/#backusnaur-form-grammar-for-valid-semver-versions). */
+const SEMVER =
+  /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?(\+[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?$/;
+
+/**
+ * The feature references cargo checks against the dependency list: `dep:x` needs an optional
+ * dependency `x`, and `x?/f` needs a dependency `x`
+ * (https://doc.rust-lang.org/cargo/reference/features.html#optional-dependencies).
+ */
+function checkFeatures(
+  features: Record<string, string[]>,
+  deps: readonly ManifestDependency[],
+): void {
+  const names = new Set(deps.map((d) => d.name));
+  const optional = new Set(deps.filter((d) => d.optional).map((d) => d.name));
+  for (const [feature, values] of Object.entries(features)) {
+    for (const value of values) {
+      const dep = /^dep:(.+)$/.exec(value)?.[1];
+      if (dep !== undefined && !optional.has(dep)) {
+        const why = names.has(dep) ? 'is not optional' : 'is not a dependency';
+        throw new ManifestError(
+          'MANIFEST_INVALID',
+          value,
+          `feature ${JSON.stringify(feature)} includes ${JSON.stringify(value)}, but ${JSON.stringify(dep)} ${why}`,
+        );
+      }
+      const weak = /^([^/]+)\?\//.exec(value)?.[1];
+      if (weak !== undefined && !names.has(weak)) {
+        throw new ManifestError(
+          'MANIFEST_INVALID',
+          value,
+          `feature ${JSON.stringify(feature)} includes ${JSON.stringify(value)}, but ${JSON.stringify(weak)} is not a dependency`,
+        );
+      }
+    }
+  }
 }
 
 /** Largest manifest parsed by default; see `DEFAULT_MAX_MANIFEST_BYTES` for archives. */
@@ -79,10 +123,25 @@ export function parseManifest(text: string): Manifest {
   }
   const p = pkg as Record<string, unknown>;
   const name = optionalString(p, 'name');
-  const version = optionalString(p, 'version');
   if (!name) throw new ManifestError('MANIFEST_INVALID', 'package.name', 'package.name is missing');
-  if (!version)
-    throw new ManifestError('MANIFEST_INVALID', 'package.version', 'package.version is missing');
+  const nameProblem = packageNameProblem(name);
+  if (nameProblem) throw new ManifestError('MANIFEST_INVALID', name, `package.name ${nameProblem}`);
+  // Since cargo 1.75 a missing version means 0.0.0 (and the crate cannot be published).
+  const version = optionalString(p, 'version') ?? '0.0.0';
+  if (!SEMVER.test(version)) {
+    throw new ManifestError(
+      'MANIFEST_INVALID',
+      version,
+      `package.version ${JSON.stringify(version)} is not a semver version`,
+    );
+  }
+  const edition = optionalString(p, 'edition') ?? '2015';
+  if (!EDITIONS.has(edition))
+    throw new ManifestError(
+      'MANIFEST_INVALID',
+      edition,
+      `unknown edition ${JSON.stringify(edition)}`,
+    );
   const build = p['build'];
   if (build !== undefined && typeof build !== 'string' && typeof build !== 'boolean') {
     throw new ManifestError(
@@ -96,6 +155,13 @@ export function parseManifest(text: string): Manifest {
     throw new ManifestError('MANIFEST_INVALID', 'features', '[features] must be a table');
   }
   const rustVersion = optionalString(p, 'rust-version');
+  if (rustVersion !== undefined && !/^\d+\.\d+(\.\d+)?$/.test(rustVersion)) {
+    throw new ManifestError(
+      'MANIFEST_INVALID',
+      rustVersion,
+      `package.rust-version ${JSON.stringify(rustVersion)} is not a version like "1.70"`,
+    );
+  }
   const optional = {
     rustVersion,
     links: optionalString(p, 'links'),
@@ -104,11 +170,16 @@ export function parseManifest(text: string): Manifest {
     description: optionalString(p, 'description'),
     repository: optionalString(p, 'repository'),
   };
+  const dependencies = manifestDependencies(raw, edition);
+  const featureMap = Object.fromEntries(
+    Object.entries(features).map(([k, v]) => [k, strings(v, `features.${k}`)]),
+  );
+  checkFeatures(featureMap, dependencies);
   return {
     package: {
       name,
       version,
-      edition: optionalString(p, 'edition') ?? '2015',
+      edition,
       ...Object.fromEntries(Object.entries(optional).filter(([, v]) => v !== undefined)),
       categories: strings(p['categories'], 'package.categories'),
       keywords: strings(p['keywords'], 'package.keywords'),
