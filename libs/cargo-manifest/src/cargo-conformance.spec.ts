@@ -8,20 +8,21 @@ import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ManifestError } from './errors.js';
 import { parseManifest } from './manifest.js';
-import { cargoMetadataDeps, fromCargo, fromLibrary } from './test-support/cargo-metadata.js';
+import { cargoMetadata, fromCargo, fromLibrary } from './test-support/cargo-metadata.js';
 
 const CORPUS = resolve(import.meta.dirname, '../../../test-fixtures/manifests');
 const REFUSED = resolve(import.meta.dirname, '../../../test-fixtures/manifests-invalid');
 const work = mkdtempSync(join(tmpdir(), 'lcs-conformance-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-function cargoMetadata(manifest: string, id: string) {
+/** Lays the manifest out as a crate and returns cargo's dependencies for it. */
+function cargoDeps(manifest: string, id: string) {
   const dir = join(work, id);
   mkdirSync(join(dir, 'src'), { recursive: true });
   writeFileSync(join(dir, 'Cargo.toml'), manifest);
   writeFileSync(join(dir, 'src/lib.rs'), '');
   writeFileSync(join(dir, 'build.rs'), 'fn main() {}\n');
-  return cargoMetadataDeps(join(dir, 'Cargo.toml'), join(work, '.cargo-home'));
+  return cargoMetadata(join(dir, 'Cargo.toml'), join(work, '.cargo-home')).dependencies;
 }
 
 const corpus = readdirSync(CORPUS)
@@ -35,7 +36,7 @@ describe('conformance with cargo metadata', () => {
 
   it.each(corpus)('%s: same dependencies as cargo', (file) => {
     const text = readFileSync(join(CORPUS, file), 'utf8');
-    const expected = fromCargo(cargoMetadata(text, file.replace(/\.toml$/, '')));
+    const expected = fromCargo(cargoDeps(text, file.replace(/\.toml$/, '')));
     expect(fromLibrary(parseManifest(text).dependencies)).toEqual(expected);
   });
 });
@@ -47,7 +48,7 @@ const refused = readdirSync(REFUSED)
 describe('refuses what cargo refuses', () => {
   it.each(refused)('%s', (file) => {
     const text = readFileSync(join(REFUSED, file), 'utf8');
-    expect(() => cargoMetadata(text, `refused-${file.replace(/\.toml$/, '')}`)).toThrow();
+    expect(() => cargoDeps(text, `refused-${file.replace(/\.toml$/, '')}`)).toThrow();
     expect(() => parseManifest(text)).toThrow(ManifestError);
   });
 });

@@ -131,26 +131,3 @@ export function cargoMetadata(
   };
   return meta.packages[0] ?? { dependencies: [], targets: [] };
 }
-
-/** Runs `cargo metadata --no-deps --offline` on a crate directory; throws with cargo's stderr. */
-export function cargoMetadataDeps(manifestPath: string, cargoHome: string): CargoDep[] {
-  const out = execFileSync(
-    'cargo',
-    [
-      'metadata',
-      '--no-deps',
-      '--offline',
-      '--format-version',
-      '1',
-      '--manifest-path',
-      manifestPath,
-    ],
-    {
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, CARGO_HOME: cargoHome },
-    },
-  );
-  const meta = JSON.parse(out) as { packages: { dependencies: CargoDep[] }[] };
-  return meta.packages[0]?.dependencies ?? [];
-}
