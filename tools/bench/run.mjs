@@ -121,7 +121,7 @@ async function indexReaderBench() {
 }
 
 function cargoManifestBench() {
-  execFileSync(join(ROOT, 'tools/debian-crate-corpus.sh'), [CORPUS, '200'], { stdio: 'ignore' });
+  execFileSync(join(ROOT, 'tools/debian-crate-corpus.sh'), [CORPUS, '400'], { stdio: 'ignore' });
   const rounds = '5';
   const base = measure(
     [join(import.meta.dirname, 'crate-read-baseline.py'), CORPUS, rounds],
@@ -133,7 +133,7 @@ function cargoManifestBench() {
   const full4 = measure(['full', CORPUS, rounds, '4'], repeat, [process.execPath, CRATE_WORKER]);
   const rate = (r) => `${Math.round((1000 * r.crates) / r.ms)} crates/s`;
   console.log(
-    `\ncargo-manifest: ${base.crates} reads of 200 real crates (Debian corpus, ${rounds} rounds)`,
+    `\ncargo-manifest: ${base.crates} reads of ${base.crates / Number(rounds)} real crates (Debian corpus, ${rounds} rounds)`,
   );
   row(`baseline: Python tarfile + tomllib (${rate(base)})`, base);
   row(`stop at Cargo.toml + parseManifest (${rate(manifest)})`, manifest, base, {

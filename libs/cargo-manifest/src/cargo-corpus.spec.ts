@@ -19,7 +19,7 @@ import {
 
 const ROOT = resolve(import.meta.dirname, '../../..');
 const CORPUS = process.env['LCS_CRATE_CORPUS'] ?? join(ROOT, 'test-fixtures/.cache/debian-crates');
-const SIZE = 200;
+const SIZE = 400;
 const work = mkdtempSync(join(tmpdir(), 'lcs-corpus-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 

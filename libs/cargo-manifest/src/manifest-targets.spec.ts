@@ -53,6 +53,11 @@ const cases: [string, string, string[]][] = [
     ['src/lib.rs', 'examples/demo/main.rs', 'examples/other.rs', 'tests/it.rs', 'benches/b.rs'],
   ],
   [
+    'explicit paths are normalized (2021)',
+    '[lib]\npath = "./src/../src/lib.rs"\n[[test]]\nname = "t"\npath = "./tests/t.rs"\n',
+    ['src/lib.rs', 'tests/t.rs'],
+  ],
+  [
     'explicit test stops test inference in 2015',
     '[[test]]\nname = "only"\npath = "tests/only.rs"\n',
     ['src/lib.rs', 'tests/only.rs', 'tests/skipped.rs', 'benches/b.rs'],

@@ -37,6 +37,17 @@ type Table = Record<string, unknown>;
 const isTable = (v: unknown): v is Table =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
+/** A target path as cargo uses it: `.` components dropped, `..` applied (cargo's `normalize_path`). */
+export function normalizeTargetPath(path: string): string {
+  const out: string[] = [];
+  for (const part of path.split('/')) {
+    if (part === '' || part === '.') continue;
+    if (part === '..' && out.length > 0 && out[out.length - 1] !== '..') out.pop();
+    else out.push(part);
+  }
+  return out.join('/');
+}
+
 function flag(t: Table, dash: string, underscore: string): unknown {
   return t[dash] ?? t[underscore];
 }
@@ -81,7 +92,7 @@ export function manifestTargets(
     }
     lib = {
       name: typeof t['name'] === 'string' ? t['name'] : pkgName.replaceAll('-', '_'),
-      path: typeof t['path'] === 'string' ? t['path'] : 'src/lib.rs',
+      path: typeof t['path'] === 'string' ? normalizeTargetPath(t['path']) : 'src/lib.rs',
       crateTypes: (types as string[] | undefined) ?? [procMacro ? 'proc-macro' : 'lib'],
       procMacro,
     };
@@ -145,7 +156,7 @@ function discover(
     ];
     const path =
       typeof t['path'] === 'string'
-        ? t['path']
+        ? normalizeTargetPath(t['path'])
         : (candidates.find((p) => has.has(p)) ?? candidates[0] ?? '');
     return { name, path };
   });

@@ -127,7 +127,10 @@ export function cargoMetadata(
     },
   );
   const meta = JSON.parse(out) as {
-    packages: { dependencies: CargoDep[]; targets: CargoTarget[] }[];
+    packages: { manifest_path: string; dependencies: CargoDep[]; targets: CargoTarget[] }[];
   };
-  return meta.packages[0] ?? { dependencies: [], targets: [] };
+  // A crate may carry nested workspace members; the package is the one at the given manifest.
+  const pkg = meta.packages.find((p) => p.manifest_path === manifestPath);
+  if (!pkg) throw new Error(`cargo metadata lists no package at ${manifestPath}`);
+  return pkg;
 }
