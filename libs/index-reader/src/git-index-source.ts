@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { IndexSourceError, IndexSourceInvalidError } from './errors.js';
 import { GitCliObjectStore } from './git-cli-object-store.js';
 import { parseCommit, type GitCommitInfo, type GitObjectStore } from './git-object-store.js';
-import { walkTree } from './git-tree-walk.js';
+import { readBlob, walkTree } from './git-tree-walk.js';
 import { isIndexFilePath, type RawIndexFile, type ScannableIndexSource } from './index-source.js';
 import { IsoGitObjectStore } from './iso-git-object-store.js';
 import { mapOrdered } from './map-ordered.js';
@@ -100,14 +100,10 @@ export class GitIndexSource implements ScannableIndexSource {
   }
 
   files(): AsyncIterable<RawIndexFile> {
-    const store = this.store;
-    return mapOrdered(this.indexFiles(), this.readAhead, async ({ path, oid }) => {
-      const object = await store.readObject(oid);
-      if (object?.type !== 'blob') {
-        throw new IndexSourceError(store.gitdir, `blob ${oid} (${path}) is missing`);
-      }
-      return { path, content: object.data };
-    });
+    return mapOrdered(this.indexFiles(), this.readAhead, async ({ path, oid }) => ({
+      path,
+      content: await readBlob(this.store, oid, path),
+    }));
   }
 
   close(): Promise<void> {

@@ -29,6 +29,18 @@ export async function readTree(store: GitObjectStore, oid: string): Promise<GitT
 }
 
 /**
+ * Reads a blob; `path` only names it in the error.
+ * @throws {IndexSourceError} when the object is missing or not a blob.
+ */
+export async function readBlob(store: GitObjectStore, oid: string, path: string): Promise<Buffer> {
+  const object = await store.readObject(oid);
+  if (object?.type !== 'blob') {
+    throw new IndexSourceError(store.gitdir, `blob ${oid} (${path}) is missing`);
+  }
+  return object.data;
+}
+
+/**
  * Walks a tree depth-first in git's order, yielding every file (submodules and dot-directories such
  * as `.github` are skipped). The subtrees of a directory are requested together, so a pipelined store
  * answers them in one round trip; memory holds only the trees along the current path.

@@ -1,7 +1,7 @@
-import { IndexSourceError, type IndexLineError } from './errors.js';
+import type { IndexLineError } from './errors.js';
 import { isTreeEntry, type GitObjectStore, type GitTreeEntry } from './git-object-store.js';
 import { readCommitInfo } from './git-index-source.js';
-import { readTree } from './git-tree-walk.js';
+import { readBlob, readTree } from './git-tree-walk.js';
 import { diffVersions, type IndexChange } from './index-changes.js';
 import { indexLines, parseIndexFile, parseIndexLines, type IndexLine } from './index-file.js';
 import { isIndexFilePath } from './index-source.js';
@@ -37,10 +37,6 @@ function differingLines(
   return { removed, added };
 }
 
-async function* iterate<T>(items: readonly T[]): AsyncGenerator<T> {
-  yield* items;
-}
-
 /** The changes to one crate file between two commits. */
 export interface IndexFileDiff {
   readonly path: string;
@@ -74,14 +70,9 @@ export async function* diffIndex(
     readCommitInfo(store, toCommit),
   ]);
   const blobs = await changedBlobs(store, from.tree, to.tree);
-  const read = async (oid: string | undefined, path: string): Promise<Buffer | undefined> => {
-    if (oid === undefined) return undefined;
-    const object = await store.readObject(oid);
-    if (object?.type !== 'blob')
-      throw new IndexSourceError(store.gitdir, `blob ${oid} (${path}) is missing`);
-    return object.data;
-  };
-  const pairs = mapOrdered(iterate(blobs), options.readAhead ?? 64, async (blob) => {
+  const read = (oid: string | undefined, path: string) =>
+    oid === undefined ? undefined : readBlob(store, oid, path);
+  const pairs = mapOrdered(blobs, options.readAhead ?? 64, async (blob) => {
     const [before, after] = await Promise.all([
       read(blob.before, blob.path),
       read(blob.after, blob.path),

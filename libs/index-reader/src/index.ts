@@ -38,7 +38,7 @@ export {
   type GitObjectType,
   type GitTreeEntry,
 } from './git-object-store.js';
-export { readTree, walkTree, type GitTreeFile } from './git-tree-walk.js';
+export { readBlob, readTree, walkTree, type GitTreeFile } from './git-tree-walk.js';
 export {
   diffVersions,
   type CrateDeleted,

@@ -4,11 +4,12 @@
  * stays bounded by `window` results.
  */
 export async function* mapOrdered<T, R>(
-  source: AsyncIterable<T>,
+  source: AsyncIterable<T> | Iterable<T>,
   window: number,
   fn: (item: T) => Promise<R>,
 ): AsyncGenerator<R> {
-  const iterator = source[Symbol.asyncIterator]();
+  const iterator: AsyncIterator<T> | Iterator<T> =
+    Symbol.asyncIterator in source ? source[Symbol.asyncIterator]() : source[Symbol.iterator]();
   const queue: Promise<R>[] = [];
   let exhausted = false;
   try {
