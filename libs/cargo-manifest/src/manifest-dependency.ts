@@ -1,5 +1,6 @@
 import { normalizePlatform } from './cfg-platform.js';
 import { ManifestError } from './errors.js';
+import { isTable, optionalString, stringArray, type Table } from './toml-table.js';
 import { normalizeVersionReq } from './version-req.js';
 
 /** Dependency kinds, as the index names them. */
@@ -35,18 +36,6 @@ const TABLES: readonly (readonly [string, string, ManifestDependencyKind])[] = [
   ['dev-dependencies', 'dev_dependencies', 'dev'],
   ['build-dependencies', 'build_dependencies', 'build'],
 ];
-
-type Table = Record<string, unknown>;
-const isTable = (v: unknown): v is Table =>
-  typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Date);
-
-function str(dep: Table, key: string, where: string): string | undefined {
-  const v = dep[key];
-  if (v === undefined) return undefined;
-  if (typeof v !== 'string')
-    throw new ManifestError('MANIFEST_INVALID', where, `${where}.${key} must be a string`);
-  return v;
-}
 
 function bool(dep: Table, key: string, where: string): boolean | undefined {
   const v = dep[key];
@@ -90,8 +79,8 @@ function one(
       `${where} inherits from a workspace, which a published crate cannot`,
     );
   }
-  const version = str(spec, 'version', where);
-  const git = str(spec, 'git', where);
+  const version = optionalString(spec, 'version', where);
+  const git = optionalString(spec, 'git', where);
   if (git !== undefined && (spec['path'] !== undefined || spec['registry'] !== undefined)) {
     throw new ManifestError(
       'MANIFEST_INVALID',
@@ -121,28 +110,22 @@ function one(
       `${where}: invalid version requirement ${JSON.stringify(version)}`,
     );
   }
-  const features = spec['features'] ?? [];
-  if (!Array.isArray(features) || !features.every((f) => typeof f === 'string')) {
-    throw new ManifestError(
-      'MANIFEST_INVALID',
-      where,
-      `${where}.features must be an array of strings`,
-    );
-  }
+  const features = stringArray(spec['features'], `${where}.features`) ?? [];
   // `default-features` wins over the legacy `default_features` when both are present, as in cargo.
   const defaultFeatures =
     bool(spec, 'default-features', where) ?? bool(spec, 'default_features', where) ?? true;
-  const pkg = str(spec, 'package', where);
+  const pkg = optionalString(spec, 'package', where);
   const pkgProblem = pkg === undefined ? undefined : packageNameProblem(pkg);
   if (pkgProblem)
     throw new ManifestError('MANIFEST_INVALID', where, `${where}.package ${pkgProblem}`);
-  const registry = str(spec, 'registry-index', where) ?? str(spec, 'registry', where);
+  const registry =
+    optionalString(spec, 'registry-index', where) ?? optionalString(spec, 'registry', where);
   const dep: ManifestDependency = {
     name: alias,
     // An explicit `package` is a rename even when it repeats the alias (cargo's `explicit_name_in_toml`).
     ...(pkg !== undefined ? { package: pkg } : {}),
     req,
-    features: features as string[],
+    features,
     optional: bool(spec, 'optional', where) ?? false,
     default_features: defaultFeatures,
     target,
@@ -151,7 +134,7 @@ function one(
   };
   const kept: Partial<Record<'path' | 'git' | 'branch' | 'tag' | 'rev', string>> = {};
   for (const key of ['path', 'git', 'branch', 'tag', 'rev'] as const) {
-    const v = str(spec, key, where);
+    const v = optionalString(spec, key, where);
     if (v !== undefined) kept[key] = v;
   }
   return { ...dep, ...kept };

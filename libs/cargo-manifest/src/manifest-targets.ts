@@ -1,4 +1,5 @@
 import { ManifestError } from './errors.js';
+import { isTable, stringArray, type Table } from './toml-table.js';
 
 /** The library target. */
 export interface LibTarget {
@@ -32,10 +33,6 @@ const KINDS = {
   tests: { table: 'test', dir: 'tests', auto: 'autotests' },
   benches: { table: 'bench', dir: 'benches', auto: 'autobenches' },
 } as const;
-
-type Table = Record<string, unknown>;
-const isTable = (v: unknown): v is Table =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** A target path as cargo uses it: `.` components dropped, `..` applied (cargo's `normalize_path`). */
 export function normalizeTargetPath(path: string): string {
@@ -79,21 +76,11 @@ export function manifestTargets(
   if (libTable !== undefined || (autolib && has.has('src/lib.rs'))) {
     const t = (libTable ?? {}) as Table;
     const procMacro = flag(t, 'proc-macro', 'proc_macro') === true;
-    const types = flag(t, 'crate-type', 'crate_type');
-    if (
-      types !== undefined &&
-      (!Array.isArray(types) || !types.every((x) => typeof x === 'string'))
-    ) {
-      throw new ManifestError(
-        'MANIFEST_INVALID',
-        'lib.crate-type',
-        '[lib] crate-type must be an array of strings',
-      );
-    }
+    const types = stringArray(flag(t, 'crate-type', 'crate_type'), 'lib.crate-type');
     lib = {
       name: typeof t['name'] === 'string' ? t['name'] : pkgName.replaceAll('-', '_'),
       path: typeof t['path'] === 'string' ? normalizeTargetPath(t['path']) : 'src/lib.rs',
-      crateTypes: (types as string[] | undefined) ?? [procMacro ? 'proc-macro' : 'lib'],
+      crateTypes: types ?? [procMacro ? 'proc-macro' : 'lib'],
       procMacro,
     };
   }

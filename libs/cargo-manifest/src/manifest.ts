@@ -1,5 +1,6 @@
 import { parse, TomlError } from 'smol-toml';
 import { ManifestError } from './errors.js';
+import { isTable, optionalString, stringArray } from './toml-table.js';
 import {
   manifestDependencies,
   packageNameProblem,
@@ -78,26 +79,6 @@ function checkFeatures(
 /** Largest manifest parsed by default; see `DEFAULT_MAX_MANIFEST_BYTES` for archives. */
 const MAX_TEXT = 4 * 1024 * 1024;
 
-const strings = (v: unknown, where: string): string[] => {
-  if (v === undefined) return [];
-  if (!Array.isArray(v) || !v.every((x) => typeof x === 'string')) {
-    throw new ManifestError('MANIFEST_INVALID', where, `${where} must be an array of strings`);
-  }
-  return v as string[];
-};
-
-const optionalString = (table: Record<string, unknown>, key: string): string | undefined => {
-  const v = table[key];
-  if (v === undefined) return undefined;
-  if (typeof v !== 'string')
-    throw new ManifestError(
-      'MANIFEST_INVALID',
-      `package.${key}`,
-      `package.${key} must be a string`,
-    );
-  return v;
-};
-
 /**
  * Parses a `Cargo.toml` (as published: normalized by `cargo package`, no workspace inheritance).
  * @throws {ManifestError} `MANIFEST_INVALID_TOML` with the parser's line and column, or
@@ -118,16 +99,14 @@ export function parseManifest(text: string): Manifest {
     });
   }
   const pkg = raw['package'] ?? raw['project'];
-  if (typeof pkg !== 'object' || pkg === null || Array.isArray(pkg)) {
-    throw new ManifestError('MANIFEST_INVALID', 'package', 'no [package] table');
-  }
-  const p = pkg as Record<string, unknown>;
-  const name = optionalString(p, 'name');
+  if (!isTable(pkg)) throw new ManifestError('MANIFEST_INVALID', 'package', 'no [package] table');
+  const p = pkg;
+  const name = optionalString(p, 'name', 'package');
   if (!name) throw new ManifestError('MANIFEST_INVALID', 'package.name', 'package.name is missing');
   const nameProblem = packageNameProblem(name);
   if (nameProblem) throw new ManifestError('MANIFEST_INVALID', name, `package.name ${nameProblem}`);
   // Since cargo 1.75 a missing version means 0.0.0 (and the crate cannot be published).
-  const version = optionalString(p, 'version') ?? '0.0.0';
+  const version = optionalString(p, 'version', 'package') ?? '0.0.0';
   if (!SEMVER.test(version)) {
     throw new ManifestError(
       'MANIFEST_INVALID',
@@ -135,7 +114,7 @@ export function parseManifest(text: string): Manifest {
       `package.version ${JSON.stringify(version)} is not a semver version`,
     );
   }
-  const edition = optionalString(p, 'edition') ?? '2015';
+  const edition = optionalString(p, 'edition', 'package') ?? '2015';
   if (!EDITIONS.has(edition))
     throw new ManifestError(
       'MANIFEST_INVALID',
@@ -151,10 +130,10 @@ export function parseManifest(text: string): Manifest {
     );
   }
   const features = raw['features'] ?? {};
-  if (typeof features !== 'object' || features === null || Array.isArray(features)) {
+  if (!isTable(features)) {
     throw new ManifestError('MANIFEST_INVALID', 'features', '[features] must be a table');
   }
-  const rustVersion = optionalString(p, 'rust-version');
+  const rustVersion = optionalString(p, 'rust-version', 'package');
   if (rustVersion !== undefined && !/^\d+\.\d+(\.\d+)?$/.test(rustVersion)) {
     throw new ManifestError(
       'MANIFEST_INVALID',
@@ -164,15 +143,15 @@ export function parseManifest(text: string): Manifest {
   }
   const optional = {
     rustVersion,
-    links: optionalString(p, 'links'),
-    license: optionalString(p, 'license'),
-    licenseFile: optionalString(p, 'license-file'),
-    description: optionalString(p, 'description'),
-    repository: optionalString(p, 'repository'),
+    links: optionalString(p, 'links', 'package'),
+    license: optionalString(p, 'license', 'package'),
+    licenseFile: optionalString(p, 'license-file', 'package'),
+    description: optionalString(p, 'description', 'package'),
+    repository: optionalString(p, 'repository', 'package'),
   };
   const dependencies = manifestDependencies(raw, edition);
   const featureMap = Object.fromEntries(
-    Object.entries(features).map(([k, v]) => [k, strings(v, `features.${k}`)]),
+    Object.entries(features).map(([k, v]) => [k, stringArray(v, `features.${k}`) ?? []]),
   );
   checkFeatures(featureMap, dependencies);
   return {
@@ -181,17 +160,15 @@ export function parseManifest(text: string): Manifest {
       version,
       edition,
       ...Object.fromEntries(Object.entries(optional).filter(([, v]) => v !== undefined)),
-      categories: strings(p['categories'], 'package.categories'),
-      keywords: strings(p['keywords'], 'package.keywords'),
+      categories: stringArray(p['categories'], 'package.categories') ?? [],
+      keywords: stringArray(p['keywords'], 'package.keywords') ?? [],
       ...(build !== undefined ? { build: build as string | boolean } : {}),
       ...(typeof p['metadata'] === 'object' && p['metadata'] !== null
         ? { metadata: p['metadata'] as Record<string, unknown> }
         : {}),
     },
-    dependencies: manifestDependencies(raw),
-    features: Object.fromEntries(
-      Object.entries(features).map(([k, v]) => [k, strings(v, `features.${k}`)]),
-    ),
+    dependencies,
+    features: featureMap,
     raw,
   };
 }
