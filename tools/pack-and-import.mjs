@@ -17,12 +17,17 @@ export function packAndImport(libDir, consumer) {
   const pkg = JSON.parse(readFileSync(join(libDir, 'package.json'), 'utf8'));
   const work = mkdtempSync(join(tmpdir(), 'lcs-pack-'));
   try {
-    const [packed] = JSON.parse(
-      execFileSync('npm', ['pack', '--json', '--pack-destination', work], {
-        cwd: libDir,
-        encoding: 'utf8',
-      }),
-    );
+    // Workspace libraries this one depends on are packed too, as a registry would serve them.
+    const pack = (dir) =>
+      JSON.parse(
+        execFileSync('npm', ['pack', '--json', '--pack-destination', work], {
+          cwd: dir,
+          encoding: 'utf8',
+        }),
+      )[0];
+    const packed = pack(libDir);
+    const tarballs = [join(work, packed.filename)];
+    for (const dep of workspaceDependencies(pkg)) tarballs.push(join(work, pack(dep).filename));
     const app = join(work, 'consumer');
     execFileSync('mkdir', ['-p', app]);
     writeFileSync(
@@ -31,14 +36,7 @@ export function packAndImport(libDir, consumer) {
     );
     execFileSync(
       'npm',
-      [
-        'install',
-        '--prefer-offline',
-        '--no-audit',
-        '--no-fund',
-        '--ignore-scripts',
-        join(work, packed.filename),
-      ],
+      ['install', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts', ...tarballs],
       { cwd: app, stdio: 'pipe' },
     );
     writeFileSync(join(app, 'consumer.ts'), consumer);
@@ -74,6 +72,17 @@ export function packAndImport(libDir, consumer) {
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
+}
+
+/** Folders of the `@lcs/*` libraries `pkg` depends on, directly or through another one. */
+function workspaceDependencies(pkg, seen = new Set()) {
+  for (const name of Object.keys(pkg.dependencies ?? {})) {
+    if (!name.startsWith('@lcs/') || seen.has(name)) continue;
+    const dir = join(ROOT, 'libs', name.slice('@lcs/'.length));
+    seen.add(name);
+    workspaceDependencies(JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')), seen);
+  }
+  return [...seen].map((name) => join(ROOT, 'libs', name.slice('@lcs/'.length)));
 }
 
 // Command line: node tools/pack-and-import.mjs <libDir> < consumer.ts  → prints the result as JSON.

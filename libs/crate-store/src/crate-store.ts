@@ -1,0 +1,63 @@
+/**
+ * The one interface every crate store backend implements. Backends are chosen by URL with
+ * `openCrateStore`; callers never need to know which one they hold.
+ */
+import type { CrateRef, CrateToStore } from './crate-key.js';
+
+/** A body to store: bytes in memory, or a stream of chunks (an HTTP response, a file stream). */
+export type CrateBody = Uint8Array | AsyncIterable<Uint8Array>;
+
+/** What `put` did: `stored` wrote the object, `exists` found it already there and wrote nothing. */
+export type PutOutcome = 'stored' | 'exists';
+
+/** Result of {@link CrateStore.put}. */
+export interface PutResult {
+  readonly outcome: PutOutcome;
+  /** The object key, e.g. `crates/serde/serde-1.0.0.crate`. */
+  readonly key: string;
+  /** Bytes of the verified body (0 when the body was not read because the object existed). */
+  readonly bytes: number;
+}
+
+/** One stored crate, as listed. */
+export interface StoredCrate extends CrateRef {
+  readonly key: string;
+  /** Object size in bytes. */
+  readonly size: number;
+}
+
+/** Options of {@link CrateStore.put}. */
+export interface PutOptions {
+  /** Aborting stops reading the body; nothing is stored. */
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * A place that holds `.crate` files under `crates/{name}/{name}-{version}.crate`, plus a few small
+ * state objects of the services under `_lcs/` (state too large for the metadata store).
+ *
+ * Invariant of every backend: an object under a final crate key is complete and its sha256 equals
+ * the index `cksum` it was put with. A failed, aborted or killed put leaves no final key.
+ */
+export interface CrateStore {
+  /** Where the store is, for logs (never contains credentials). */
+  readonly location: string;
+  /** Whether the crate version is stored. */
+  has(ref: CrateRef): Promise<boolean>;
+  /** A stream of the stored `.crate`, or `undefined` when it is not stored. */
+  get(ref: CrateRef): Promise<AsyncIterable<Uint8Array> | undefined>;
+  /**
+   * Stores `body` under the crate's key after verifying its sha256 against `crate.cksum`.
+   * Throws `ChecksumMismatchError`, `CrateTooLargeError` or `StoreFailedError`, storing nothing.
+   * When the key already exists, returns `exists` (the body is released unread where possible).
+   */
+  put(crate: CrateToStore, body: CrateBody, options?: PutOptions): Promise<PutResult>;
+  /** Removes a stored crate version (used only when an operator asks to prune); `false` if absent. */
+  delete(ref: CrateRef): Promise<boolean>;
+  /** Every stored crate, page by page, in key order. Keys that are not crate keys are skipped. */
+  list(options?: { readonly signal?: AbortSignal }): AsyncIterable<StoredCrate>;
+  /** Reads a state object under `_lcs/`; `undefined` when absent. */
+  readObject(key: string): Promise<Uint8Array | undefined>;
+  /** Writes a state object under `_lcs/` atomically (whole or not at all). */
+  writeObject(key: string, bytes: Uint8Array): Promise<void>;
+}

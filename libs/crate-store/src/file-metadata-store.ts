@@ -1,0 +1,187 @@
+/**
+ * The embedded default metadata store: one file per key under a directory (`./.lcs/metadata`),
+ * each written atomically (temporary file, fsync, rename). Its lock is a lock file created with
+ * `O_EXCL`, renewed by rewriting its expiry; a lock whose expiry passed, or whose holder process
+ * on this host is gone, is taken over. It serializes runners on one machine, not across machines.
+ */
+import { hostname } from 'node:os';
+import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { LockHeldError, MetadataError } from './errors.js';
+import { writeFileAtomic } from './fs-crate-store.js';
+import {
+  assertMetadataKey,
+  assertMetadataValue,
+  type MetadataStore,
+  type MetadataWriteOptions,
+} from './metadata-store.js';
+import { defaultOwner, LeaseTracker, type LockOptions, type RunnerLock } from './runner-lock.js';
+
+interface LockFile {
+  readonly owner: string;
+  readonly token: string;
+  readonly host: string;
+  readonly pid: number;
+  readonly expiresAt: number;
+}
+
+function isCode(error: unknown, code: string): boolean {
+  return (error as NodeJS.ErrnoException | undefined)?.code === code;
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return isCode(error, 'EPERM');
+  }
+}
+
+async function readLock(path: string): Promise<LockFile | undefined> {
+  try {
+    return JSON.parse(await readFile(path, 'utf8')) as LockFile;
+  } catch (error) {
+    if (isCode(error, 'ENOENT')) return undefined;
+    // A half-written lock file cannot happen (it is renamed into place); anything unreadable is stale.
+    return { owner: 'unreadable lock file', token: '', host: '', pid: 0, expiresAt: 0 };
+  }
+}
+
+/** Metadata in a local directory. */
+export class FileMetadataStore implements MetadataStore {
+  readonly location: string;
+
+  constructor(readonly dir: string) {
+    this.location = dir;
+  }
+
+  #path(key: string): string {
+    return join(this.dir, 'keys', ...assertMetadataKey(key).split('/')) + '.value';
+  }
+
+  async get(key: string): Promise<string | undefined> {
+    const path = this.#path(key);
+    try {
+      return await readFile(path, 'utf8');
+    } catch (error) {
+      if (isCode(error, 'ENOENT')) return undefined;
+      throw new MetadataError('METADATA_FAILED', key, `cannot read ${path}`, { cause: error });
+    }
+  }
+
+  async put(key: string, value: string, options: MetadataWriteOptions = {}): Promise<void> {
+    const path = this.#path(key);
+    assertMetadataValue(key, value);
+    options.lock?.assertHeld();
+    await writeFileAtomic(path, value).catch((error: unknown) => {
+      throw new MetadataError('METADATA_FAILED', key, `cannot write ${path}`, { cause: error });
+    });
+  }
+
+  async delete(key: string, options: MetadataWriteOptions = {}): Promise<void> {
+    const path = this.#path(key);
+    options.lock?.assertHeld();
+    await unlink(path).catch((error: unknown) => {
+      if (!isCode(error, 'ENOENT'))
+        throw new MetadataError('METADATA_FAILED', key, `cannot delete ${path}`, { cause: error });
+    });
+  }
+
+  async acquireLock(options: LockOptions = {}): Promise<RunnerLock> {
+    const name = assertMetadataKey(options.name ?? 'fetcher');
+    const ttlMs = (options.ttlSeconds ?? 30) * 1000;
+    const path = join(this.dir, 'locks', `${name.replaceAll('/', '_')}.lock`);
+    const mine: LockFile = {
+      owner: options.owner ?? defaultOwner(),
+      token: randomBytes(12).toString('hex'),
+      host: hostname(),
+      pid: process.pid,
+      expiresAt: Date.now() + ttlMs,
+    };
+    await mkdir(join(this.dir, 'locks'), { recursive: true });
+    for (let attempt = 0; attempt < 3; attempt++) {
+      try {
+        const handle = await open(path, 'wx');
+        await handle.writeFile(JSON.stringify(mine));
+        await handle.close();
+        return new FileLock(name, path, mine, ttlMs);
+      } catch (error) {
+        if (!isCode(error, 'EEXIST'))
+          throw new MetadataError('METADATA_FAILED', name, `cannot create lock ${path}`, {
+            cause: error,
+          });
+      }
+      const held = await readLock(path);
+      if (!held) continue;
+      const stale =
+        held.expiresAt < Date.now() || (held.host === hostname() && !processAlive(held.pid));
+      if (!stale) throw new LockHeldError(name, held.owner);
+      // Move the stale file aside; rename is atomic, so of two runners taking over only one succeeds.
+      const aside = `${path}.stale-${mine.token}`;
+      await rename(path, aside).catch(() => undefined);
+      await unlink(aside).catch(() => undefined);
+    }
+    throw new LockHeldError(name, (await readLock(path))?.owner);
+  }
+
+  async close(): Promise<void> {}
+}
+
+class FileLock implements RunnerLock {
+  readonly #tracker: LeaseTracker;
+  readonly #renewal: NodeJS.Timeout;
+  #released = false;
+
+  constructor(
+    readonly name: string,
+    readonly path: string,
+    readonly file: LockFile,
+    ttlMs: number,
+  ) {
+    this.#tracker = new LeaseTracker(name, ttlMs);
+    this.#renewal = setInterval(() => void this.#renew(ttlMs), ttlMs / 3).unref();
+  }
+
+  get owner(): string {
+    return this.file.owner;
+  }
+
+  get signal(): AbortSignal {
+    return this.#tracker.signal;
+  }
+
+  async #renew(ttlMs: number): Promise<void> {
+    if (this.#released || this.signal.aborted) return;
+    const held = await readLock(this.path);
+    if (held?.token !== this.file.token) {
+      this.#tracker.lose(held ? `taken over by ${held.owner}` : 'lock file removed');
+      clearInterval(this.#renewal);
+      return;
+    }
+    try {
+      await writeFileAtomic(
+        this.path,
+        JSON.stringify({ ...this.file, expiresAt: Date.now() + ttlMs }),
+      );
+      this.#tracker.renewed();
+    } catch {
+      // The watchdog declares the lease lost if renewals keep failing past the TTL.
+    }
+  }
+
+  assertHeld(): void {
+    if (this.#released) this.#tracker.lose('released');
+    this.#tracker.assertHeld();
+  }
+
+  async release(): Promise<void> {
+    if (this.#released) return;
+    this.#released = true;
+    clearInterval(this.#renewal);
+    this.#tracker.stop();
+    const held = await readLock(this.path);
+    if (held?.token === this.file.token) await unlink(this.path).catch(() => undefined);
+  }
+}

@@ -1,0 +1,185 @@
+/**
+ * The embedded default store: a directory laid out like static.crates.io. Writes go to a hidden
+ * temporary file in the final directory, are hashed as they stream, fsync'd, and only then linked
+ * to the final name: `link(2)` fails with EEXIST instead of replacing, so a concurrent writer can
+ * never swap a verified object, and a killed process leaves at most a `.tmp` file the listing skips.
+ */
+import { randomBytes } from 'node:crypto';
+import { link, mkdir, open, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import {
+  assertCksum,
+  crateId,
+  crateKey,
+  CRATES_PREFIX,
+  parseCrateKey,
+  type CrateRef,
+  type CrateToStore,
+} from './crate-key.js';
+import type { CrateBody, CrateStore, PutOptions, PutResult, StoredCrate } from './crate-store.js';
+import { StoreFailedError } from './errors.js';
+import { assertStateKey } from './state-key.js';
+import { consumeVerified, MAX_SINGLE_PUT_BYTES, releaseBody } from './verified-body.js';
+
+/** Options of {@link FsCrateStore}. */
+export interface FsCrateStoreOptions {
+  /** Largest body accepted, in bytes (default 5 GiB, as S3's single PUT). */
+  readonly maxObjectBytes?: number;
+}
+
+function isCode(error: unknown, code: string): boolean {
+  return (error as NodeJS.ErrnoException | undefined)?.code === code;
+}
+
+/** A crate store in a local directory. */
+export class FsCrateStore implements CrateStore {
+  readonly location: string;
+  readonly #maxBytes: number;
+
+  /** @param root absolute path of the store directory (created on first write). */
+  constructor(
+    readonly root: string,
+    options: FsCrateStoreOptions = {},
+  ) {
+    this.location = root;
+    this.#maxBytes = options.maxObjectBytes ?? MAX_SINGLE_PUT_BYTES;
+  }
+
+  #path(key: string): string {
+    return join(this.root, ...key.split('/'));
+  }
+
+  async has(ref: CrateRef): Promise<boolean> {
+    const path = this.#path(crateKey(ref));
+    try {
+      return (await stat(path)).isFile();
+    } catch (error) {
+      if (isCode(error, 'ENOENT')) return false;
+      throw new StoreFailedError(path, 'stat', { cause: error });
+    }
+  }
+
+  async get(ref: CrateRef): Promise<AsyncIterable<Uint8Array> | undefined> {
+    const path = this.#path(crateKey(ref));
+    const handle = await open(path, 'r').catch((error: unknown) => {
+      if (isCode(error, 'ENOENT')) return undefined;
+      throw new StoreFailedError(path, 'open', { cause: error });
+    });
+    return handle?.createReadStream();
+  }
+
+  async put(crate: CrateToStore, body: CrateBody, options: PutOptions = {}): Promise<PutResult> {
+    const key = crateKey(crate);
+    assertCksum(crate);
+    const final = this.#path(key);
+    if (await this.has(crate)) {
+      await releaseBody(body);
+      return { outcome: 'exists', key, bytes: 0 };
+    }
+    const temp = join(
+      dirname(final),
+      `.${crate.name}-${crate.version}.${randomBytes(6).toString('hex')}.tmp`,
+    );
+    const handle = await mkdir(dirname(final), { recursive: true })
+      .then(() => open(temp, 'wx'))
+      .catch(async (error: unknown) => {
+        await releaseBody(body);
+        throw new StoreFailedError(temp, 'create', { cause: error });
+      });
+    try {
+      const { bytes } = await consumeVerified(crateId(crate), body, crate.cksum, {
+        maxBytes: this.#maxBytes,
+        signal: options.signal,
+        onChunk: async (chunk) => {
+          await handle.write(chunk).catch((error: unknown) => {
+            throw new StoreFailedError(temp, 'write', { cause: error });
+          });
+        },
+      });
+      await handle.sync().catch((error: unknown) => {
+        throw new StoreFailedError(temp, 'fsync', { cause: error });
+      });
+      await handle.close();
+      try {
+        await link(temp, final);
+        return { outcome: 'stored', key, bytes };
+      } catch (error) {
+        if (isCode(error, 'EEXIST')) return { outcome: 'exists', key, bytes: 0 };
+        throw new StoreFailedError(final, 'link', { cause: error });
+      }
+    } finally {
+      await handle.close().catch(() => undefined);
+      await unlink(temp).catch(() => undefined);
+    }
+  }
+
+  async delete(ref: CrateRef): Promise<boolean> {
+    const path = this.#path(crateKey(ref));
+    try {
+      await unlink(path);
+      return true;
+    } catch (error) {
+      if (isCode(error, 'ENOENT')) return false;
+      throw new StoreFailedError(path, 'unlink', { cause: error });
+    }
+  }
+
+  async *list(options: { readonly signal?: AbortSignal } = {}): AsyncIterable<StoredCrate> {
+    const top = this.#path(CRATES_PREFIX);
+    const names = await sortedEntries(top);
+    for (const name of names) {
+      options.signal?.throwIfAborted();
+      for (const file of await sortedEntries(join(top, name))) {
+        const key = `${CRATES_PREFIX}${name}/${file}`;
+        const ref = parseCrateKey(key);
+        if (!ref) continue;
+        const info = await stat(join(top, name, file)).catch(() => undefined);
+        if (info?.isFile()) yield { ...ref, key, size: info.size };
+      }
+    }
+  }
+
+  async readObject(key: string): Promise<Uint8Array | undefined> {
+    const path = this.#path(assertStateKey(key));
+    try {
+      return await readFile(path);
+    } catch (error) {
+      if (isCode(error, 'ENOENT')) return undefined;
+      throw new StoreFailedError(path, 'read', { cause: error });
+    }
+  }
+
+  async writeObject(key: string, bytes: Uint8Array): Promise<void> {
+    await writeFileAtomic(this.#path(assertStateKey(key)), bytes);
+  }
+}
+
+/** Names in `dir` in code-unit order (as S3 lists), hidden and temporary files left out. */
+async function sortedEntries(dir: string): Promise<string[]> {
+  try {
+    const names = await readdir(dir);
+    return names.filter((name) => !name.startsWith('.')).sort();
+  } catch (error) {
+    if (isCode(error, 'ENOENT') || isCode(error, 'ENOTDIR')) return [];
+    throw new StoreFailedError(dir, 'readdir', { cause: error });
+  }
+}
+
+/** Writes `bytes` to a temporary sibling, fsyncs it and renames it over `path`. */
+export async function writeFileAtomic(path: string, bytes: Uint8Array | string): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  const temp = join(dirname(path), `.${randomBytes(6).toString('hex')}.tmp`);
+  try {
+    const handle = await open(temp, 'wx');
+    try {
+      await handle.writeFile(bytes);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(temp, path);
+  } catch (error) {
+    await unlink(temp).catch(() => undefined);
+    throw new StoreFailedError(path, 'write', { cause: error });
+  }
+}

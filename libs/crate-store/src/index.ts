@@ -1,0 +1,70 @@
+/**
+ * `@lcs/crate-store`: where mirrored crates and the services' state live. Crate stores on the
+ * filesystem or S3, metadata in files or etcd, and a single-runner lock with a lease.
+ * @packageDocumentation
+ */
+export {
+  assertCksum,
+  assertCrateRef,
+  crateId,
+  crateKey,
+  CRATES_PREFIX,
+  parseCrateKey,
+  type CrateRef,
+  type CrateToStore,
+} from './crate-key.js';
+export type {
+  CrateBody,
+  CrateStore,
+  PutOptions,
+  PutOutcome,
+  PutResult,
+  StoredCrate,
+} from './crate-store.js';
+export {
+  ChecksumMismatchError,
+  CrateRefError,
+  CrateStoreError,
+  CrateTooLargeError,
+  LockHeldError,
+  LockLostError,
+  MetadataError,
+  StoreFailedError,
+  StoreUrlError,
+  type CrateStoreErrorCode,
+  type MetadataErrorCode,
+} from './errors.js';
+export { EtcdMetadataStore, type EtcdMetadataStoreOptions } from './etcd-metadata-store.js';
+export { FileMetadataStore } from './file-metadata-store.js';
+export { FsCrateStore, writeFileAtomic, type FsCrateStoreOptions } from './fs-crate-store.js';
+export {
+  assertMetadataKey,
+  MAX_METADATA_VALUE_BYTES,
+  type MetadataStore,
+  type MetadataWriteOptions,
+} from './metadata-store.js';
+export {
+  DEFAULT_STORE_URL,
+  openCrateStore,
+  parseStoreUrl,
+  type OpenCrateStoreOptions,
+  type StoreLocation,
+} from './open-crate-store.js';
+export {
+  DEFAULT_METADATA_URL,
+  openMetadataStore,
+  parseMetadataUrl,
+  type MetadataLocation,
+} from './open-metadata-store.js';
+export { defaultOwner, type LockOptions, type RunnerLock } from './runner-lock.js';
+export { createS3Client, type S3ClientOptions } from './s3-client.js';
+export { S3CrateStore, type S3CrateStoreOptions } from './s3-crate-store.js';
+export { STATE_PREFIX } from './state-key.js';
+export {
+  SyncStateStore,
+  type FailedVersion,
+  type IndexCursor,
+  type RunRecord,
+  type SyncStateStoreOptions,
+} from './sync-state.js';
+export { MAX_SINGLE_PUT_BYTES } from './verified-body.js';

@@ -1,0 +1,186 @@
+/**
+ * A crate store in an S3 bucket (MinIO in production). A put reads the whole body while hashing it
+ * and sends it as one PUT only when the digest matches, with `x-amz-checksum-sha256` so the server
+ * verifies the same bytes again, and `If-None-Match: *` so an existing object is never replaced
+ * (412 = already stored). Multipart is not used: one PUT carries up to 5 GiB and crates.io caps
+ * crates at tens of MB, so buffering one body per concurrent download is the cheaper design.
+ */
+import {
+  DeleteObjectCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  S3ServiceException,
+  type S3Client,
+} from '@aws-sdk/client-s3';
+import {
+  assertCksum,
+  crateId,
+  crateKey,
+  CRATES_PREFIX,
+  parseCrateKey,
+  type CrateRef,
+  type CrateToStore,
+} from './crate-key.js';
+import type { CrateBody, CrateStore, PutOptions, PutResult, StoredCrate } from './crate-store.js';
+import { CrateStoreError, StoreFailedError } from './errors.js';
+import { assertStateKey } from './state-key.js';
+import { consumeVerified, MAX_SINGLE_PUT_BYTES } from './verified-body.js';
+
+/** Options of {@link S3CrateStore}. */
+export interface S3CrateStoreOptions {
+  readonly client: S3Client;
+  readonly bucket: string;
+  /** Key prefix inside the bucket, '' or ending with '/'. */
+  readonly prefix?: string;
+  /** Largest body accepted (default and maximum 5 GiB, one PUT). */
+  readonly maxObjectBytes?: number;
+  /** Keys per ListObjectsV2 page (1-1000, default 1000). */
+  readonly pageSize?: number;
+}
+
+function status(error: unknown): number | undefined {
+  return error instanceof S3ServiceException ? error.$metadata.httpStatusCode : undefined;
+}
+
+/** A crate store in an S3 bucket. */
+export class S3CrateStore implements CrateStore {
+  readonly location: string;
+  readonly #client: S3Client;
+  readonly #bucket: string;
+  readonly #prefix: string;
+  readonly #maxBytes: number;
+  readonly #pageSize: number;
+
+  constructor(options: S3CrateStoreOptions) {
+    this.#client = options.client;
+    this.#bucket = options.bucket;
+    this.#prefix = options.prefix ?? '';
+    this.#maxBytes = Math.min(options.maxObjectBytes ?? MAX_SINGLE_PUT_BYTES, MAX_SINGLE_PUT_BYTES);
+    this.#pageSize = options.pageSize ?? 1000;
+    this.location = `s3://${this.#bucket}/${this.#prefix}`;
+  }
+
+  #fail(key: string, operation: string, error: unknown): never {
+    if (error instanceof CrateStoreError) throw error;
+    throw new StoreFailedError(`${this.location}${key}`, operation, { cause: error });
+  }
+
+  async has(ref: CrateRef): Promise<boolean> {
+    const key = crateKey(ref);
+    try {
+      await this.#client.send(
+        new HeadObjectCommand({ Bucket: this.#bucket, Key: this.#prefix + key }),
+      );
+      return true;
+    } catch (error) {
+      if (status(error) === 404) return false;
+      this.#fail(key, 'HeadObject', error);
+    }
+  }
+
+  async get(ref: CrateRef): Promise<AsyncIterable<Uint8Array> | undefined> {
+    return this.#get(crateKey(ref));
+  }
+
+  async #get(key: string): Promise<AsyncIterable<Uint8Array> | undefined> {
+    try {
+      const out = await this.#client.send(
+        new GetObjectCommand({ Bucket: this.#bucket, Key: this.#prefix + key }),
+      );
+      return out.Body as AsyncIterable<Uint8Array> | undefined;
+    } catch (error) {
+      if (status(error) === 404) return undefined;
+      this.#fail(key, 'GetObject', error);
+    }
+  }
+
+  async put(crate: CrateToStore, body: CrateBody, options: PutOptions = {}): Promise<PutResult> {
+    const key = crateKey(crate);
+    assertCksum(crate);
+    const chunks: Uint8Array[] = [];
+    const { bytes, digest } = await consumeVerified(crateId(crate), body, crate.cksum, {
+      maxBytes: this.#maxBytes,
+      signal: options.signal,
+      onChunk: (chunk) => void chunks.push(chunk),
+    });
+    try {
+      await this.#client.send(
+        new PutObjectCommand({
+          Bucket: this.#bucket,
+          Key: this.#prefix + key,
+          Body: Buffer.concat(chunks, bytes),
+          ContentLength: bytes,
+          ContentType: 'application/gzip',
+          ChecksumSHA256: digest.toString('base64'),
+          IfNoneMatch: '*',
+        }),
+        { abortSignal: options.signal },
+      );
+      return { outcome: 'stored', key, bytes };
+    } catch (error) {
+      if (status(error) === 412) return { outcome: 'exists', key, bytes: 0 };
+      this.#fail(key, 'PutObject', error);
+    }
+  }
+
+  async delete(ref: CrateRef): Promise<boolean> {
+    const key = crateKey(ref);
+    if (!(await this.has(ref))) return false;
+    try {
+      await this.#client.send(
+        new DeleteObjectCommand({ Bucket: this.#bucket, Key: this.#prefix + key }),
+      );
+      return true;
+    } catch (error) {
+      this.#fail(key, 'DeleteObject', error);
+    }
+  }
+
+  async *list(options: { readonly signal?: AbortSignal } = {}): AsyncIterable<StoredCrate> {
+    let token: string | undefined;
+    do {
+      options.signal?.throwIfAborted();
+      const page = await this.#client
+        .send(
+          new ListObjectsV2Command({
+            Bucket: this.#bucket,
+            Prefix: this.#prefix + CRATES_PREFIX,
+            MaxKeys: this.#pageSize,
+            ContinuationToken: token,
+          }),
+          { abortSignal: options.signal },
+        )
+        .catch((error: unknown) => this.#fail(CRATES_PREFIX, 'ListObjectsV2', error));
+      for (const object of page.Contents ?? []) {
+        const key = object.Key?.slice(this.#prefix.length) ?? '';
+        const ref = parseCrateKey(key);
+        if (ref) yield { ...ref, key, size: object.Size ?? 0 };
+      }
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token);
+  }
+
+  async readObject(key: string): Promise<Uint8Array | undefined> {
+    const body = await this.#get(assertStateKey(key));
+    if (!body) return undefined;
+    const chunks: Uint8Array[] = [];
+    for await (const chunk of body) chunks.push(chunk);
+    return Buffer.concat(chunks);
+  }
+
+  async writeObject(key: string, bytes: Uint8Array): Promise<void> {
+    try {
+      await this.#client.send(
+        new PutObjectCommand({
+          Bucket: this.#bucket,
+          Key: this.#prefix + assertStateKey(key),
+          Body: bytes,
+        }),
+      );
+    } catch (error) {
+      this.#fail(key, 'PutObject', error);
+    }
+  }
+}
