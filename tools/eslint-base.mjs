@@ -2,6 +2,43 @@
 // (https://nx.dev/docs/technologies/eslint/eslint-plugin/guides/enforce-module-boundaries).
 import nx from '@nx/eslint-plugin';
 
+// Which lib wraps which SDK. Every other project is banned from importing it, so an SDK upgrade or
+// swap touches one lib (DEVELOPERS.md: "Only the lib that wraps an SDK imports it").
+const SDK_OWNERS = {
+  'isomorphic-git': ['index-reader', 'augmented-index'],
+  '@aws-sdk/*': ['crate-store'],
+  etcd3: ['crate-store'],
+  'prom-client': ['metrics'],
+  'tar-stream': ['cargo-manifest'],
+  'smol-toml': ['cargo-manifest'],
+};
+/** Import specifiers of the SDKs `lib` does not own (every SDK for an app). */
+const bannedFor = (lib) =>
+  Object.entries(SDK_OWNERS)
+    .filter(([, owners]) => !owners.includes(lib))
+    .flatMap(([sdk]) => (sdk.endsWith('/*') ? [sdk] : [sdk, `${sdk}/*`]));
+const LIBS = ['index-reader', 'cargo-manifest', 'crate-store', 'metrics', 'augmented-index'];
+const libConstraints = LIBS.map((lib) => ({
+  sourceTag: `scope:${lib}`,
+  onlyDependOnLibsWithTags: ['type:lib'],
+  bannedExternalImports: bannedFor(lib),
+}));
+
+const boundaries = {
+  enforceBuildableLibDependency: true,
+  allow: [],
+  depConstraints: [
+    // Only the lib that wraps an SDK imports it; apps reach SDKs through libs.
+    {
+      sourceTag: 'type:app',
+      onlyDependOnLibsWithTags: ['type:lib'],
+      bannedExternalImports: bannedFor(undefined),
+    },
+    { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:lib'] },
+    ...libConstraints,
+  ],
+};
+
 export default [
   ...nx.configs['flat/base'],
   ...nx.configs['flat/typescript'],
@@ -11,29 +48,17 @@ export default [
     files: ['**/*.ts', '**/*.js'],
     // Build and test configuration may use the shared presets in tools/; module code may not.
     ignores: ['**/vitest.config.ts'],
+    rules: { '@nx/enforce-module-boundaries': ['error', boundaries] },
+  },
+  {
+    // Tests may start the shared real servers (s3rver, etcd, registry simulator) from tools/.
+    files: ['**/*.spec.ts', '**/test-support/**/*.ts'],
     rules: {
       '@nx/enforce-module-boundaries': [
         'error',
         {
-          enforceBuildableLibDependency: true,
-          allow: [],
-          depConstraints: [
-            // Only the lib that wraps an SDK imports it; apps reach SDKs through libs.
-            {
-              sourceTag: 'type:app',
-              onlyDependOnLibsWithTags: ['type:lib'],
-              bannedExternalImports: [
-                'isomorphic-git',
-                'isomorphic-git/*',
-                '@aws-sdk/*',
-                'prom-client',
-                'etcd3',
-                'tar-stream',
-                'smol-toml',
-              ],
-            },
-            { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:lib'] },
-          ],
+          ...boundaries,
+          allow: ['../../../tools/test-servers/**', '../../../../tools/test-servers/**'],
         },
       ],
     },

@@ -5,12 +5,14 @@
 //   --versions-per-crate N  (default 10: 2 million versions)
 //   --changed N           files changed between the two generated commits (default 1000)
 //   --repeat N            runs per fast measurement, the median is shown (default 3)
-//   --only NAME           run one section: index-reader or cargo-manifest
+//   --only NAME           run one section: index-reader, cargo-manifest or crate-store
+//   --list-keys N         stored keys for the filesystem listing measurement (default 100000)
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { startS3rver } from '../test-servers/index.mjs';
 import { generateGitIndex } from './generate-git-index.mjs';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -25,11 +27,12 @@ const { values } = parseArgs({
     changed: { type: 'string', default: '1000' },
     repeat: { type: 'string', default: '3' },
     only: { type: 'string' },
+    'list-keys': { type: 'string', default: '100000' },
   },
 });
 const repeat = Number(values.repeat);
 
-function measure(args, runs = repeat, command = [process.execPath, WORKER]) {
+function measure(args, runs = repeat, command = [process.execPath, WORKER], env = process.env) {
   const results = [];
   const [bin, ...pre] = command;
   for (let i = 0; i < runs; i++) {
@@ -38,6 +41,7 @@ function measure(args, runs = repeat, command = [process.execPath, WORKER]) {
         execFileSync(bin, [...pre, ...args], {
           encoding: 'utf8',
           maxBuffer: 1 << 24,
+          env,
         }).trim(),
       ),
     );
@@ -149,10 +153,82 @@ function cargoManifestBench() {
   });
 }
 
+async function crateStoreBench() {
+  execFileSync(join(ROOT, 'tools/debian-crate-corpus.sh'), [CORPUS, '400'], { stdio: 'ignore' });
+  const worker = [process.execPath, join(import.meta.dirname, 'crate-store-worker.mjs')];
+  const s3 = await startS3rver({ buckets: ['crates'] });
+  // The AWS SDK warns on every start that its 2027 releases need Node 22; known, and not a result.
+  const s3env = { ...process.env, LCS_BENCH_S3_ENDPOINT: s3.endpoint, NODE_NO_WARNINGS: '1' };
+  try {
+    let run = 0;
+    const dir = (name) => join(tmp, `${name}-${++run}`);
+    const copy = measure(['copy', CORPUS, dir('copy'), '8'], repeat, worker);
+    const fs = measure(['put', CORPUS, dir('fs'), '8'], repeat, worker);
+    const s3put = measure(['put', CORPUS, `s3://crates/put-${++run}`, '8'], repeat, worker, s3env);
+    const mbps = (r) =>
+      `${(((r.bytes / r.ms) * 1000) / 2 ** 20).toFixed(0)} MiB/s, ${Math.round((1000 * r.crates) / r.ms)} crates/s`;
+    console.log(
+      `\ncrate-store: put of ${copy.crates} real crates (${(copy.bytes / 2 ** 20).toFixed(1)} MiB, Debian corpus), 8 at a time`,
+    );
+    row(`baseline: writeFile, no hash/fsync (${mbps(copy)})`, copy);
+    row(`filesystem store (${mbps(fs)})`, fs, copy);
+    row(`S3 store, s3rver (${mbps(s3put)})`, s3put, copy);
+    console.log(`  S3 / filesystem put time: ${(s3put.ms / fs.ms).toFixed(2)}x`);
+
+    const keys = Number(values['list-keys']);
+    const listed = dir('list');
+    const seeded = measure(['seed', listed, String(keys), '16'], 1, worker);
+    const find = measureCommand([
+      'find',
+      join(listed, 'crates'),
+      '-name',
+      '*.crate',
+      '-printf',
+      '%s\n',
+    ]);
+    const list = measure(['list', listed], repeat, worker);
+    const s3keys = Math.min(keys, 10_000);
+    const s3seeded = measure(['seed', 's3://crates/list', String(s3keys), '32'], 1, worker, s3env);
+    const s3list = measure(['list', 's3://crates/list'], repeat, worker, s3env);
+    console.log(
+      `\ncrate-store: listing (${fmt(keys)} keys on the filesystem, ${fmt(s3keys)} in s3rver)`,
+    );
+    row(
+      `filesystem seed: ${fmt(seeded.crates)} puts (${Math.round((1000 * seeded.crates) / seeded.ms)}/s)`,
+      seeded,
+    );
+    row('baseline: find -printf %s (readdir + stat)', find);
+    row(`filesystem list() of ${fmt(list.crates)} keys`, list, find);
+    row(
+      `S3 seed: ${fmt(s3seeded.crates)} puts (${Math.round((1000 * s3seeded.crates) / s3seeded.ms)}/s)`,
+      s3seeded,
+    );
+    row(
+      `S3 store list() of ${fmt(s3list.crates)} keys, ${Math.ceil(s3list.crates / 1000)} pages`,
+      s3list,
+    );
+  } finally {
+    await s3.stop();
+  }
+}
+
+/** Times an external command (median of `repeat` runs). */
+function measureCommand(command) {
+  const times = [];
+  for (let i = 0; i < repeat; i++) {
+    const started = performance.now();
+    execFileSync(command[0], command.slice(1), { stdio: 'ignore' });
+    times.push(performance.now() - started);
+  }
+  times.sort((a, b) => a - b);
+  return { ms: times[Math.floor(times.length / 2)], rssMiB: 0 };
+}
+
 const tmp = mkdtempSync(join(tmpdir(), 'lcs-bench-'));
 try {
   if (!values.only || values.only === 'index-reader') await indexReaderBench();
   if (!values.only || values.only === 'cargo-manifest') cargoManifestBench();
+  if (!values.only || values.only === 'crate-store') await crateStoreBench();
 } finally {
   rmSync(tmp, { recursive: true, force: true });
 }

@@ -24,6 +24,7 @@ describe('crateKey', () => {
       } catch (e) {
         return e;
       }
+      return undefined;
     })();
     expect(error).toBeInstanceOf(CrateRefError);
     expect((error as CrateRefError).code).toBe('CRATE_REF_INVALID');

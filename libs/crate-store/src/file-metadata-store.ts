@@ -126,7 +126,9 @@ export class FileMetadataStore implements MetadataStore {
     throw new LockHeldError(name, (await readLock(path))?.owner);
   }
 
-  async close(): Promise<void> {}
+  async close(): Promise<void> {
+    // Nothing to close: every operation opens and closes its own files.
+  }
 }
 
 class FileLock implements RunnerLock {

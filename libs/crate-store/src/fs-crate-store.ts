@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { link, mkdir, open, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { mapOrdered } from '@lcs/index-reader';
 import {
   assertCksum,
   crateId,
@@ -126,17 +127,25 @@ export class FsCrateStore implements CrateStore {
 
   async *list(options: { readonly signal?: AbortSignal } = {}): AsyncIterable<StoredCrate> {
     const top = this.#path(CRATES_PREFIX);
-    const names = await sortedEntries(top);
-    for (const name of names) {
+    // Directories are read and stat'ed 32 at a time ahead of the consumer, in key order.
+    const dirs = mapOrdered(await sortedEntries(top), 32, (name) => this.#listDir(top, name));
+    for await (const crates of dirs) {
       options.signal?.throwIfAborted();
-      for (const file of await sortedEntries(join(top, name))) {
+      yield* crates;
+    }
+  }
+
+  async #listDir(top: string, name: string): Promise<StoredCrate[]> {
+    const files = await sortedEntries(join(top, name));
+    const crates = await Promise.all(
+      files.map(async (file) => {
         const key = `${CRATES_PREFIX}${name}/${file}`;
         const ref = parseCrateKey(key);
-        if (!ref) continue;
-        const info = await stat(join(top, name, file)).catch(() => undefined);
-        if (info?.isFile()) yield { ...ref, key, size: info.size };
-      }
-    }
+        const info = ref && (await stat(join(top, name, file)).catch(() => undefined));
+        return ref && info?.isFile() ? { ...ref, key, size: info.size } : undefined;
+      }),
+    );
+    return crates.filter((c) => c !== undefined);
   }
 
   async readObject(key: string): Promise<Uint8Array | undefined> {

@@ -1,0 +1,55 @@
+/** Atomicity of the filesystem store under a real crash: a writer killed mid-body leaves no final key. */
+import { spawn } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { FsCrateStore } from './fs-crate-store.js';
+import { all, crateWithBody, tempDir } from './test-support/crates.js';
+
+const DIST = resolve(import.meta.dirname, '../dist/index.js');
+const cleanup: Array<() => void> = [];
+afterEach(() => cleanup.splice(0).forEach((f) => f()));
+
+// The child streams half of a body into the store, says so, and then waits forever.
+const WRITER = `
+const { FsCrateStore } = await import(process.argv[1]);
+const [root, cksum] = process.argv.slice(2);
+const store = new FsCrateStore(root);
+async function* body() {
+  yield Buffer.alloc(64 * 1024, 1);
+  process.stdout.write('writing\\n');
+  await new Promise(() => {});
+}
+await store.put({ name: 'killed', version: '1.0.0', cksum }, body());
+`;
+
+describe('FsCrateStore crash safety', () => {
+  it('a process killed mid-write leaves no final key, and a rerun stores the crate', async () => {
+    const { dir, remove } = tempDir();
+    cleanup.push(remove);
+    const { crate, body } = crateWithBody('killed', '1.0.0', 128 * 1024);
+    const child = spawn(
+      process.execPath,
+      ['--input-type=module', '-e', WRITER, DIST, dir, crate.cksum],
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
+    await new Promise<void>((res, rej) => {
+      child.stdout.on('data', (d: Buffer) => d.toString().includes('writing') && res());
+      child.once('exit', (code) => rej(new Error(`writer exited early with ${code}`)));
+    });
+    const crateDir = join(dir, 'crates', 'killed');
+    expect(readdirSync(crateDir).some((f) => f.endsWith('.tmp'))).toBe(true);
+    child.kill('SIGKILL');
+    await new Promise((res) => child.once('exit', res));
+
+    const store = new FsCrateStore(dir);
+    expect(await store.has(crate)).toBe(false);
+    expect(await all(store.list())).toEqual([]);
+    expect(await store.put(crate, body)).toMatchObject({ outcome: 'stored', bytes: body.length });
+    expect((await all(store.list())).map((c) => c.key)).toEqual([
+      'crates/killed/killed-1.0.0.crate',
+    ]);
+  });
+});

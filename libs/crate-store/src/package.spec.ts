@@ -1,0 +1,33 @@
+/** The built package works outside the workspace: packed, installed from the tarball, type-checked, imported. */
+import { execFileSync } from 'node:child_process';
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const TOOL = resolve(import.meta.dirname, '../../../tools/pack-and-import.mjs');
+
+describe('@lcs/crate-store as a published package', () => {
+  it('installs from its tarball with its workspace dependencies, type-checks under nodenext and runs', () => {
+    const consumer = `
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { openCrateStore, crateKey, ChecksumMismatchError, type CrateStore, type PutResult } from '@lcs/crate-store';
+const store: CrateStore = openCrateStore(mkdtempSync(join(tmpdir(), 'consumer-')));
+const body = Buffer.from('crate bytes');
+const cksum = createHash('sha256').update(body).digest('hex');
+const stored: PutResult = await store.put({ name: 'demo', version: '1.0.0', cksum }, body);
+const refused = await store.put({ name: 'demo', version: '2.0.0', cksum }, Buffer.from('other')).catch((e: unknown) => e);
+console.log(stored.outcome, crateKey({ name: 'demo', version: '1.0.0' }), refused instanceof ChecksumMismatchError);
+`;
+    const { files, output } = JSON.parse(
+      execFileSync(process.execPath, [TOOL, resolve(import.meta.dirname, '..')], {
+        input: consumer,
+        encoding: 'utf8',
+      }),
+    ) as { files: string[]; output: string };
+    expect(output.trim()).toBe('stored crates/demo/demo-1.0.0.crate true');
+    expect(files).toContain('dist/index.js');
+    expect(files.filter((f) => f.includes('.spec.') || f.includes('test-support'))).toEqual([]);
+  }, 180_000);
+});
