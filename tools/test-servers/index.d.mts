@@ -10,3 +10,4 @@ export declare function startS3rver(options?: {
 export declare function freePort(): Promise<number>;
 export declare function hasEtcd(): boolean;
 export declare function startEtcd(): Promise<TestServer & { hostPort: string }>;
+export declare function startPushgateway(): Promise<TestServer>;

@@ -141,3 +141,28 @@ async function waitForHealth(endpoint, child) {
   }
   return false;
 }
+
+/** Starts Debian's prometheus-pushgateway on a random loopback port; resolves to its endpoint and `stop()`. */
+export async function startPushgateway() {
+  const port = await freePort();
+  const endpoint = `http://127.0.0.1:${port}`;
+  const child = spawn(
+    'prometheus-pushgateway',
+    [`--web.listen-address=127.0.0.1:${port}`, '--log.level=error'],
+    {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
+  const deadline = Date.now() + 20_000;
+  while (Date.now() < deadline && child.exitCode === null) {
+    try {
+      if ((await fetch(`${endpoint}/-/ready`)).ok)
+        return { endpoint, stop: () => stopChild(child) };
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  await stopChild(child);
+  throw new Error('prometheus-pushgateway did not start');
+}
