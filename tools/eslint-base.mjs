@@ -35,6 +35,8 @@ const boundaries = {
       bannedExternalImports: bannedFor(undefined),
     },
     { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:lib'] },
+    // Deployment tests check manifests and rules against what the libs really export.
+    { sourceTag: 'type:deploy', onlyDependOnLibsWithTags: ['type:lib'] },
     ...libConstraints,
   ],
 };

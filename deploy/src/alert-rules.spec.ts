@@ -1,13 +1,16 @@
 /**
- * deploy/prometheus: the rules load (`promtool check rules`) and every alert fires and stays quiet
- * where its unit tests say (`promtool test rules`).
+ * deploy/prometheus: the rules and the scrape configuration load (`promtool check`), every alert
+ * fires and stays quiet where its unit tests say (`promtool test rules`), and every metric the
+ * rules name is one the services really export.
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
+import { exportedMetricNames, metricsInExpression } from './metric-names.js';
 
-const DIR = resolve(import.meta.dirname, '../../../deploy/prometheus');
+const DIR = resolve(import.meta.dirname, '../prometheus');
 
 function promtool(...args: string[]): string {
   try {
@@ -18,9 +21,16 @@ function promtool(...args: string[]): string {
   }
 }
 
-describe('alert rules', () => {
+interface Rule {
+  alert?: string;
+  record?: string;
+  expr: string;
+}
+
+describe('Prometheus rules and configuration', () => {
   it('load without errors', () => {
     expect(promtool('check', 'rules', 'lcs-rules.yaml')).toContain('SUCCESS');
+    expect(promtool('check', 'config', 'scrape-config.yaml')).toContain('SUCCESS');
   });
 
   it('pass their promtool unit tests', () => {
@@ -45,5 +55,17 @@ describe('alert rules', () => {
         `${alert} never tested firing`,
       ).toBe(true);
     }
+  });
+
+  it('name only metrics the services export', async () => {
+    const exported = await exportedMetricNames();
+    const { groups } = parse(readFileSync(resolve(DIR, 'lcs-rules.yaml'), 'utf8')) as {
+      groups: Array<{ rules: Rule[] }>;
+    };
+    const used = groups.flatMap((g) => g.rules.flatMap((r) => metricsInExpression(r.expr)));
+    expect(used.length).toBeGreaterThan(5);
+    expect(
+      used.filter((name) => !exported.has(name) && !['time', 'absent'].includes(name)),
+    ).toEqual([]);
   });
 });

@@ -1,0 +1,151 @@
+/** deploy/k8s: every manifest is valid for Kubernetes, has no unknown keys, and says what operators rely on. */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parse } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import { loadManifests, schemaErrors, strictErrors, type Manifest } from './k8s-manifests.js';
+
+const DIR = resolve(import.meta.dirname, '../k8s');
+const WORK = resolve(import.meta.dirname, '../test-output/strict');
+const files = readdirSync(DIR)
+  .filter((f) => f.endsWith('.yaml') && f !== 'kustomization.yaml')
+  .map((f) => join(DIR, f));
+const manifests = loadManifests(files);
+const byKind = (kind: string) => manifests.filter((m) => m.kind === kind);
+
+// Pod specs of workloads: CronJob → jobTemplate.spec.template.spec; Deployment → template.spec.
+type PodSpec = {
+  terminationGracePeriodSeconds?: number;
+  securityContext?: { runAsNonRoot?: boolean };
+  containers: Array<{
+    name: string;
+    envFrom?: Array<{ configMapRef?: { name: string }; secretRef?: { name: string } }>;
+    securityContext?: { allowPrivilegeEscalation?: boolean; readOnlyRootFilesystem?: boolean };
+  }>;
+};
+function podSpec(m: Manifest): PodSpec {
+  const spec = m.body['spec'] as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  return m.kind === 'CronJob' ? spec['jobTemplate'].spec.template.spec : spec['template'].spec;
+}
+
+describe('Kubernetes manifests', () => {
+  it('cover the fetcher and backfiller CronJobs, the webhook server, the Pushgateway and configuration', () => {
+    expect(
+      byKind('CronJob')
+        .map((m) => m.body.metadata?.name)
+        .sort(),
+    ).toEqual(['ais-backfiller', 'lcs-fetcher']);
+    expect(
+      byKind('Deployment')
+        .map((m) => m.body.metadata?.name)
+        .sort(),
+    ).toEqual(['lcs-fetcher-server', 'pushgateway']);
+    expect(byKind('Service')).toHaveLength(2);
+    expect(byKind('ConfigMap')).toHaveLength(1);
+    expect(byKind('Secret')).toHaveLength(1);
+  });
+
+  it('validate against the Kubernetes schemas', async () => {
+    for (const m of manifests) expect(await schemaErrors(m), `${m.file}#${m.index}`).toEqual([]);
+  });
+
+  it('contain no unknown keys (strict check beyond the schemas)', () => {
+    expect(strictErrors(manifests, WORK)).toEqual([]);
+  }, 60_000);
+
+  it('the strict check catches an unknown key the schemas accept', async () => {
+    const [cronJob] = byKind('CronJob');
+    if (!cronJob) throw new Error('no CronJob');
+    const misspelt = structuredClone(cronJob.body) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    misspelt['spec'].jobTemplate.spec.activeDeadlineSecond = 10;
+    const broken: Manifest = { ...cronJob, body: misspelt };
+    expect(await schemaErrors(broken)).toEqual([]);
+    const errors = strictErrors([broken], `${WORK}-negative`);
+    expect(errors.join('\n')).toContain('activeDeadlineSecond');
+  }, 60_000);
+
+  it('run CronJobs one at a time, with deadlines, bounded retries and a graceful stop', () => {
+    for (const m of byKind('CronJob')) {
+      const spec = m.body['spec'] as {
+        concurrencyPolicy: string;
+        startingDeadlineSeconds?: number;
+        jobTemplate: { spec: { activeDeadlineSeconds?: number; backoffLimit?: number } };
+      };
+      expect(spec.concurrencyPolicy, m.file).toBe('Forbid');
+      expect(spec.startingDeadlineSeconds, m.file).toBeGreaterThan(0);
+      expect(spec.jobTemplate.spec.activeDeadlineSeconds, m.file).toBeGreaterThan(0);
+      expect(spec.jobTemplate.spec.backoffLimit, m.file).toBeLessThanOrEqual(2);
+      expect(podSpec(m).terminationGracePeriodSeconds, m.file).toBeGreaterThanOrEqual(60);
+    }
+  });
+
+  it('run every container as non-root without privilege escalation on a read-only root', () => {
+    for (const m of [...byKind('CronJob'), ...byKind('Deployment')]) {
+      const pod = podSpec(m);
+      expect(pod.securityContext?.runAsNonRoot, m.file).toBe(true);
+      for (const c of pod.containers) {
+        expect(c.securityContext?.allowPrivilegeEscalation, `${m.file} ${c.name}`).toBe(false);
+        expect(c.securityContext?.readOnlyRootFilesystem, `${m.file} ${c.name}`).toBe(true);
+      }
+    }
+  });
+
+  it('take configuration from the ConfigMap and secrets from the Secret that exist', () => {
+    const configMaps = new Set(byKind('ConfigMap').map((m) => m.body.metadata?.name));
+    const secrets = new Set(byKind('Secret').map((m) => m.body.metadata?.name));
+    const secretKeys = Object.keys(
+      (byKind('Secret')[0]?.body['stringData'] as object | undefined) ?? {},
+    );
+    expect(secretKeys).toEqual(
+      expect.arrayContaining([
+        'AWS_ACCESS_KEY_ID',
+        'AWS_SECRET_ACCESS_KEY',
+        'LCS_WEBHOOK_SECRET',
+        'AIS_GIT_TOKEN',
+      ]),
+    );
+    const configData = (byKind('ConfigMap')[0]?.body['data'] ?? {}) as Record<string, string>;
+    expect(Object.values(configData).join('\n')).not.toMatch(/secret|password|token=/i);
+    for (const m of [...byKind('CronJob'), ...byKind('Deployment')].filter(
+      (w) => w.body.metadata?.name !== 'pushgateway',
+    )) {
+      for (const c of podSpec(m).containers) {
+        const refs = c.envFrom ?? [];
+        expect(
+          refs.some((r) => r.configMapRef && configMaps.has(r.configMapRef.name)),
+          `${m.file} ConfigMap`,
+        ).toBe(true);
+        expect(
+          refs.some((r) => r.secretRef && secrets.has(r.secretRef.name)),
+          `${m.file} Secret`,
+        ).toBe(true);
+      }
+    }
+  });
+
+  it('are all listed in kustomization.yaml, except the example Secret', () => {
+    const kustomization = parse(readFileSync(join(DIR, 'kustomization.yaml'), 'utf8')) as Record<
+      string,
+      unknown
+    >;
+    const known = new Set([
+      'apiVersion',
+      'kind',
+      'namespace',
+      'resources',
+      'images',
+      'labels',
+      'patches',
+      'configMapGenerator',
+      'secretGenerator',
+    ]);
+    expect(Object.keys(kustomization).filter((k) => !known.has(k))).toEqual([]);
+    const listed = (kustomization['resources'] as string[]).sort();
+    const present = readdirSync(DIR)
+      .filter(
+        (f) => f.endsWith('.yaml') && !['kustomization.yaml', 'secrets.example.yaml'].includes(f),
+      )
+      .sort();
+    expect(listed).toEqual(present);
+  });
+});
