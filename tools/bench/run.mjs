@@ -5,7 +5,7 @@
 //   --versions-per-crate N  (default 10: 2 million versions)
 //   --changed N           files changed between the two generated commits (default 1000)
 //   --repeat N            runs per fast measurement, the median is shown (default 3)
-//   --only NAME           run one section: index-reader, cargo-manifest or crate-store
+//   --only NAME           run one section: index-reader, cargo-manifest, crate-store or metrics
 //   --list-keys N         stored keys for the filesystem listing measurement (default 100000)
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -52,7 +52,7 @@ function measure(args, runs = repeat, command = [process.execPath, WORKER], env 
 }
 
 const fmt = (n) => n.toLocaleString('en-US');
-const secs = (ms) => `${(ms / 1000).toFixed(2)} s`.padStart(9);
+const secs = (ms) => (ms < 100 ? `${ms.toFixed(1)} ms` : `${(ms / 1000).toFixed(2)} s`).padStart(9);
 function row(label, r, base, goal) {
   const ratio = base ? `${(r.ms / base.ms).toFixed(2)}x`.padStart(7) : '';
   const verdict = goal ? `  goal ${goal.text}: ${goal.ok(r) ? 'met' : 'NOT met'}` : '';
@@ -212,6 +212,24 @@ async function crateStoreBench() {
   }
 }
 
+function metricsBench() {
+  const worker = [process.execPath, join(import.meta.dirname, 'metrics-worker.mjs')];
+  const crates = values.crates;
+  const bounded = measure(['bounded', crates], repeat, worker);
+  const perCrate = measure(['per-crate', crates], repeat, worker);
+  const update = measure(['update', crates], repeat, worker);
+  const mib = (r) => `${(r.bytes / 2 ** 20).toFixed(1)} MiB`;
+  console.log(
+    `\nmetrics: index_crate_version_count over ${fmt(Number(crates))} crates (prom-client ${'15.1'})`,
+  );
+  row(`baseline: totals only, exposition ${mib(bounded)}`, bounded);
+  row(`per-crate gauge: set all + exposition ${mib(perCrate)}`, perCrate, bounded);
+  console.log(
+    `    of which set ${(perCrate.setMs / 1000).toFixed(2)} s, exposition ${(perCrate.exposeMs / 1000).toFixed(2)} s`,
+  );
+  row('per-crate gauge: re-set 1,000 changed crates', update);
+}
+
 /** Times an external command (median of `repeat` runs). */
 function measureCommand(command) {
   const times = [];
@@ -229,6 +247,7 @@ try {
   if (!values.only || values.only === 'index-reader') await indexReaderBench();
   if (!values.only || values.only === 'cargo-manifest') cargoManifestBench();
   if (!values.only || values.only === 'crate-store') await crateStoreBench();
+  if (!values.only || values.only === 'metrics') metricsBench();
 } finally {
   rmSync(tmp, { recursive: true, force: true });
 }
