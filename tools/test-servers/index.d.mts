@@ -11,3 +11,51 @@ export declare function freePort(): Promise<number>;
 export declare function hasEtcd(): boolean;
 export declare function startEtcd(): Promise<TestServer & { hostPort: string }>;
 export declare function startPushgateway(): Promise<TestServer>;
+
+/** A published version of the simulator. */
+export interface SimCrate {
+  name: string;
+  version: string;
+  cksum: string;
+  bytes: Buffer;
+}
+/** A fault injected into the download of one version. */
+export type SimFault =
+  | { kind: 'status'; status: number; retryAfter?: number; times?: number }
+  | { kind: 'reset' | 'truncate' | 'wrong' | 'stall'; times?: number };
+/** The local registry simulator. */
+export interface RegistrySimulator {
+  readonly root: string;
+  readonly indexPath: string;
+  readonly indexUrl: string;
+  readonly dlBase: string;
+  readonly names: string[];
+  readonly published: Map<string, SimCrate & { deps: string[]; devDeps: string[] }>;
+  readonly downloads: Array<{ id: string; userAgent: string | undefined }>;
+  publish(
+    name: string,
+    version: string,
+    options?: {
+      yanked?: boolean;
+      deps?: string[];
+      devDeps?: string[];
+      commit?: boolean;
+      salt?: string;
+    },
+  ): Promise<SimCrate>;
+  yank(name: string, version: string, options?: { commit?: boolean }): void;
+  commit(message?: string): string;
+  fault(id: string, fault: SimFault): void;
+  clearFaults(): void;
+  stop(): Promise<void>;
+}
+export declare function startRegistrySimulator(options?: {
+  crates?: number;
+  versionsPerCrate?: number;
+  seed?: number;
+}): Promise<RegistrySimulator>;
+export declare function buildCrate(
+  name: string,
+  version: string,
+  options?: { deps?: string[]; devDeps?: string[]; salt?: string },
+): Promise<Buffer>;

@@ -166,3 +166,5 @@ export async function startPushgateway() {
   await stopChild(child);
   throw new Error('prometheus-pushgateway did not start');
 }
+
+export { buildCrate, startRegistrySimulator } from './registry-simulator.mjs';

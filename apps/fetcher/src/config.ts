@@ -1,3 +1,8 @@
+/**
+ * The fetcher's configuration: flags and environment parsed once at start-up with zod. Every flag
+ * also reads an environment variable (flags win); a bad value is refused naming the flag, the
+ * variable and the value.
+ */
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 
@@ -16,39 +21,269 @@ export class ConfigError extends Error {
 /** The crates.io git index: the default `--index`. */
 export const CRATES_IO_INDEX = 'https://github.com/rust-lang/crates.io-index';
 
-const scanSchema = z.object({
-  command: z.literal('scan'),
+const count = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const flag = z
+  .union([z.boolean(), z.enum(['1', 'true', '0', 'false', ''])])
+  .transform((v) => v === true || v === '1' || v === 'true');
+const url = z.string().regex(/^https?:\/\/\S+$/, 'an http(s) URL');
+
+const common = {
   index: z.string().min(1),
   indexDir: z.string().min(1).optional(),
+  json: flag,
+};
+
+const scanSchema = z.object({
+  command: z.literal('scan'),
+  ...common,
   rev: z.string().min(1).optional(),
-  json: z.boolean(),
+});
+
+const syncOptions = {
+  ...common,
+  store: z.string().min(1),
+  metadata: z.string().min(1),
+  concurrency: count(1, 256),
+  maxSessionCrates: count(1, 100_000_000).optional(),
+  full: flag,
+  dl: z
+    .string()
+    .regex(/^(https?|file):\/\/\S+$/, 'an http(s):// or file:// URL template')
+    .optional(),
+  contact: z.string().min(3, 'a contact (e-mail or URL) for the User-Agent, as crates.io asks'),
+  metricsFile: z
+    .string()
+    .regex(/\.prom$/, 'a path ending in .prom (node_exporter textfile collector)')
+    .optional(),
+  pushgateway: url.optional(),
+  metricsPort: count(0, 65535).optional(),
+  noPerCrateMetrics: flag,
+  lockTtl: count(5, 3600),
+  drainSeconds: count(0, 3600),
+  timeoutSeconds: count(1, 3600),
+  maxAttempts: count(1, 20),
+};
+const syncSchema = z.object({ command: z.literal('sync'), ...syncOptions });
+const serveSchema = z.object({
+  command: z.literal('serve'),
+  ...syncOptions,
+  port: count(0, 65535),
+  host: z.string().min(1),
+  intervalMinutes: count(0, 7 * 24 * 60),
+  webhookSecret: z.string().min(16, 'at least 16 characters').optional(),
+  allowUnsignedWebhook: flag,
 });
 
 /** A parsed `scan` command line. */
 export type ScanConfig = z.infer<typeof scanSchema>;
+/** A parsed `sync` command line. */
+export type SyncConfig = z.infer<typeof syncSchema>;
+/** A parsed `serve` command line. */
+export type ServeConfig = z.infer<typeof serveSchema>;
 /** Any parsed command line. */
-export type Config = ScanConfig | { command: 'help' };
+export type Config = ScanConfig | SyncConfig | ServeConfig | { command: 'help' };
+
+/** Each option: its flag, environment variable, default, and help text. */
+const OPTIONS = {
+  index: {
+    flag: 'index',
+    env: 'LCS_INDEX',
+    default: CRATES_IO_INDEX,
+    help: 'index: local git repo, directory, http(s) git URL (scan: also sparse+https://)',
+  },
+  indexDir: {
+    flag: 'index-dir',
+    env: 'LCS_INDEX_DIR',
+    help: 'where a git URL is cloned and fetched (default: under the OS temp dir); keep it between runs for incremental syncs',
+  },
+  json: {
+    flag: 'json',
+    env: 'LCS_JSON',
+    boolean: true,
+    help: 'end stdout with one JSON summary line',
+  },
+  rev: { flag: 'rev', env: 'LCS_INDEX_REV', help: 'scan: revision of a git index (default HEAD)' },
+  store: {
+    flag: 'store',
+    env: 'LCS_STORE',
+    default: './.lcs/store',
+    help: 'crate store: a path, file:// or s3://bucket[/prefix] (AWS_ENDPOINT_URL_S3, AWS_REGION, credentials chain)',
+  },
+  metadata: {
+    flag: 'metadata',
+    env: 'LCS_METADATA',
+    default: './.lcs/metadata',
+    help: 'cursor, retry list and lock: a path or etcd://host:port[,host:port]/prefix',
+  },
+  concurrency: {
+    flag: 'concurrency',
+    env: 'LCS_CONCURRENCY',
+    default: '8',
+    help: 'downloads in flight',
+  },
+  maxSessionCrates: {
+    flag: 'max-session-crates',
+    env: 'LCS_MAX_SESSION_CRATES',
+    help: 'most downloads per run; the rest waits for the next run',
+  },
+  full: {
+    flag: 'full',
+    env: 'LCS_FULL',
+    boolean: true,
+    help: 'compare the whole index with the store instead of diffing from the cursor',
+  },
+  dl: {
+    flag: 'dl',
+    env: 'LCS_DL',
+    help: "download URL template replacing the index's dl ({crate}, {version}, ...; http(s):// or file://)",
+  },
+  contact: {
+    flag: 'contact',
+    env: 'LCS_CONTACT',
+    default: 'unknown-operator',
+    help: 'contact for the User-Agent (crates.io data access policy)',
+  },
+  metricsFile: {
+    flag: 'metrics-file',
+    env: 'LCS_METRICS_FILE',
+    help: 'write metrics for node_exporter textfile collector at the end (.prom)',
+  },
+  pushgateway: {
+    flag: 'pushgateway',
+    env: 'LCS_PUSHGATEWAY',
+    help: 'push metrics to this Pushgateway at the end',
+  },
+  metricsPort: {
+    flag: 'metrics-port',
+    env: 'LCS_METRICS_PORT',
+    help: 'serve /metrics on this port during the run',
+  },
+  noPerCrateMetrics: {
+    flag: 'no-per-crate-metrics',
+    env: 'LCS_NO_PER_CRATE_METRICS',
+    boolean: true,
+    help: 'do not export index_crate_version_count (one series per crate, about 200,000)',
+  },
+  lockTtl: {
+    flag: 'lock-ttl',
+    env: 'LCS_LOCK_TTL',
+    default: '30',
+    help: 'single-runner lock lease, seconds',
+  },
+  drainSeconds: {
+    flag: 'drain-seconds',
+    env: 'LCS_DRAIN_SECONDS',
+    default: '30',
+    help: 'after SIGTERM, how long downloads in flight may finish',
+  },
+  timeoutSeconds: {
+    flag: 'timeout-seconds',
+    env: 'LCS_TIMEOUT_SECONDS',
+    default: '30',
+    help: 'deadline for response headers and for each pause in a body',
+  },
+  maxAttempts: {
+    flag: 'max-attempts',
+    env: 'LCS_MAX_ATTEMPTS',
+    default: '4',
+    help: 'attempts per crate version within a run',
+  },
+  port: { flag: 'port', env: 'LCS_PORT', default: '8080', help: 'serve: HTTP port' },
+  host: { flag: 'host', env: 'LCS_HOST', default: '0.0.0.0', help: 'serve: listen address' },
+  intervalMinutes: {
+    flag: 'interval-minutes',
+    env: 'LCS_SYNC_INTERVAL_MINUTES',
+    default: '60',
+    help: 'serve: fallback sync interval (0: webhook only)',
+  },
+  webhookSecret: {
+    env: 'LCS_WEBHOOK_SECRET',
+    help: 'serve: HMAC secret of POST /_/index-webhook (environment only)',
+  },
+  allowUnsignedWebhook: {
+    flag: 'allow-unsigned-webhook',
+    env: 'LCS_ALLOW_UNSIGNED_WEBHOOK',
+    boolean: true,
+    help: 'serve: accept the webhook without a secret (trusted networks only)',
+  },
+} as const satisfies Record<
+  string,
+  { flag?: string; env: string; default?: string; boolean?: boolean; help: string }
+>;
+
+type OptionKey = keyof typeof OPTIONS;
+const SCAN_KEYS: OptionKey[] = ['index', 'indexDir', 'json', 'rev'];
+const SYNC_KEYS: OptionKey[] = [
+  'index',
+  'indexDir',
+  'json',
+  'store',
+  'metadata',
+  'concurrency',
+  'maxSessionCrates',
+  'full',
+  'dl',
+  'contact',
+  'metricsFile',
+  'pushgateway',
+  'metricsPort',
+  'noPerCrateMetrics',
+  'lockTtl',
+  'drainSeconds',
+  'timeoutSeconds',
+  'maxAttempts',
+];
+const SERVE_KEYS: OptionKey[] = [
+  ...SYNC_KEYS,
+  'port',
+  'host',
+  'intervalMinutes',
+  'webhookSecret',
+  'allowUnsignedWebhook',
+];
+
+function optionHelp(keys: OptionKey[]): string {
+  return keys
+    .map((k) => {
+      const o: { flag?: string; env: string; default?: string; boolean?: boolean; help: string } =
+        OPTIONS[k];
+      const name = o.flag ? `--${o.flag}${o.boolean ? '' : ' <v>'}` : '(env only)';
+      return `  ${name.padEnd(26)} ${o.help} [${o.env}]${o.default && !o.boolean ? ` (default ${o.default})` : ''}`;
+    })
+    .join('\n');
+}
 
 export const USAGE = `Usage: lcs-fetcher <command> [options]
 
 Commands:
-  scan    Read an index and print what it holds (crates, versions, yanked, malformed lines).
+  sync    Mirror the index's crates into the store: pull the index, find every version the store
+          lacks, download, verify sha256 against the index cksum, store. One run, then exit.
+  serve   HTTP server: POST /_/index-webhook (X-Hub-Signature-256) starts a sync; a fallback
+          interval sync; /healthz, /readyz, /metrics.
+  scan    Read an index and print what it holds.
 
-Options (each also read from the environment variable shown):
-  --index <SRC>      index: path, file://, http(s) git URL or sparse+https:// [LCS_INDEX]
-                     (default ${CRATES_IO_INDEX})
-  --index-dir <DIR>  cache for a cloned git index [LCS_INDEX_DIR] (default: OS temp dir)
-  --rev <REV>        revision of a git index to read [LCS_INDEX_REV] (default HEAD)
-  --json             end with one JSON summary line on stdout [LCS_JSON=1]
-  -h, --help         this help
+Options of sync and serve (each also read from the environment variable shown):
+${optionHelp(SYNC_KEYS)}
 
-Exit status: 0 done; 1 some work failed (e.g. malformed index lines); 2 bad configuration
-or input; 3 another fetcher holds the lock.
+Options of serve only:
+${optionHelp(SERVE_KEYS.filter((k) => !SYNC_KEYS.includes(k)))}
+
+Options of scan: --index, --index-dir, --rev, --json (as above).
+
+Exit status: 0 all done; 1 some versions failed (recorded, retried next run) or the run was
+stopped before the end (it resumes next run); 2 bad configuration or input; 3 another fetcher
+holds the lock.
 `;
+
+const FLAG_TO_KEY = new Map<string, OptionKey>(
+  Object.entries(OPTIONS).flatMap(([k, o]): Array<[string, OptionKey]> =>
+    'flag' in o ? [[o.flag, k as OptionKey]] : [],
+  ),
+);
 
 /**
  * Parses flags and environment once, at start-up. Flags win over environment variables.
- * @throws {ConfigError} naming the bad flag or variable.
+ * @throws {ConfigError} naming the bad flag or variable and its value.
  */
 export function parseConfig(argv: string[], env: NodeJS.ProcessEnv): Config {
   let parsed;
@@ -56,40 +291,81 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv): Config {
     parsed = parseArgs({
       args: argv,
       allowPositionals: true,
+      strict: true,
       options: {
-        index: { type: 'string' },
-        'index-dir': { type: 'string' },
-        rev: { type: 'string' },
-        json: { type: 'boolean' },
+        ...Object.fromEntries(
+          Object.values(OPTIONS).flatMap((o) =>
+            'flag' in o
+              ? [[o.flag, { type: 'boolean' in o ? ('boolean' as const) : ('string' as const) }]]
+              : [],
+          ),
+        ),
         help: { type: 'boolean', short: 'h' },
       },
     });
   } catch (error) {
     throw new ConfigError(argv.join(' '), (error as Error).message);
   }
-  const { values, positionals } = parsed;
+  const { positionals } = parsed;
+  const values = parsed.values as Record<string, string | boolean | undefined>;
   const command = positionals[0];
-  if (values.help || command === undefined || command === 'help') return { command: 'help' };
+  if (values['help'] || command === undefined || command === 'help') return { command: 'help' };
   if (positionals.length > 1)
     throw new ConfigError(
       positionals[1] ?? '',
       `unexpected argument ${JSON.stringify(positionals[1])}`,
     );
-  const raw = {
-    command,
-    index: values.index ?? env['LCS_INDEX'] ?? CRATES_IO_INDEX,
-    indexDir: values['index-dir'] ?? env['LCS_INDEX_DIR'],
-    rev: values.rev ?? env['LCS_INDEX_REV'],
-    json: values.json ?? ['1', 'true'].includes(env['LCS_JSON'] ?? ''),
-  };
-  const result = scanSchema.safeParse(raw);
+  const keys =
+    command === 'scan'
+      ? SCAN_KEYS
+      : command === 'sync'
+        ? SYNC_KEYS
+        : command === 'serve'
+          ? SERVE_KEYS
+          : undefined;
+  if (!keys)
+    throw new ConfigError(
+      command,
+      `unknown command ${JSON.stringify(command)} (sync, serve, scan)`,
+    );
+  for (const flagName of Object.keys(values)) {
+    const key = FLAG_TO_KEY.get(flagName);
+    if (key && !keys.includes(key))
+      throw new ConfigError(`--${flagName}`, `--${flagName} is not an option of ${command}`);
+  }
+  const raw: Record<string, unknown> = { command };
+  const origin: Record<string, string> = {};
+  for (const key of keys) {
+    const o: { flag?: string; env: string; default?: string; boolean?: boolean } = OPTIONS[key];
+    const fromFlag = o.flag ? values[o.flag] : undefined;
+    const fromEnv = env[o.env];
+    const value =
+      fromFlag ??
+      (fromEnv !== undefined && fromEnv !== ''
+        ? fromEnv
+        : (o.default ?? (o.boolean ? false : undefined)));
+    origin[key] =
+      fromFlag !== undefined
+        ? `--${o.flag}`
+        : fromEnv !== undefined && fromEnv !== ''
+          ? o.env
+          : 'default';
+    if (value !== undefined) raw[key] = value;
+  }
+  const schema = command === 'scan' ? scanSchema : command === 'sync' ? syncSchema : serveSchema;
+  const result = schema.safeParse(raw);
   if (!result.success) {
     const issue = result.error.issues[0];
-    const key = String(issue?.path[0] ?? 'command');
-    const input = String((raw as Record<string, unknown>)[key] ?? '');
-    const what =
-      key === 'command' ? 'command' : `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
-    throw new ConfigError(input, `invalid ${what} ${JSON.stringify(input)}: ${issue?.message}`);
+    const key = String(issue?.path[0] ?? 'command') as OptionKey;
+    const input = String(raw[key] ?? '');
+    const shown = key === 'webhookSecret' ? '(hidden)' : JSON.stringify(input);
+    const what = OPTIONS[key]
+      ? `${origin[key] === 'default' ? `default of ${OPTIONS[key].env}` : origin[key]}`
+      : key;
+    throw new ConfigError(
+      key === 'webhookSecret' ? 'LCS_WEBHOOK_SECRET' : input,
+      `invalid ${what} ${shown}: ${issue?.message}`,
+    );
   }
   return result.data;
 }

@@ -20,6 +20,10 @@ const BAD_INPUT = new Set([
   'INDEX_CONFIG_INVALID',
   'INDEX_SOURCE_INVALID',
   'INDEX_REVISION_UNKNOWN',
+  'INDEX_NOT_SCANNABLE',
+  'STORE_URL_INVALID',
+  'METADATA_URL_INVALID',
+  'METADATA_CORRUPT',
 ]);
 
 /** Maps an error thrown by a command to the exit status. */

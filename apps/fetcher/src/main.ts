@@ -7,6 +7,8 @@ import { parseConfig, USAGE } from './config.js';
 import { exitCodeFor, ExitCode } from './exit-codes.js';
 import { createReporter } from './reporter.js';
 import { formatScanSummary, runScan } from './scan-command.js';
+import { runServe } from './serve-command.js';
+import { formatSyncSummary, runSyncCommand } from './sync-command.js';
 
 async function main(argv: string[]): Promise<number> {
   const reporter = createReporter(process.stderr);
@@ -14,19 +16,35 @@ async function main(argv: string[]): Promise<number> {
   const stop = (signal: NodeJS.Signals) => {
     reporter.log('warn', `${signal} received, stopping`);
     controller.abort();
+    // A second signal means "now": leave without saving (puts are atomic, nothing half-stored).
+    process.once(signal, () => process.exit(ExitCode.PartialFailure));
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   try {
     const config = parseConfig(argv, process.env);
-    if (config.command === 'help') {
-      process.stdout.write(USAGE);
-      return ExitCode.Ok;
+    switch (config.command) {
+      case 'help':
+        process.stdout.write(USAGE);
+        return ExitCode.Ok;
+      case 'scan': {
+        const { summary, exitCode } = await runScan(config, reporter, controller.signal);
+        process.stdout.write(`${formatScanSummary(summary)}\n`);
+        if (config.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
+        return exitCode;
+      }
+      case 'sync': {
+        const { summary, exitCode } = await runSyncCommand(config, reporter, controller.signal);
+        if (summary) {
+          process.stdout.write(`${formatSyncSummary(summary)}\n`);
+          if (config.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
+        }
+        return exitCode;
+      }
+      case 'serve':
+        await runServe(config, reporter, controller.signal);
+        return ExitCode.Ok;
     }
-    const { summary, exitCode } = await runScan(config, reporter, controller.signal);
-    process.stdout.write(`${formatScanSummary(summary)}\n`);
-    if (config.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
-    return exitCode;
   } catch (error) {
     reporter.finish();
     const code = exitCodeFor(error);

@@ -1,0 +1,72 @@
+/**
+ * `serve`: the webhook server. Syncs run through one scheduler (never two at once, at most one
+ * queued), started by the signed webhook or the fallback interval; each sync takes the lock, so a
+ * CronJob fetcher and this server never overlap either.
+ */
+import { createWebhookServer, SyncScheduler } from '@lcs/mirror';
+import type { AddressInfo } from 'node:net';
+import type { ServeConfig } from './config.js';
+import type { Reporter } from './reporter.js';
+import { openContext, syncOnce } from './sync-command.js';
+
+/** Runs until `signal` aborts; then stops accepting hooks, lets the running sync stop, closes. */
+export async function runServe(
+  config: ServeConfig,
+  reporter: Reporter,
+  signal: AbortSignal,
+): Promise<void> {
+  const context = openContext(config);
+  const syncStop = new AbortController();
+  const scheduler = new SyncScheduler(
+    async (reason) => {
+      reporter.log('info', `sync started (${reason})`);
+      const summary = await syncOnce(config, context, reporter, syncStop.signal);
+      reporter.finish();
+      reporter.log('info', 'sync finished', { ...summary });
+    },
+    (error) =>
+      reporter.log('error', `sync failed: ${(error as Error).message}`, {
+        code: (error as { code?: string }).code,
+      }),
+  );
+  const server = createWebhookServer({
+    scheduler,
+    ...(config.webhookSecret ? { secret: config.webhookSecret } : {}),
+    allowUnsigned: config.allowUnsignedWebhook,
+    metrics: (request, response) => context.registry.handle(request, response),
+    log: (level, message, fields) => reporter.log(level, message, fields),
+  });
+  server.requestTimeout = 30_000;
+  server.headersTimeout = 10_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, resolve);
+  });
+  const { port } = server.address() as AddressInfo;
+  reporter.log('info', 'serving', {
+    port,
+    webhook: config.webhookSecret
+      ? 'signed'
+      : config.allowUnsignedWebhook
+        ? 'unsigned'
+        : 'disabled',
+    interval_minutes: config.intervalMinutes,
+  });
+  if (!config.webhookSecret && !config.allowUnsignedWebhook)
+    reporter.log('warn', 'LCS_WEBHOOK_SECRET is not set: POST /_/index-webhook answers 403');
+  const interval =
+    config.intervalMinutes > 0
+      ? setInterval(() => scheduler.trigger('interval'), config.intervalMinutes * 60_000)
+      : undefined;
+  if (config.intervalMinutes > 0) scheduler.trigger('start-up');
+  await new Promise<void>((resolve) =>
+    signal.addEventListener('abort', () => resolve(), { once: true }),
+  );
+  reporter.log('info', 'stopping: no new syncs; the running one saves its progress');
+  clearInterval(interval);
+  syncStop.abort();
+  server.close();
+  server.closeIdleConnections();
+  await scheduler.close();
+  await context.metadata.close();
+}

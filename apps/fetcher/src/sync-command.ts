@@ -1,0 +1,160 @@
+/**
+ * Wiring of one sync: stores and lock from URLs, the index from its spec, the downloader, and the
+ * metrics delivery. The work itself is `runSync` in @lcs/mirror.
+ */
+import {
+  openCrateStore,
+  openMetadataStore,
+  SyncStateStore,
+  type CrateStore,
+  type MetadataStore,
+} from '@lcs/crate-store';
+import { isScannable, openIndex } from '@lcs/index-reader';
+import { FetcherMetrics, MetricsRegistry } from '@lcs/metrics';
+import { Downloader, runSync, type SyncSummary } from '@lcs/mirror';
+import { ConfigError, type ServeConfig, type SyncConfig } from './config.js';
+import { ExitCode } from './exit-codes.js';
+import type { Reporter } from './reporter.js';
+import { defaultIndexDir } from './scan-command.js';
+
+const VERSION = '0.1.0';
+
+/** Long-lived parts of the fetcher: opened once per process. */
+export interface FetcherContext {
+  readonly store: CrateStore;
+  readonly metadata: MetadataStore;
+  readonly state: SyncStateStore;
+  readonly registry: MetricsRegistry;
+  readonly metrics: FetcherMetrics;
+  readonly downloader: Downloader;
+}
+
+/** Opens the stores, the metrics registry and the downloader a config names. */
+export function openContext(config: SyncConfig | ServeConfig): FetcherContext {
+  const store = openCrateStore(config.store);
+  const metadata = openMetadataStore(config.metadata);
+  const registry = new MetricsRegistry();
+  return {
+    store,
+    metadata,
+    state: new SyncStateStore({ metadata, objects: store }),
+    registry,
+    metrics: new FetcherMetrics(registry, { perCrateVersions: !config.noPerCrateMetrics }),
+    downloader: new Downloader({
+      userAgent: `lcs-fetcher/${VERSION} (+${config.contact}; crate mirror)`,
+      headersTimeoutMs: config.timeoutSeconds * 1000,
+      idleTimeoutMs: config.timeoutSeconds * 1000,
+      maxAttempts: config.maxAttempts,
+    }),
+  };
+}
+
+/** One sync under the single-runner lock: lock, pull the index, run, release. */
+export async function syncOnce(
+  config: SyncConfig | ServeConfig,
+  context: FetcherContext,
+  reporter: Reporter,
+  signal: AbortSignal,
+): Promise<SyncSummary> {
+  const lock = await context.metadata.acquireLock({ name: 'fetcher', ttlSeconds: config.lockTtl });
+  try {
+    reporter.log('info', 'pulling the index', { index: config.index });
+    const source = await openIndex(config.index, {
+      cacheDir: config.indexDir ?? defaultIndexDir(config.index),
+    });
+    try {
+      if (!isScannable(source))
+        throw new ConfigError(
+          config.index,
+          `${config.index}: a sparse index cannot be listed; give a git index`,
+        );
+      return await runSync({
+        source,
+        store: context.store,
+        state: context.state,
+        lock,
+        downloader: context.downloader,
+        metrics: context.metrics,
+        concurrency: config.concurrency,
+        ...(config.maxSessionCrates ? { maxSessionCrates: config.maxSessionCrates } : {}),
+        full: config.full,
+        ...(config.dl ? { dl: config.dl } : {}),
+        signal,
+        drainMs: config.drainSeconds * 1000,
+        onEvent: (event) => {
+          if (event.type === 'log') reporter.log(event.level, event.message, event.fields);
+          else
+            reporter.progress({
+              done: event.done,
+              queued: event.queued,
+              downloaded: event.downloaded,
+              failed: event.failed,
+              MiB: (event.bytes / 2 ** 20).toFixed(1),
+            });
+        },
+      });
+    } finally {
+      await source.close();
+    }
+  } finally {
+    await lock.release();
+  }
+}
+
+/** Delivers the run's metrics to the textfile and the Pushgateway; a delivery failure is a warning. */
+export async function deliverMetrics(
+  config: SyncConfig,
+  context: FetcherContext,
+  reporter: Reporter,
+): Promise<void> {
+  const deliveries: Array<[string, () => Promise<void>]> = [];
+  if (config.metricsFile)
+    deliveries.push(['textfile', () => context.registry.writeTextfile(config.metricsFile ?? '')]);
+  if (config.pushgateway)
+    deliveries.push([
+      'pushgateway',
+      () => context.registry.push(config.pushgateway ?? '', { job: 'lcs-fetcher' }),
+    ]);
+  for (const [what, deliver] of deliveries) {
+    await deliver().catch((error: unknown) =>
+      reporter.log('warn', `metrics ${what}: ${(error as Error).message}`),
+    );
+  }
+}
+
+/** `sync`: one run, metrics delivered, summary and exit status. */
+export async function runSyncCommand(
+  config: SyncConfig,
+  reporter: Reporter,
+  signal: AbortSignal,
+): Promise<{ summary: SyncSummary | undefined; exitCode: ExitCode }> {
+  const context = openContext(config);
+  const server =
+    config.metricsPort !== undefined ? await context.registry.serve(config.metricsPort) : undefined;
+  const started = performance.now();
+  try {
+    const summary = await syncOnce(config, context, reporter, signal);
+    reporter.finish();
+    return { summary, exitCode: summary.status === 'ok' ? ExitCode.Ok : ExitCode.PartialFailure };
+  } catch (error) {
+    context.metrics.finished('failure', (performance.now() - started) / 1000);
+    throw error;
+  } finally {
+    await deliverMetrics(config, context, reporter);
+    await server?.close();
+    await context.metadata.close();
+  }
+}
+
+/** The summary as people read it. */
+export function formatSyncSummary(s: SyncSummary): string {
+  const n = (v: number) => v.toLocaleString('en-US');
+  return [
+    `sync       ${s.status} (${s.mode}) index ${s.index_commit?.slice(0, 12) ?? '(directory)'}${s.cursor_moved ? ', cursor moved' : ', cursor kept'}`,
+    `scanned    ${n(s.scanned_crates)} crates, ${n(s.scanned_versions)} versions`,
+    `downloaded ${n(s.downloaded)} (${(s.bytes / 2 ** 20).toFixed(1)} MiB), ${n(s.already_stored)} already stored`,
+    `failed     ${n(s.failed)} this run; ${n(s.retry_list)} on the retry list; ${n(s.deferred)} deferred to the next run`,
+    `index      ${n(s.yank_changes)} yank changes, ${n(s.deleted_versions)} versions deleted (kept in the store)`,
+    `took       ${s.duration_s.toFixed(2)} s`,
+  ].join('\n');
+}

@@ -1,0 +1,266 @@
+/**
+ * Downloading one `.crate` into a store: streamed (the store hashes on the fly and refuses a
+ * mismatch), with a deadline for the response headers and an idle deadline for the body (a stalled
+ * response is cut), retries with exponential backoff and full jitter honouring `Retry-After`, and
+ * an identifying `User-Agent` as crates.io's data access policy asks
+ * (https://crates.io/data-access: "a user-agent ... with contact information").
+ */
+import { open } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import type { CrateStore, CrateToStore, PutResult } from '@lcs/crate-store';
+import { DownloadError } from './errors.js';
+import { classifyFailure } from './failure.js';
+
+/** Options of {@link Downloader}. */
+export interface DownloaderOptions {
+  /** e.g. `lcs-fetcher/0.1.0 (+mailto:mirror-admins@example.com)`. */
+  readonly userAgent: string;
+  /** Deadline for the response headers, ms (default 30 s). */
+  readonly headersTimeoutMs?: number;
+  /** Longest pause between two body chunks, ms (default 30 s). */
+  readonly idleTimeoutMs?: number;
+  /** Attempts per crate version (default 4). */
+  readonly maxAttempts?: number;
+  /** First backoff, ms (default 500); doubles each attempt, full jitter. */
+  readonly backoffBaseMs?: number;
+  /** Longest wait between attempts, ms, `Retry-After` included (default 60 s). */
+  readonly backoffMaxMs?: number;
+  /** Injected for tests; defaults to the global `fetch`. */
+  readonly fetch?: typeof globalThis.fetch;
+  /** Injected for tests; defaults to `setTimeout`. */
+  readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** Injected for tests: a number in [0, 1). */
+  readonly random?: () => number;
+}
+
+/** Result of {@link Downloader.download}. */
+export interface DownloadResult extends PutResult {
+  /** Attempts used (1 when the first one worked). */
+  readonly attempts: number;
+}
+
+/** Thrown when every attempt failed; `cause` is the last attempt's error. */
+export class DownloadFailedError extends Error {
+  constructor(
+    readonly lastError: unknown,
+    readonly attempts: number,
+  ) {
+    super(
+      `${attempts} attempt(s) failed; last: ${lastError instanceof Error ? lastError.message : String(lastError)}`,
+      { cause: lastError },
+    );
+    this.name = 'DownloadFailedError';
+  }
+}
+
+/** Errors a store raises about the body or itself: passed through, not re-labelled as network trouble. */
+const STORE_CODES = new Set([
+  'CHECKSUM_MISMATCH',
+  'CRATE_TOO_LARGE',
+  'STORE_FAILED',
+  'CRATE_REF_INVALID',
+]);
+
+function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/** `Retry-After` as seconds: delta-seconds or an HTTP date (RFC 9110 §10.2.3). */
+export function parseRetryAfter(value: string | null, now = Date.now()): number | undefined {
+  if (!value) return undefined;
+  if (/^\d+$/.test(value.trim())) return Number(value.trim());
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - now) / 1000));
+}
+
+/** Downloads crates into a store. One instance serves a whole run. */
+export class Downloader {
+  readonly #options: Required<Omit<DownloaderOptions, 'fetch' | 'sleep' | 'random'>>;
+  readonly #fetch: typeof globalThis.fetch;
+  readonly #sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+  readonly #random: () => number;
+
+  constructor(options: DownloaderOptions) {
+    this.#options = {
+      userAgent: options.userAgent,
+      headersTimeoutMs: options.headersTimeoutMs ?? 30_000,
+      idleTimeoutMs: options.idleTimeoutMs ?? 30_000,
+      maxAttempts: options.maxAttempts ?? 4,
+      backoffBaseMs: options.backoffBaseMs ?? 500,
+      backoffMaxMs: options.backoffMaxMs ?? 60_000,
+    };
+    this.#fetch = options.fetch ?? globalThis.fetch;
+    this.#sleep = options.sleep ?? abortableSleep;
+    this.#random = options.random ?? Math.random;
+  }
+
+  /**
+   * Downloads `url` into `store` as `crate`, retrying what can be retried.
+   * @throws {DownloadFailedError} after the last attempt (or at once for a permanent failure).
+   * @throws the signal's reason when `signal` aborts; nothing is stored then.
+   */
+  async download(
+    url: string,
+    crate: CrateToStore,
+    store: CrateStore,
+    signal?: AbortSignal,
+  ): Promise<DownloadResult> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const result = await this.#attempt(url, crate, store, signal);
+        return { ...result, attempts: attempt };
+      } catch (error) {
+        if (signal?.aborted) throw signal.reason;
+        const failure = classifyFailure(error);
+        if (!failure.retryable || attempt >= this.#options.maxAttempts)
+          throw new DownloadFailedError(error, attempt);
+        await this.#sleep(this.#delay(attempt, error), signal);
+      }
+    }
+  }
+
+  async #fromFile(
+    url: string,
+    crate: CrateToStore,
+    store: CrateStore,
+    signal?: AbortSignal,
+  ): Promise<PutResult> {
+    return store.put(crate, await readLocal(url), { signal });
+  }
+
+  /** Full jitter (https://aws.amazon.com/blogs/architecture/exponential-backoff-and-jitter/), or Retry-After. */
+  #delay(attempt: number, error: unknown): number {
+    const retryAfter = error instanceof DownloadError ? error.retryAfterSeconds : undefined;
+    if (retryAfter !== undefined) return Math.min(retryAfter * 1000, this.#options.backoffMaxMs);
+    const cap = Math.min(
+      this.#options.backoffMaxMs,
+      this.#options.backoffBaseMs * 2 ** (attempt - 1),
+    );
+    return Math.floor(this.#random() * cap);
+  }
+
+  async #attempt(
+    url: string,
+    crate: CrateToStore,
+    store: CrateStore,
+    signal?: AbortSignal,
+  ): Promise<PutResult> {
+    if (url.startsWith('file:')) return this.#fromFile(url, crate, store, signal);
+    const controller = new AbortController();
+    const onAbort = () => controller.abort(signal?.reason);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    let timedOut = false;
+    let timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort(new Error('timeout'));
+    }, this.#options.headersTimeoutMs);
+    const restartTimer = () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        timedOut = true;
+        controller.abort(new Error('timeout'));
+      }, this.#options.idleTimeoutMs);
+    };
+    let received = 0;
+    let expected: number | undefined;
+    try {
+      const response = await this.#fetch(url, {
+        headers: { 'user-agent': this.#options.userAgent, accept: 'application/octet-stream, */*' },
+        redirect: 'follow',
+        signal: controller.signal,
+      });
+      if (!response.ok || !response.body) {
+        await response.body?.cancel().catch(() => undefined);
+        throw new DownloadError('DOWNLOAD_HTTP_STATUS', url, `HTTP ${response.status}`, {
+          status: response.status,
+          retryAfterSeconds: parseRetryAfter(response.headers.get('retry-after')),
+        });
+      }
+      const length = response.headers.get('content-length');
+      expected = length && /^\d+$/.test(length) ? Number(length) : undefined;
+      restartTimer();
+      const body = response.body;
+      const counted = (async function* () {
+        for await (const chunk of body as AsyncIterable<Uint8Array>) {
+          received += chunk.byteLength;
+          restartTimer();
+          yield chunk;
+        }
+      })();
+      return await store.put(crate, counted, { signal: controller.signal });
+    } catch (error) {
+      if (signal?.aborted) throw signal.reason;
+      if (error instanceof DownloadError) throw error;
+      const short = expected !== undefined && received < expected;
+      const code = (error as { code?: unknown } | null)?.code;
+      if (typeof code === 'string' && STORE_CODES.has(code)) {
+        // A body cut short fails the digest too; say what happened, not what it caused.
+        if (code === 'CHECKSUM_MISMATCH' && short) {
+          throw new DownloadError(
+            'DOWNLOAD_TRUNCATED',
+            url,
+            `body ended after ${received} of ${expected} bytes`,
+            { cause: error },
+          );
+        }
+        throw error;
+      }
+      if (timedOut) {
+        const waited =
+          received === 0 ? this.#options.headersTimeoutMs : this.#options.idleTimeoutMs;
+        throw new DownloadError(
+          'DOWNLOAD_TIMEOUT',
+          url,
+          `no data for ${waited} ms after ${received} bytes`,
+          { cause: error },
+        );
+      }
+      if (short) {
+        throw new DownloadError(
+          'DOWNLOAD_TRUNCATED',
+          url,
+          `body ended after ${received} of ${expected} bytes`,
+          { cause: error },
+        );
+      }
+      throw new DownloadError(
+        'DOWNLOAD_NETWORK',
+        url,
+        `${(error as Error).message}${describeCause(error)}`,
+        { cause: error },
+      );
+    } finally {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+    }
+  }
+}
+
+/** Reads a `file://` download (an offline copy of a registry's files); a missing file is a 404. */
+async function readLocal(url: string): Promise<AsyncIterable<Uint8Array>> {
+  const path = fileURLToPath(url);
+  const handle = await open(path, 'r').catch((error: unknown) => {
+    const status = (error as { code?: string }).code === 'ENOENT' ? 404 : 403;
+    throw new DownloadError('DOWNLOAD_HTTP_STATUS', url, `${path}: ${(error as Error).message}`, {
+      status,
+      cause: error,
+    });
+  });
+  return handle.createReadStream();
+}
+
+function describeCause(error: unknown): string {
+  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+  return cause ? ` (${cause.code ?? cause.message ?? ''})` : '';
+}

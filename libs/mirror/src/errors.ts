@@ -1,0 +1,46 @@
+/**
+ * Errors thrown by `@lcs/mirror`: a stable `code`, the offending input (a URL, a crate id) and `cause`.
+ */
+
+/** Stable error codes of this library. */
+export type MirrorErrorCode =
+  | 'DOWNLOAD_HTTP_STATUS'
+  | 'DOWNLOAD_TIMEOUT'
+  | 'DOWNLOAD_NETWORK'
+  | 'DOWNLOAD_TRUNCATED'
+  | 'INDEX_NOT_SCANNABLE'
+  | 'SYNC_ABORTED';
+
+/** Base class of every error this library throws. */
+export class MirrorError extends Error {
+  /** Stable machine-readable code. */
+  readonly code: MirrorErrorCode;
+  /** The input that failed (a URL, `name@version`, an index spec). */
+  readonly input: string;
+
+  constructor(code: MirrorErrorCode, input: string, message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = new.target.name;
+    this.code = code;
+    this.input = input;
+  }
+}
+
+/** One download attempt failed: an HTTP status, a timeout, a network error or a short body. */
+export class DownloadError extends MirrorError {
+  /** HTTP status, when the server answered. */
+  readonly status: number | undefined;
+  /** Seconds the server asked to wait (`Retry-After`), when it did. */
+  readonly retryAfterSeconds: number | undefined;
+
+  constructor(
+    code: Extract<MirrorErrorCode, `DOWNLOAD_${string}`>,
+    url: string,
+    reason: string,
+    details: { status?: number; retryAfterSeconds?: number; cause?: unknown } = {},
+  ) {
+    super(code, url, `GET ${url}: ${reason}`, { cause: details.cause });
+    this.status = details.status;
+    this.retryAfterSeconds = details.retryAfterSeconds;
+  }
+}

@@ -1,0 +1,34 @@
+/**
+ * `@lcs/mirror`: mirror a crates registry into a crate store. Plan from an index diff or a full
+ * scan, download with verification and retries, record failures, move the cursor safely, and
+ * coalesce webhook-triggered syncs.
+ * @packageDocumentation
+ */
+export {
+  Downloader,
+  DownloadFailedError,
+  parseRetryAfter,
+  type DownloaderOptions,
+  type DownloadResult,
+} from './downloader.js';
+export { DownloadError, MirrorError, type MirrorErrorCode } from './errors.js';
+export { classifyFailure, type Failure } from './failure.js';
+export {
+  hasCommit,
+  planFull,
+  planIncremental,
+  storedSet,
+  type CrateSeen,
+  type PlanReport,
+  type WorkItem,
+} from './sync-plan.js';
+export {
+  runSync,
+  type SyncEvent,
+  type SyncOptions,
+  type SyncStatus,
+  type SyncSummary,
+} from './sync-run.js';
+export { SyncScheduler, type SchedulerState } from './sync-scheduler.js';
+export { signBody, verifySignature } from './webhook-signature.js';
+export { createWebhookServer, type WebhookServerOptions } from './webhook-server.js';

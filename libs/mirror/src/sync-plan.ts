@@ -1,0 +1,141 @@
+/**
+ * What a sync must download, as a stream. Incremental: the tree diff between the cursor commit and
+ * the new index commit (only changed crate files are read). Full: every version in the index that
+ * the store's listing does not hold. Both also report what they saw (scanned crates and versions,
+ * yank changes, deletions) for the summary and the metrics.
+ */
+import type { CrateStore, StoredCrate } from '@lcs/crate-store';
+import {
+  diffIndex,
+  GitIndexSource,
+  isYanked,
+  readCrate,
+  scanIndex,
+  type ScannableIndexSource,
+} from '@lcs/index-reader';
+
+/** One crate version to mirror. */
+export interface WorkItem {
+  readonly name: string;
+  readonly version: string;
+  readonly cksum: string;
+  readonly yanked: boolean;
+  /** Whether the store may already hold it (incremental and retry items are checked first). */
+  readonly checkStore: boolean;
+}
+
+/** What the plan saw while producing its items; complete once the stream ends. */
+export interface PlanReport {
+  mode: 'full' | 'incremental';
+  scannedCrates: number;
+  scannedVersions: number;
+  /** Versions that became yanked or unyanked (nothing to download: yanked crates stay mirrored). */
+  yankChanges: number;
+  /** Versions removed from the index (reported; left in the store unless pruned). */
+  deletedVersions: Array<{ name: string; version: string }>;
+  malformedLines: number;
+  /** Index size, known after a full scan. */
+  totals?: { crates: number; versions: number };
+}
+
+/** Called once per crate file read, with its version count (for `index_crate_version_count`). */
+export type CrateSeen = (name: string, versions: number) => void;
+
+/** Full plan: every index version missing from `stored` (a set of `name@version`). */
+export async function* planFull(
+  source: ScannableIndexSource,
+  stored: ReadonlySet<string>,
+  report: PlanReport,
+  onCrate?: CrateSeen,
+  /** Keys (`name@version`) to look out for; the ones the index no longer has are reported deleted. */
+  watch: ReadonlySet<string> = new Set(),
+): AsyncGenerator<WorkItem> {
+  const present = new Set<string>();
+  let crates = 0;
+  let versions = 0;
+  for await (const file of scanIndex(source)) {
+    report.malformedLines += file.errors.length;
+    const name = file.entries[0]?.name;
+    if (name === undefined) continue;
+    crates++;
+    versions += file.entries.length;
+    report.scannedCrates++;
+    report.scannedVersions += file.entries.length;
+    onCrate?.(name, file.entries.length);
+    for (const entry of file.entries) {
+      if (watch.has(`${entry.name}@${entry.vers}`)) present.add(`${entry.name}@${entry.vers}`);
+      if (stored.has(`${entry.name}@${entry.vers}`)) continue;
+      yield {
+        name: entry.name,
+        version: entry.vers,
+        cksum: entry.cksum,
+        yanked: isYanked(entry),
+        checkStore: false,
+      };
+    }
+  }
+  report.totals = { crates, versions };
+  for (const id of watch) {
+    if (present.has(id)) continue;
+    const at = id.lastIndexOf('@');
+    report.deletedVersions.push({ name: id.slice(0, at), version: id.slice(at + 1) });
+  }
+}
+
+/** Incremental plan: versions added between `fromCommit` and the source's commit. */
+export async function* planIncremental(
+  source: GitIndexSource,
+  fromCommit: string,
+  report: PlanReport,
+  onCrate?: CrateSeen,
+): AsyncGenerator<WorkItem> {
+  for await (const diff of diffIndex(source.store, fromCommit, source.commit.oid)) {
+    report.malformedLines += diff.errors.length;
+    report.scannedCrates++;
+    const name = diff.path.slice(diff.path.lastIndexOf('/') + 1);
+    for (const change of diff.changes) {
+      switch (change.kind) {
+        case 'Added':
+        case 'AddedAndYanked':
+          report.scannedVersions++;
+          yield {
+            name: change.name,
+            version: change.vers,
+            cksum: change.cksum,
+            yanked: change.kind === 'AddedAndYanked',
+            checkStore: true,
+          };
+          break;
+        case 'Yanked':
+        case 'Unyanked':
+          report.yankChanges++;
+          break;
+        case 'VersionDeleted':
+          report.deletedVersions.push({ name: change.name, version: change.vers });
+          break;
+        case 'CrateDeleted':
+          for (const entry of change.versions)
+            report.deletedVersions.push({ name: entry.name, version: entry.vers });
+          break;
+      }
+    }
+    if (onCrate) {
+      const file = await readCrate(source, name);
+      onCrate(file?.entries[0]?.name ?? name, file?.entries.length ?? 0);
+    }
+  }
+}
+
+/** Every stored crate as `name@version`. Memory: about 80 bytes per stored version. */
+export async function storedSet(store: CrateStore, signal?: AbortSignal): Promise<Set<string>> {
+  const stored = new Set<string>();
+  for await (const crate of store.list({ signal }) as AsyncIterable<StoredCrate>)
+    stored.add(`${crate.name}@${crate.version}`);
+  return stored;
+}
+
+/** Whether the commit object is in the local repository (a cursor from another clone may not be). */
+export async function hasCommit(source: GitIndexSource, oid: string): Promise<boolean> {
+  const object = await source.store.readObject(oid).catch(() => undefined);
+  return object?.type === 'commit';
+}

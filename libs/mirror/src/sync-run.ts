@@ -1,0 +1,384 @@
+/**
+ * One sync run of the Local Crate Service: plan, download with bounded concurrency, record
+ * failures for retry, and move the cursor only past work that is done or recorded.
+ *
+ * Guarantees:
+ * - the cursor moves to the new index commit only when every planned version is stored or on the
+ *   retry list (never with work deferred by `maxSessionCrates` or by a stop signal);
+ * - a failure is never dropped: it stays on the retry list, with its attempts and reason, until a
+ *   later run stores it or the index deletes the version;
+ * - on `signal`, no new work starts; downloads in flight get `drainMs` to finish, then are aborted
+ *   without a trace (the store's puts are atomic), progress is saved and the run ends `interrupted`;
+ * - when the lock is lost, in-flight work is aborted and nothing more is written.
+ */
+import type { CrateStore, FailedVersion, RunnerLock, SyncStateStore } from '@lcs/crate-store';
+import {
+  downloadUrl,
+  GitIndexSource,
+  readIndexConfig,
+  type ScannableIndexSource,
+} from '@lcs/index-reader';
+import type { FetcherMetrics } from '@lcs/metrics';
+import { DownloadFailedError, type Downloader } from './downloader.js';
+import { MirrorError } from './errors.js';
+import { classifyFailure } from './failure.js';
+import {
+  hasCommit,
+  planFull,
+  planIncremental,
+  storedSet,
+  type PlanReport,
+  type WorkItem,
+} from './sync-plan.js';
+
+/** Options of {@link runSync}. */
+export interface SyncOptions {
+  readonly source: ScannableIndexSource;
+  readonly store: CrateStore;
+  readonly state: SyncStateStore;
+  readonly lock: RunnerLock;
+  readonly downloader: Downloader;
+  readonly metrics?: FetcherMetrics;
+  /** Downloads in flight (default 8). */
+  readonly concurrency?: number;
+  /** Most downloads this run (the design's `max_session_crates`); the rest waits for the next run. */
+  readonly maxSessionCrates?: number;
+  /** Ignore the cursor and compare the whole index with the store. */
+  readonly full?: boolean;
+  /** Download URL template replacing the index's `dl` (a closer mirror of the same registry). */
+  readonly dl?: string;
+  /** Stop taking work (SIGTERM). */
+  readonly signal?: AbortSignal;
+  /** How long in-flight downloads may finish after `signal`, ms (default 30 s). */
+  readonly drainMs?: number;
+  readonly onEvent?: (event: SyncEvent) => void;
+}
+
+/** Progress and log events, for a TTY line or JSON logs. */
+export type SyncEvent =
+  | {
+      readonly type: 'progress';
+      readonly done: number;
+      readonly queued: number;
+      readonly downloaded: number;
+      readonly failed: number;
+      readonly bytes: number;
+    }
+  | {
+      readonly type: 'log';
+      readonly level: 'info' | 'warn' | 'error';
+      readonly message: string;
+      readonly fields?: Record<string, unknown>;
+    };
+
+/** How a run ended. */
+export type SyncStatus = 'ok' | 'partial' | 'interrupted';
+
+/** The run summary; `--json` prints it as the last stdout line. */
+export interface SyncSummary {
+  readonly status: SyncStatus;
+  readonly mode: 'full' | 'incremental';
+  readonly index_commit: string | null;
+  readonly previous_commit: string | null;
+  readonly cursor_moved: boolean;
+  readonly scanned_crates: number;
+  readonly scanned_versions: number;
+  readonly missing: number;
+  readonly downloaded: number;
+  readonly already_stored: number;
+  readonly failed: number;
+  readonly retried: number;
+  readonly retry_list: number;
+  readonly deferred: number;
+  readonly bytes: number;
+  readonly yank_changes: number;
+  readonly deleted_versions: number;
+  readonly malformed_lines: number;
+  readonly duration_s: number;
+}
+
+const key = (item: { name: string; version: string }) => `${item.name}@${item.version}`;
+
+/** Runs one sync. Throws `LockLostError` when the lock was lost, config and store errors as they come. */
+export async function runSync(options: SyncOptions): Promise<SyncSummary> {
+  const started = performance.now();
+  const { source, store, state, lock, downloader, metrics } = options;
+  const emit = options.onEvent ?? (() => undefined);
+  const config = await readIndexConfig(source);
+  if (!config && !options.dl) {
+    throw new MirrorError(
+      'INDEX_NOT_SCANNABLE',
+      source.location,
+      `${source.location} has no config.json: its download URL is unknown (give a dl template)`,
+    );
+  }
+  const dl = { dl: options.dl ?? config?.dl ?? '' };
+  const head = source instanceof GitIndexSource ? source.commit : undefined;
+  const cursor = await state.cursor();
+  const previous = await state.failures();
+
+  const report: PlanReport = {
+    mode: 'full',
+    scannedCrates: 0,
+    scannedVersions: 0,
+    yankChanges: 0,
+    deletedVersions: [],
+    malformedLines: 0,
+  };
+  const onCrate = (name: string, versions: number) => {
+    if (versions === 0) metrics?.crateRemoved(name);
+    else metrics?.crateVersions(name, versions);
+    metrics?.scanned(1);
+  };
+  let plan: AsyncIterable<WorkItem>;
+  if (
+    head &&
+    cursor &&
+    !options.full &&
+    (await hasCommit(source as GitIndexSource, cursor.commit))
+  ) {
+    report.mode = 'incremental';
+    plan = planIncremental(source as GitIndexSource, cursor.commit, report, onCrate);
+  } else {
+    if (head && cursor && !options.full) {
+      emit({
+        type: 'log',
+        level: 'warn',
+        message: 'cursor commit not in the local index clone: full scan',
+        fields: { cursor: cursor.commit },
+      });
+    }
+    emit({
+      type: 'log',
+      level: 'info',
+      message: 'listing the store',
+      fields: { store: store.location },
+    });
+    const watch = new Set(previous.map(key));
+    plan = planFull(source, await storedSet(store, options.signal), report, onCrate, watch);
+  }
+  emit({
+    type: 'log',
+    level: 'info',
+    message: `${report.mode} sync started`,
+    fields: { from: cursor?.commit ?? null, to: head?.oid ?? null, retry: previous.length },
+  });
+
+  // Retries first (oldest failures), then the plan; each version at most once.
+  const seen = new Set<string>();
+  async function* work(): AsyncGenerator<WorkItem & { retry?: FailedVersion }> {
+    for (const f of previous) {
+      seen.add(key(f));
+      yield {
+        name: f.name,
+        version: f.version,
+        cksum: f.cksum,
+        yanked: false,
+        checkStore: true,
+        retry: f,
+      };
+    }
+    for await (const item of plan) {
+      if (seen.has(key(item))) continue;
+      seen.add(key(item));
+      yield item;
+    }
+  }
+
+  const failures = new Map<string, FailedVersion>();
+  const counts = {
+    downloaded: 0,
+    already: 0,
+    failed: 0,
+    retried: 0,
+    bytes: 0,
+    deferred: 0,
+    done: 0,
+    queued: 0,
+  };
+  const drain = new AbortController();
+  const stopping = () => options.signal?.aborted === true || lock.signal.aborted;
+  const onLockLost = () => drain.abort(lock.signal.reason);
+  lock.signal.addEventListener('abort', onLockLost, { once: true });
+  let drainTimer: NodeJS.Timeout | undefined;
+  const onStop = () => {
+    emit({
+      type: 'log',
+      level: 'warn',
+      message: 'stop requested: no new downloads; waiting for those in flight',
+      fields: { drain_ms: options.drainMs ?? 30_000 },
+    });
+    drainTimer = setTimeout(
+      () => drain.abort(new Error('drain period over')),
+      options.drainMs ?? 30_000,
+    );
+  };
+  options.signal?.addEventListener('abort', onStop, { once: true });
+
+  const one = async (item: WorkItem & { retry?: FailedVersion }): Promise<void> => {
+    const id = key(item);
+    const crate = { name: item.name, version: item.version, cksum: item.cksum };
+    try {
+      if (item.checkStore && (await store.has(crate))) {
+        counts.already++;
+        return;
+      }
+      lock.assertHeld();
+      const url = downloadUrl(
+        { dl: dl.dl },
+        { name: item.name, vers: item.version, cksum: item.cksum },
+      );
+      const result = await downloader.download(url, crate, store, drain.signal);
+      if (item.retry) counts.retried++;
+      if (result.outcome === 'stored') {
+        counts.downloaded++;
+        counts.bytes += result.bytes;
+        metrics?.downloaded(result.bytes);
+      } else counts.already++;
+    } catch (error) {
+      if (drain.signal.aborted || lock.signal.aborted) {
+        // Abandoned: nothing stored; a retry entry stays as it was, the plan finds the rest again.
+        if (item.retry) failures.set(id, item.retry);
+        return;
+      }
+      const failure = classifyFailure(
+        error instanceof DownloadFailedError ? error.lastError : error,
+      );
+      const attempts = error instanceof DownloadFailedError ? error.attempts : 1;
+      const now = new Date().toISOString();
+      failures.set(id, {
+        ...crate,
+        code: failure.code,
+        reason: failure.message.slice(0, 500),
+        attempts: (item.retry?.attempts ?? 0) + attempts,
+        firstFailedAt: item.retry?.firstFailedAt ?? now,
+        lastFailedAt: now,
+      });
+      counts.failed++;
+      metrics?.failed(failure.reason);
+      emit({
+        type: 'log',
+        level: 'warn',
+        message: `${id} failed: ${failure.message}`,
+        fields: {
+          crate: item.name,
+          version: item.version,
+          reason: failure.reason,
+          code: failure.code,
+        },
+      });
+    } finally {
+      counts.done++;
+      emit({
+        type: 'progress',
+        done: counts.done,
+        queued: counts.queued,
+        downloaded: counts.downloaded,
+        failed: counts.failed,
+        bytes: counts.bytes,
+      });
+    }
+  };
+
+  // Bounded pool: at most `concurrency` in flight; the plan is read only as fast as work drains.
+  const concurrency = Math.max(1, options.concurrency ?? 8);
+  const inFlight = new Set<Promise<void>>();
+  const max = options.maxSessionCrates ?? Number.POSITIVE_INFINITY;
+  let started_ = 0;
+  let planComplete = true;
+  try {
+    for await (const item of work()) {
+      if (stopping()) {
+        planComplete = false;
+        if (item.retry) failures.set(key(item), item.retry);
+        break;
+      }
+      if (started_ >= max) {
+        counts.deferred++;
+        if (item.retry) failures.set(key(item), item.retry);
+        continue;
+      }
+      started_++;
+      counts.queued++;
+      const task = one(item).finally(() => inFlight.delete(task));
+      inFlight.add(task);
+      if (inFlight.size >= concurrency) await Promise.race(inFlight);
+    }
+    await Promise.all(inFlight);
+  } finally {
+    clearTimeout(drainTimer);
+    options.signal?.removeEventListener('abort', onStop);
+    lock.signal.removeEventListener('abort', onLockLost);
+  }
+  lock.assertHeld();
+
+  // Retry entries whose version the index deleted are dropped and reported.
+  for (const id of new Set(report.deletedVersions.map(key))) {
+    if (failures.delete(id))
+      emit({
+        type: 'log',
+        level: 'info',
+        message: `${id} left the retry list: deleted from the index`,
+      });
+  }
+  const interrupted = !planComplete || options.signal?.aborted === true;
+  const complete = !interrupted && counts.deferred === 0;
+  const retryList = [...failures.values()];
+  const moveCursor = complete && head !== undefined;
+  const newCursor =
+    moveCursor && head
+      ? {
+          commit: head.oid,
+          committedAt: new Date(head.committedAt * 1000).toISOString(),
+          syncedAt: new Date().toISOString(),
+        }
+      : undefined;
+  await state.saveProgress(
+    { failures: retryList, ...(newCursor ? { cursor: newCursor } : {}) },
+    lock,
+  );
+
+  const status: SyncStatus = interrupted
+    ? 'interrupted'
+    : retryList.length > 0 || counts.deferred > 0
+      ? 'partial'
+      : 'ok';
+  const summary: SyncSummary = {
+    status,
+    mode: report.mode,
+    index_commit: head?.oid ?? null,
+    previous_commit: cursor?.commit ?? null,
+    cursor_moved: moveCursor,
+    scanned_crates: report.scannedCrates,
+    scanned_versions: report.scannedVersions,
+    missing: counts.deferred + retryList.length,
+    downloaded: counts.downloaded,
+    already_stored: counts.already,
+    failed: counts.failed,
+    retried: counts.retried,
+    retry_list: retryList.length,
+    deferred: counts.deferred,
+    bytes: counts.bytes,
+    yank_changes: report.yankChanges,
+    deleted_versions: report.deletedVersions.length,
+    malformed_lines: report.malformedLines,
+    duration_s: Number(((performance.now() - started) / 1000).toFixed(3)),
+  };
+  await state.recordRun(
+    {
+      startedAt: new Date(Date.now() - summary.duration_s * 1000).toISOString(),
+      finishedAt: new Date().toISOString(),
+      ...summary,
+    },
+    lock,
+  );
+
+  if (metrics) {
+    if (report.totals) metrics.indexTotals(report.totals.crates, report.totals.versions);
+    metrics.backlog(summary.missing, retryList.length);
+    const synced = newCursor ?? cursor;
+    if (synced?.committedAt) metrics.indexCommitTime(new Date(synced.committedAt));
+    metrics.finished(status === 'ok' ? 'success' : 'partial', summary.duration_s);
+  }
+  return summary;
+}
