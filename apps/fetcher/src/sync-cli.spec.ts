@@ -1,0 +1,238 @@
+/**
+ * End-to-end: the real `lcs-fetcher sync` against the local registry simulator (git index over
+ * smart HTTP and as a local repository, static downloads with injected faults), into the embedded
+ * filesystem store and file metadata.
+ */
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { FileMetadataStore, FsCrateStore, type StoredCrate } from '@lcs/crate-store';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  startRegistrySimulator,
+  type RegistrySimulator,
+} from '../../../tools/test-servers/index.mjs';
+import { run, start, until } from './test-support/cli.js';
+
+let sim: RegistrySimulator;
+let cwd: string;
+const dirs: string[] = [];
+beforeEach(async () => {
+  sim = await startRegistrySimulator({ crates: 12, versionsPerCrate: 2 });
+  cwd = mkdtempSync(join(tmpdir(), 'lcs-e2e-'));
+  dirs.push(cwd);
+});
+afterEach(async () => {
+  await sim.stop();
+});
+afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+const store = () => new FsCrateStore(join(cwd, '.lcs/store'));
+async function storedIds(): Promise<string[]> {
+  const ids: string[] = [];
+  for await (const c of store().list() as AsyncIterable<StoredCrate>)
+    ids.push(`${c.name}@${c.version}`);
+  return ids.sort();
+}
+const sync = (...args: string[]) =>
+  run(['sync', '--index', sim.indexPath, '--json', '--contact', 'e2e@example.com', ...args], {
+    cwd,
+  });
+function tempFiles(): string[] {
+  try {
+    return readdirSync(join(cwd, '.lcs/store'), { recursive: true })
+      .map(String)
+      .filter((f) => f.endsWith('.tmp'));
+  } catch {
+    return [];
+  }
+}
+
+describe('lcs-fetcher sync (end to end)', () => {
+  it('mirrors every version byte for byte, then syncs incrementally after publishes and yanks', async () => {
+    const first = await sync();
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.summary).toMatchObject({
+      status: 'ok',
+      mode: 'full',
+      scanned_crates: 12,
+      scanned_versions: 24,
+      downloaded: 24,
+      failed: 0,
+      missing: 0,
+      cursor_moved: true,
+    });
+    expect(first.summary?.['index_commit']).toMatch(/^[0-9a-f]{40}$/);
+    expect(await storedIds()).toEqual([...sim.published.keys()].sort());
+    for (const [id, crate] of sim.published) {
+      const [name, version] = id.split('@') as [string, string];
+      const bytes = readFileSync(join(cwd, '.lcs/store/crates', name, `${name}-${version}.crate`));
+      expect(createHash('sha256').update(bytes).digest('hex'), id).toBe(crate.cksum);
+    }
+    expect(sim.downloads.every((d) => d.userAgent?.includes('e2e@example.com'))).toBe(true);
+
+    const [a = '', b = ''] = sim.names;
+    await sim.publish(a, '0.2.0', { commit: false });
+    await sim.publish('brand-new', '1.0.0', { commit: false });
+    await sim.publish(b, '0.3.0', { yanked: true, commit: false });
+    sim.yank(a, '0.1.0', { commit: false });
+    sim.commit('publishes and yanks');
+    const second = await sync();
+    expect(second.code, second.stderr).toBe(0);
+    expect(second.summary).toMatchObject({
+      status: 'ok',
+      mode: 'incremental',
+      downloaded: 3,
+      yank_changes: 1,
+      scanned_crates: 3,
+      previous_commit: first.summary?.['index_commit'],
+    });
+    expect(await storedIds()).toEqual([...sim.published.keys()].sort());
+    expect(await store().has({ name: b, version: '0.3.0' })).toBe(true);
+
+    const third = await sync();
+    expect(third.summary).toMatchObject({
+      status: 'ok',
+      mode: 'incremental',
+      downloaded: 0,
+      scanned_crates: 0,
+    });
+  });
+
+  it('clones the index over smart HTTP into --index-dir and stays incremental across runs', async () => {
+    const indexDir = join(cwd, 'index-cache');
+    const first = await run(['sync', '--index', sim.indexUrl, '--index-dir', indexDir, '--json'], {
+      cwd,
+    });
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.summary).toMatchObject({ mode: 'full', downloaded: 24 });
+    await sim.publish(sim.names[3] ?? '', '0.9.0');
+    const second = await run(['sync', '--index', sim.indexUrl, '--index-dir', indexDir, '--json'], {
+      cwd,
+    });
+    expect(second.summary).toMatchObject({ mode: 'incremental', downloaded: 1, status: 'ok' });
+  });
+
+  it('caps downloads with --max-session-crates and keeps the cursor until the rest is done', async () => {
+    const capped = await sync('--max-session-crates', '5');
+    expect(capped.code).toBe(1);
+    expect(capped.summary).toMatchObject({
+      status: 'partial',
+      downloaded: 5,
+      deferred: 19,
+      missing: 19,
+      cursor_moved: false,
+    });
+    expect(await storedIds()).toHaveLength(5);
+    const rest = await sync();
+    expect(rest.code, rest.stderr).toBe(0);
+    expect(rest.summary).toMatchObject({
+      status: 'ok',
+      mode: 'full',
+      downloaded: 19,
+      cursor_moved: true,
+    });
+  });
+
+  it('records failures with their reason, stores nothing for them, and retries them next run', async () => {
+    const [a = '', b = '', c = ''] = sim.names;
+    sim.fault(`${a}@0.1.0`, { kind: 'wrong' });
+    sim.fault(`${b}@0.1.1`, { kind: 'status', status: 500 });
+    sim.fault(`${c}@0.1.0`, { kind: 'reset' });
+    const failing = await sync('--max-attempts', '2');
+    expect(failing.code).toBe(1);
+    expect(failing.summary).toMatchObject({
+      status: 'partial',
+      failed: 3,
+      retry_list: 3,
+      downloaded: 21,
+      cursor_moved: true,
+    });
+    const reasons = failing.logs
+      .filter((l) => String(l['msg']).includes('failed'))
+      .map((l) => [`${l['crate']}@${l['version']}`, l['reason']]);
+    expect(reasons.sort()).toEqual(
+      [
+        [`${a}@0.1.0`, 'checksum'],
+        [`${b}@0.1.1`, 'http_server'],
+        [`${c}@0.1.0`, 'truncated'],
+      ].sort(),
+    );
+    expect(await store().has({ name: a, version: '0.1.0' })).toBe(false);
+    expect(tempFiles()).toEqual([]);
+    const failures = JSON.parse(
+      readFileSync(join(cwd, '.lcs/metadata/keys/fetcher/failures.value'), 'utf8'),
+    ) as { items: Array<{ code: string; attempts: number }> };
+    expect(failures.items.map((f) => f.attempts)).toEqual([2, 2, 2]);
+
+    sim.clearFaults();
+    const retry = await sync();
+    expect(retry.code, retry.stderr).toBe(0);
+    expect(retry.summary).toMatchObject({
+      status: 'ok',
+      mode: 'incremental',
+      retried: 3,
+      downloaded: 3,
+      retry_list: 0,
+    });
+    expect(await storedIds()).toEqual([...sim.published.keys()].sort());
+  });
+
+  it('exits 3 at once when another fetcher holds the lock', async () => {
+    const lock = await new FileMetadataStore(join(cwd, '.lcs/metadata')).acquireLock({
+      name: 'fetcher',
+      owner: 'the other fetcher',
+      ttlSeconds: 30,
+    });
+    const started = Date.now();
+    const refused = await sync();
+    expect(refused.code).toBe(3);
+    expect(refused.stderr).toContain('held by the other fetcher');
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(await storedIds()).toEqual([]);
+    await lock.release();
+    expect((await sync()).code).toBe(0);
+  });
+
+  it('on SIGTERM stops taking work, leaves no trace of aborted downloads, and a rerun completes', async () => {
+    for (const id of sim.published.keys()) sim.fault(id, { kind: 'stall' });
+    const running = start(
+      ['sync', '--index', sim.indexPath, '--json', '--drain-seconds', '1', '--concurrency', '4'],
+      { cwd },
+    );
+    await until(() => sim.downloads.length >= 4);
+    const signalled = Date.now();
+    running.child.kill('SIGTERM');
+    const stopped = await running.done;
+    expect(Date.now() - signalled).toBeLessThan(8_000);
+    expect(stopped.code).toBe(1);
+    expect(stopped.summary).toMatchObject({
+      status: 'interrupted',
+      cursor_moved: false,
+      downloaded: 0,
+    });
+    expect(tempFiles()).toEqual([]);
+    expect(await storedIds()).toEqual([]);
+    // The lock was released: the next run starts at once and finishes the mirror.
+    sim.clearFaults();
+    const resumed = await sync();
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(resumed.summary).toMatchObject({ status: 'ok', downloaded: 24 });
+  });
+
+  it('refuses bad configuration with exit 2, naming the flag or variable and the value', async () => {
+    const badFlag = await run(['sync', '--concurrency', '0'], { cwd });
+    expect(badFlag.code).toBe(2);
+    expect(badFlag.stderr).toContain('--concurrency "0"');
+    const badEnv = await run(['sync', '--index', sim.indexPath], {
+      cwd,
+      env: { LCS_STORE: 'gs://bucket' },
+    });
+    expect(badEnv.code).toBe(2);
+    expect(badEnv.stderr).toContain('gs://bucket');
+    const help = await run(['--help'], { cwd });
+    expect(help.stdout).toContain('Exit status: 0 all done; 1 some versions failed');
+    expect(help.stdout).toContain('LCS_MAX_SESSION_CRATES');
+  });
+});

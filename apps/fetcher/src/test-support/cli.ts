@@ -1,0 +1,68 @@
+/** Runs the built lcs-fetcher as operators do: a child process, asynchronously (the simulator shares this process). */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { resolve } from 'node:path';
+
+export const MAIN = resolve(import.meta.dirname, '../../dist/main.js');
+
+/** Result of one CLI run. */
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+  /** The last stdout line parsed as JSON (the `--json` summary), when there is one. */
+  summary: Record<string, unknown> | undefined;
+  /** stderr's JSON log lines. */
+  logs: Array<Record<string, unknown>>;
+}
+
+function parse(stdout: string, stderr: string, code: number): CliResult {
+  const last = stdout.trim().split('\n').at(-1) ?? '';
+  let summary: Record<string, unknown> | undefined;
+  try {
+    summary = last.startsWith('{') ? (JSON.parse(last) as Record<string, unknown>) : undefined;
+  } catch {
+    summary = undefined;
+  }
+  const logs = stderr
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+  return { code, stdout, stderr, summary, logs };
+}
+
+/** Starts the CLI; `done` resolves when it exits. */
+export function start(
+  args: string[],
+  options: { cwd: string; env?: Record<string, string> },
+): { child: ChildProcess; done: Promise<CliResult>; stderrSoFar: () => string } {
+  const child = spawn(process.execPath, [MAIN, ...args], {
+    cwd: options.cwd,
+    env: { PATH: process.env['PATH'] ?? '', HOME: options.cwd, ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (d: Buffer) => (stdout += d));
+  child.stderr?.on('data', (d: Buffer) => (stderr += d));
+  const done = new Promise<CliResult>((res) =>
+    child.on('exit', (code, signal) => res(parse(stdout, stderr, code ?? (signal ? 128 : 1)))),
+  );
+  return { child, done, stderrSoFar: () => stderr };
+}
+
+/** Runs the CLI to completion. */
+export function run(
+  args: string[],
+  options: { cwd: string; env?: Record<string, string> },
+): Promise<CliResult> {
+  return start(args, options).done;
+}
+
+/** Waits until `condition` holds (polling), or fails after `timeoutMs`. */
+export async function until(condition: () => boolean, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
