@@ -1,0 +1,173 @@
+/**
+ * End-to-end: `lcs-fetcher serve` with the webhook, and `sync` against the production backends
+ * (S3 through s3rver, metadata and lock in a real etcd).
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  openCrateStore,
+  openMetadataStore,
+  createS3Client,
+  type StoredCrate,
+} from '@lcs/crate-store';
+import { signBody } from '@lcs/mirror';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  startEtcd,
+  startRegistrySimulator,
+  startS3rver,
+  type RegistrySimulator,
+} from '../../../tools/test-servers/index.mjs';
+import { run, start, until } from './test-support/cli.js';
+
+const SECRET = 'e2e-webhook-secret-0123456789';
+let sim: RegistrySimulator;
+const dirs: string[] = [];
+beforeAll(async () => {
+  sim = await startRegistrySimulator({ crates: 8, versionsPerCrate: 2 });
+});
+afterAll(async () => {
+  await sim.stop();
+  dirs.forEach((d) => rmSync(d, { recursive: true, force: true }));
+});
+function workdir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'lcs-serve-'));
+  dirs.push(dir);
+  return dir;
+}
+
+describe('lcs-fetcher serve (end to end)', () => {
+  it('syncs on a signed webhook, refuses bad and missing signatures, coalesces a burst, serves health and metrics', async () => {
+    const cwd = workdir();
+    const server = start(
+      [
+        'serve',
+        '--index',
+        sim.indexPath,
+        '--port',
+        '0',
+        '--host',
+        '127.0.0.1',
+        '--interval-minutes',
+        '0',
+      ],
+      { cwd, env: { LCS_WEBHOOK_SECRET: SECRET } },
+    );
+    try {
+      await until(() => running().some((l) => l['msg'] === 'serving'));
+      const port = Number(running().find((l) => l['msg'] === 'serving')?.['port']);
+      const base = `http://127.0.0.1:${port}`;
+      const hook = (signature?: string) =>
+        fetch(`${base}/_/index-webhook`, {
+          method: 'POST',
+          body: '{"ref":"refs/heads/master"}',
+          headers: signature ? { 'x-hub-signature-256': signature } : {},
+        });
+      expect((await hook()).status).toBe(401);
+      expect(
+        (await hook(signBody('not-the-secret-at-all', '{"ref":"refs/heads/master"}'))).status,
+      ).toBe(401);
+      expect(syncsStarted()).toBe(0);
+
+      const burst = await Promise.all(
+        Array.from({ length: 10 }, () => hook(signBody(SECRET, '{"ref":"refs/heads/master"}'))),
+      );
+      expect(burst.every((r) => r.status === 202)).toBe(true);
+      // Wait for the first sync, then for a queued follow-up, if any, to finish as well.
+      await until(() => syncsFinished() >= 1 && syncsFinished() === syncsStarted());
+      await new Promise((r) => setTimeout(r, 300));
+      await until(() => syncsFinished() === syncsStarted());
+      expect(syncsStarted()).toBeGreaterThanOrEqual(1);
+      expect(syncsStarted()).toBeLessThanOrEqual(2);
+      // Never two at once: every start follows the previous finish.
+      const order = running()
+        .filter((l) => /^sync (started|finished)/.test(String(l['msg'])))
+        .map((l) => String(l['msg']).split(' ')[1]);
+      expect(order.join(',')).toMatch(/^(started,finished,?)+$/);
+
+      const store = openCrateStore(join(cwd, '.lcs/store'));
+      let stored = 0;
+      for await (const _ of store.list()) stored++;
+      expect(stored).toBe(16);
+      expect((await fetch(`${base}/healthz`)).status).toBe(200);
+      expect(await (await fetch(`${base}/readyz`)).json()).toMatchObject({ ready: true });
+      const metrics = await (await fetch(`${base}/metrics`)).text();
+      expect(metrics).toContain('downloaded_crates_total 16');
+      expect(metrics).toMatch(/index_crate_version_count\{crate_name="[a-z0-9_-]+"\} 2/);
+    } finally {
+      server.child.kill('SIGTERM');
+      const stopped = await server.done;
+      expect(stopped.code).toBe(0);
+    }
+
+    function running() {
+      return server
+        .stderrSoFar()
+        .split('\n')
+        .filter((l) => l.startsWith('{'))
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
+    }
+    function syncsStarted() {
+      return running().filter((l) => String(l['msg']).startsWith('sync started')).length;
+    }
+    function syncsFinished() {
+      return running().filter((l) => l['msg'] === 'sync finished').length;
+    }
+  });
+});
+
+describe('lcs-fetcher sync on S3 (s3rver) and etcd', () => {
+  it('mirrors into S3, keeps cursor and lock in etcd, writes and serves metrics, and is refused while another holds the lock', async () => {
+    const s3 = await startS3rver({ buckets: ['crates'] });
+    const etcd = await startEtcd();
+    const cwd = workdir();
+    const env = {
+      LCS_STORE: 's3://crates/mirror',
+      LCS_METADATA: `etcd://${etcd.hostPort}/lcs-e2e`,
+      AWS_ENDPOINT_URL_S3: s3.endpoint,
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: s3.credentials.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: s3.credentials.secretAccessKey,
+      NODE_NO_WARNINGS: '1',
+    };
+    try {
+      const first = await run(
+        ['sync', '--index', sim.indexPath, '--json', '--metrics-file', join(cwd, 'lcs.prom')],
+        { cwd, env },
+      );
+      expect(first.code, first.stderr).toBe(0);
+      expect(first.summary).toMatchObject({ status: 'ok', downloaded: 16 });
+      const client = createS3Client({
+        endpoint: s3.endpoint,
+        region: 'us-east-1',
+        credentials: s3.credentials,
+      });
+      const store = openCrateStore('s3://crates/mirror', { s3: client });
+      const listed: string[] = [];
+      for await (const c of store.list() as AsyncIterable<StoredCrate>)
+        listed.push(`${c.name}@${c.version}`);
+      expect(listed.sort()).toEqual([...sim.published.keys()].sort());
+      const metadata = openMetadataStore(`etcd://${etcd.hostPort}/lcs-e2e`);
+      expect(JSON.parse((await metadata.get('fetcher/cursor')) ?? '{}')).toMatchObject({
+        commit: first.summary?.['index_commit'],
+      });
+      expect(readFileSync(join(cwd, 'lcs.prom'), 'utf8')).toContain('downloaded_crates_total 16');
+
+      const lock = await metadata.acquireLock({
+        name: 'fetcher',
+        owner: 'cronjob pod x',
+        ttlSeconds: 10,
+      });
+      const refused = await run(['sync', '--index', sim.indexPath], { cwd, env });
+      expect(refused.code).toBe(3);
+      expect(refused.stderr).toContain('cronjob pod x');
+      await lock.release();
+      await metadata.close();
+      client.destroy();
+    } finally {
+      await s3.stop();
+      await etcd.stop();
+    }
+  });
+});
