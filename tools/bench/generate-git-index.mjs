@@ -29,9 +29,14 @@ function fastImport(gitdir) {
 const ident = 'bench <bench@example.com> 1700000000 +0000';
 
 /**
+ * @param {{ crates: number, versionsPerCrate: number, changed: number, seed?: number,
+ *   addVersion?: (name: string) => object, dl?: string }} options
  * @returns {{ first: string, second: string, crates: number, versions: number, changedFiles: number }}
  */
-export async function generateGitIndex(gitdir, { crates, versionsPerCrate, changed, seed = 11 }) {
+export async function generateGitIndex(
+  gitdir,
+  { crates, versionsPerCrate, changed, seed = 11, addVersion, dl },
+) {
   execFileSync('git', ['init', '-q', '--bare', gitdir]);
   const fi = fastImport(gitdir);
   await fi.write(`commit refs/heads/master\nmark :1\ncommitter ${ident}\ndata 5\nfirst\n`);
@@ -50,14 +55,16 @@ export async function generateGitIndex(gitdir, { crates, versionsPerCrate, chang
     if (picked.length < changed && next() < (changed * 2) / crates)
       picked.push({ name, path, body });
   }
-  const config = '{"dl":"https://crates.io/api/v1/crates"}\n';
+  const config = `${JSON.stringify({ dl: dl ?? 'https://crates.io/api/v1/crates' })}\n`;
   await fi.write(`M 100644 inline config.json\ndata ${config.length}\n${config}\n`);
   // Second commit: a new version for each picked crate.
   await fi.write(
     `commit refs/heads/master\nmark :2\ncommitter ${ident}\ndata 6\nsecond\nfrom :1\n`,
   );
   for (const { name, path, body } of picked) {
-    const added = `${body}${JSON.stringify(versionEntry(next, name, '99.0.0', []))}\n`;
+    // `addVersion(name)` lets a caller add versions whose cksum matches bytes it can serve.
+    const entry = addVersion ? addVersion(name) : versionEntry(next, name, '99.0.0', []);
+    const added = `${body}${JSON.stringify(entry)}\n`;
     await fi.write(`M 100644 inline ${path}\ndata ${Buffer.byteLength(added)}\n${added}\n`);
   }
   await fi.write('done\n');

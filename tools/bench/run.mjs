@@ -5,7 +5,7 @@
 //   --versions-per-crate N  (default 10: 2 million versions)
 //   --changed N           files changed between the two generated commits (default 1000)
 //   --repeat N            runs per fast measurement, the median is shown (default 3)
-//   --only NAME           run one section: index-reader, cargo-manifest, crate-store or metrics
+//   --only NAME           run one section: index-reader, cargo-manifest, crate-store, metrics or fetcher
 //   --list-keys N         stored keys for the filesystem listing measurement (default 100000)
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -230,6 +230,50 @@ function metricsBench() {
   row('per-crate gauge: re-set 1,000 changed crates', update);
 }
 
+function fetcherBench() {
+  execFileSync(join(ROOT, 'tools/debian-crate-corpus.sh'), [CORPUS, '400'], { stdio: 'ignore' });
+  const out = execFileSync(
+    process.execPath,
+    [
+      join(import.meta.dirname, 'fetcher-bench.mjs'),
+      CORPUS,
+      String(repeat),
+      values.crates,
+      values['versions-per-crate'],
+      values.changed,
+    ],
+    { encoding: 'utf8', maxBuffer: 1 << 26 },
+  );
+  const { mirror, incremental } = JSON.parse(out.trim().split('\n').at(-1));
+  const mibs = (r) => `${(((mirror.bytes / r.ms) * 1000) / 2 ** 20).toFixed(0)} MiB/s`;
+  const speed = (r) => (mirror.curl.ms / r.ms).toFixed(2);
+  console.log(
+    `\nlcs-fetcher: mirror ${fmt(mirror.crates)} crates (${(mirror.bytes / 2 ** 20).toFixed(0)} MiB, the Debian corpus three times) over loopback, 8 in flight, whole process`,
+  );
+  row(`baseline: curl --parallel to files (${mibs(mirror.curl)})`, mirror.curl);
+  row(
+    `lcs-fetcher sync -> filesystem store (${mibs(mirror.fs)}, ${speed(mirror.fs)}x)`,
+    mirror.fs,
+    mirror.curl,
+    {
+      text: 'throughput >= 0.8x curl',
+      ok: (r) => mirror.curl.ms / r.ms >= 0.8,
+    },
+  );
+  row(
+    `lcs-fetcher sync -> S3, s3rver (${mibs(mirror.s3)}, ${speed(mirror.s3)}x)`,
+    mirror.s3,
+    mirror.curl,
+  );
+  console.log(
+    `\nlcs-fetcher: incremental run, ${fmt(incremental.summary.downloaded)} new versions (20 KB each) over ${fmt(incremental.crates)} crates / ${fmt(incremental.versions)} versions (index built in ${incremental.generatedS.toFixed(0)} s)`,
+  );
+  row(
+    `sync from the cursor commit (${incremental.summary.mode}, ${incremental.summary.scanned_crates} files diffed)`,
+    incremental.run,
+  );
+}
+
 /** Times an external command (median of `repeat` runs). */
 function measureCommand(command) {
   const times = [];
@@ -248,6 +292,7 @@ try {
   if (!values.only || values.only === 'cargo-manifest') cargoManifestBench();
   if (!values.only || values.only === 'crate-store') await crateStoreBench();
   if (!values.only || values.only === 'metrics') metricsBench();
+  if (!values.only || values.only === 'fetcher') fetcherBench();
 } finally {
   rmSync(tmp, { recursive: true, force: true });
 }

@@ -41,6 +41,7 @@ export interface RegistrySimulator {
       devDeps?: string[];
       commit?: boolean;
       salt?: string;
+      bytes?: Buffer;
     },
   ): Promise<SimCrate>;
   yank(name: string, version: string, options?: { commit?: boolean }): void;

@@ -164,9 +164,9 @@ export async function startRegistrySimulator({ crates = 10, versionsPerCrate = 2
     async publish(
       name,
       version,
-      { yanked = false, deps = [], devDeps = [], commit = true, salt = '' } = {},
+      { yanked = false, deps = [], devDeps = [], commit = true, salt = '', bytes: given } = {},
     ) {
-      const bytes = await buildCrate(name, version, { deps, devDeps, salt });
+      const bytes = given ?? (await buildCrate(name, version, { deps, devDeps, salt }));
       const cksum = createHash('sha256').update(bytes).digest('hex');
       const line = {
         name,

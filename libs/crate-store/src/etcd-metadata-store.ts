@@ -5,7 +5,8 @@
  * carrying this lease, so a holder that lost its lease cannot overwrite its successor's state
  * (the fencing described in https://etcd.io/docs/v3.5/learning/why/#using-etcd-for-distributed-coordination).
  */
-import { Etcd3, type DeleteBuilder, type Lease, type Namespace, type PutBuilder } from 'etcd3';
+import type { DeleteBuilder, Etcd3, Lease, Namespace, PutBuilder } from 'etcd3';
+import { etcdSdk } from './lazy-sdk.js';
 import { CrateStoreError, LockHeldError, LockLostError, MetadataError } from './errors.js';
 import {
   assertMetadataKey,
@@ -34,6 +35,7 @@ export class EtcdMetadataStore implements MetadataStore {
   readonly #locks = new Map<string, EtcdLock>();
 
   constructor(options: EtcdMetadataStoreOptions) {
+    const { Etcd3 } = etcdSdk();
     this.#client = new Etcd3({
       hosts: [...options.hosts],
       ...(options.auth ? { auth: options.auth } : {}),

@@ -28,6 +28,8 @@ export interface FsCrateStoreOptions {
   readonly maxObjectBytes?: number;
 }
 
+const WRITE_BATCH_BYTES = 1024 * 1024;
+
 function isCode(error: unknown, code: string): boolean {
   return (error as NodeJS.ErrnoException | undefined)?.code === code;
 }
@@ -36,6 +38,8 @@ function isCode(error: unknown, code: string): boolean {
 export class FsCrateStore implements CrateStore {
   readonly location: string;
   readonly #maxBytes: number;
+  /** Crate directories known to exist: one mkdir per crate name per process, not per put. */
+  readonly #dirs = new Set<string>();
 
   /** @param root absolute path of the store directory (created on first write). */
   constructor(
@@ -81,23 +85,42 @@ export class FsCrateStore implements CrateStore {
       dirname(final),
       `.${crate.name}-${crate.version}.${randomBytes(6).toString('hex')}.tmp`,
     );
-    const handle = await mkdir(dirname(final), { recursive: true })
+    const dir = dirname(final);
+    const handle = await (
+      this.#dirs.has(dir)
+        ? Promise.resolve()
+        : mkdir(dir, { recursive: true }).then(() => void this.#dirs.add(dir))
+    )
       .then(() => open(temp, 'wx'))
       .catch(async (error: unknown) => {
         await releaseBody(body);
         throw new StoreFailedError(temp, 'create', { cause: error });
       });
     try {
+      // Chunks are gathered up to 1 MiB per write: most crates then take a single write call.
+      let pending: Uint8Array[] = [];
+      let pendingBytes = 0;
+      const flush = async () => {
+        if (pendingBytes === 0) return;
+        const data =
+          pending.length === 1 ? (pending[0] as Uint8Array) : Buffer.concat(pending, pendingBytes);
+        pending = [];
+        pendingBytes = 0;
+        await handle.write(data).catch((error: unknown) => {
+          throw new StoreFailedError(temp, 'write', { cause: error });
+        });
+      };
       const { bytes } = await consumeVerified(crateId(crate), body, crate.cksum, {
         maxBytes: this.#maxBytes,
         signal: options.signal,
         onChunk: async (chunk) => {
-          await handle.write(chunk).catch((error: unknown) => {
-            throw new StoreFailedError(temp, 'write', { cause: error });
-          });
+          pending.push(chunk);
+          pendingBytes += chunk.byteLength;
+          if (pendingBytes >= WRITE_BATCH_BYTES) await flush();
         },
       });
-      await handle.sync().catch((error: unknown) => {
+      await flush();
+      await handle.datasync().catch((error: unknown) => {
         throw new StoreFailedError(temp, 'fsync', { cause: error });
       });
       await handle.close();

@@ -18,7 +18,7 @@ const body = Buffer.from('crate bytes');
 const cksum = createHash('sha256').update(body).digest('hex');
 const stored: PutResult = await store.put({ name: 'demo', version: '1.0.0', cksum }, body);
 const refused = await store.put({ name: 'demo', version: '2.0.0', cksum }, Buffer.from('other')).catch((e: unknown) => e);
-console.log(`${stored.outcome} ${crateKey({ name: 'demo', version: '1.0.0' })} ${refused instanceof ChecksumMismatchError}`);
+console.log([stored.outcome, crateKey({ name: 'demo', version: '1.0.0' }), String(refused instanceof ChecksumMismatchError)].join(' '));
 `;
     const { files, output } = JSON.parse(
       execFileSync(process.execPath, [TOOL, resolve(import.meta.dirname, '..')], {

@@ -3,7 +3,8 @@
  * Endpoint, region and credentials follow the standard AWS SDK chain (`AWS_ENDPOINT_URL_S3`,
  * `AWS_ENDPOINT_URL`, `AWS_REGION`, profiles, instance roles) unless given here.
  */
-import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
+import type { S3Client, S3ClientConfig } from '@aws-sdk/client-s3';
+import { s3Sdk } from './lazy-sdk.js';
 
 /** Options of {@link createS3Client}; anything unset comes from the SDK's own configuration chain. */
 export interface S3ClientOptions {
@@ -27,6 +28,7 @@ export interface S3ClientOptions {
  * its own `x-amz-checksum-sha256` header with every put instead.
  */
 export function createS3Client(options: S3ClientOptions = {}): S3Client {
+  const { S3Client } = s3Sdk();
   const client = new S3Client({
     ...(options.endpoint ? { endpoint: options.endpoint } : {}),
     ...(options.credentials ? { credentials: options.credentials } : {}),
@@ -43,7 +45,7 @@ export function createS3Client(options: S3ClientOptions = {}): S3Client {
 
 /** The SDK's region chain, falling back to `us-east-1` instead of failing every request. */
 async function regionFromChain(): Promise<string> {
-  const probe = new S3Client({});
+  const probe = new (s3Sdk().S3Client)({});
   try {
     return await probe.config.region();
   } catch {

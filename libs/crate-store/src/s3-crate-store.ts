@@ -5,15 +5,8 @@
  * (412 = already stored). Multipart is not used: one PUT carries up to 5 GiB and crates.io caps
  * crates at tens of MB, so buffering one body per concurrent download is the cheaper design.
  */
-import {
-  DeleteObjectCommand,
-  GetObjectCommand,
-  HeadObjectCommand,
-  ListObjectsV2Command,
-  PutObjectCommand,
-  S3ServiceException,
-  type S3Client,
-} from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { s3Sdk } from './lazy-sdk.js';
 import {
   assertCksum,
   crateId,
@@ -41,7 +34,7 @@ export interface S3CrateStoreOptions {
 }
 
 function status(error: unknown): number | undefined {
-  return error instanceof S3ServiceException ? error.$metadata.httpStatusCode : undefined;
+  return error instanceof s3Sdk().S3ServiceException ? error.$metadata.httpStatusCode : undefined;
 }
 
 /** A crate store in an S3 bucket. */
@@ -71,7 +64,7 @@ export class S3CrateStore implements CrateStore {
     const key = crateKey(ref);
     try {
       await this.#client.send(
-        new HeadObjectCommand({ Bucket: this.#bucket, Key: this.#prefix + key }),
+        new (s3Sdk().HeadObjectCommand)({ Bucket: this.#bucket, Key: this.#prefix + key }),
       );
       return true;
     } catch (error) {
@@ -87,7 +80,7 @@ export class S3CrateStore implements CrateStore {
   async #get(key: string): Promise<AsyncIterable<Uint8Array> | undefined> {
     try {
       const out = await this.#client.send(
-        new GetObjectCommand({ Bucket: this.#bucket, Key: this.#prefix + key }),
+        new (s3Sdk().GetObjectCommand)({ Bucket: this.#bucket, Key: this.#prefix + key }),
       );
       return out.Body as AsyncIterable<Uint8Array> | undefined;
     } catch (error) {
@@ -107,7 +100,7 @@ export class S3CrateStore implements CrateStore {
     });
     try {
       await this.#client.send(
-        new PutObjectCommand({
+        new (s3Sdk().PutObjectCommand)({
           Bucket: this.#bucket,
           Key: this.#prefix + key,
           Body: Buffer.concat(chunks, bytes),
@@ -130,7 +123,7 @@ export class S3CrateStore implements CrateStore {
     if (!(await this.has(ref))) return false;
     try {
       await this.#client.send(
-        new DeleteObjectCommand({ Bucket: this.#bucket, Key: this.#prefix + key }),
+        new (s3Sdk().DeleteObjectCommand)({ Bucket: this.#bucket, Key: this.#prefix + key }),
       );
       return true;
     } catch (error) {
@@ -144,7 +137,7 @@ export class S3CrateStore implements CrateStore {
       options.signal?.throwIfAborted();
       const page = await this.#client
         .send(
-          new ListObjectsV2Command({
+          new (s3Sdk().ListObjectsV2Command)({
             Bucket: this.#bucket,
             Prefix: this.#prefix + CRATES_PREFIX,
             MaxKeys: this.#pageSize,
@@ -173,7 +166,7 @@ export class S3CrateStore implements CrateStore {
   async writeObject(key: string, bytes: Uint8Array): Promise<void> {
     try {
       await this.#client.send(
-        new PutObjectCommand({
+        new (s3Sdk().PutObjectCommand)({
           Bucket: this.#bucket,
           Key: this.#prefix + assertStateKey(key),
           Body: bytes,

@@ -15,7 +15,7 @@ const reason: FailureReason = 'checksum';
 metrics.failed(reason);
 metrics.downloaded(10);
 const text = await registry.exposition();
-console.log(`${text.includes('downloaded_crates_total 1')} ${text.includes('index_crate_version_count')}`);
+console.log([text.includes('downloaded_crates_total 1'), text.includes('index_crate_version_count')].map(String).join(' '));
 `;
     const { files, output } = JSON.parse(
       execFileSync(process.execPath, [TOOL, resolve(import.meta.dirname, '..')], {

@@ -6,6 +6,8 @@
  * (https://crates.io/data-access: "a user-agent ... with contact information").
  */
 import { open } from 'node:fs/promises';
+import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { fileURLToPath } from 'node:url';
 import type { CrateStore, CrateToStore, PutResult } from '@lcs/crate-store';
 import { DownloadError } from './errors.js';
@@ -25,8 +27,8 @@ export interface DownloaderOptions {
   readonly backoffBaseMs?: number;
   /** Longest wait between attempts, ms, `Retry-After` included (default 60 s). */
   readonly backoffMaxMs?: number;
-  /** Injected for tests; defaults to the global `fetch`. */
-  readonly fetch?: typeof globalThis.fetch;
+  /** Keep-alive connections per host (default 16). */
+  readonly maxSockets?: number;
   /** Injected for tests; defaults to `setTimeout`. */
   readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   /** Injected for tests: a number in [0, 1). */
@@ -86,8 +88,8 @@ export function parseRetryAfter(value: string | null, now = Date.now()): number 
 
 /** Downloads crates into a store. One instance serves a whole run. */
 export class Downloader {
-  readonly #options: Required<Omit<DownloaderOptions, 'fetch' | 'sleep' | 'random'>>;
-  readonly #fetch: typeof globalThis.fetch;
+  readonly #options: Required<Omit<DownloaderOptions, 'maxSockets' | 'sleep' | 'random'>>;
+  readonly #agents: { http: HttpAgent; https: HttpsAgent };
   readonly #sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   readonly #random: () => number;
 
@@ -100,7 +102,10 @@ export class Downloader {
       backoffBaseMs: options.backoffBaseMs ?? 500,
       backoffMaxMs: options.backoffMaxMs ?? 60_000,
     };
-    this.#fetch = options.fetch ?? globalThis.fetch;
+    // node:http with keep-alive rather than fetch(): Node streams cost about half of what fetch's
+    // web streams cost per byte (measured in `npm run bench`).
+    const agent = { keepAlive: true, maxSockets: options.maxSockets ?? 16 };
+    this.#agents = { http: new HttpAgent(agent), https: new HttpsAgent(agent) };
     this.#sleep = options.sleep ?? abortableSleep;
     this.#random = options.random ?? Math.random;
   }
@@ -139,6 +144,52 @@ export class Downloader {
     return store.put(crate, await readLocal(url), { signal });
   }
 
+  /** GET with redirects followed (crates.io's API answers downloads with a 302 to its CDN). */
+  async #get(url: string, signal: AbortSignal, redirects = 5): Promise<IncomingMessage> {
+    const target = new URL(url);
+    const secure = target.protocol === 'https:';
+    if (!secure && target.protocol !== 'http:') {
+      throw new DownloadError(
+        'DOWNLOAD_HTTP_STATUS',
+        url,
+        `unsupported protocol ${target.protocol}`,
+        { status: 400 },
+      );
+    }
+    const response = await new Promise<IncomingMessage>((resolve, reject) => {
+      const request = (secure ? httpsRequest : httpRequest)(
+        target,
+        {
+          agent: secure ? this.#agents.https : this.#agents.http,
+          headers: {
+            'user-agent': this.#options.userAgent,
+            accept: 'application/octet-stream, */*',
+          },
+          signal,
+        },
+        resolve,
+      );
+      request.on('error', reject);
+      request.end();
+    });
+    const location = header(response.headers.location);
+    if ([301, 302, 303, 307, 308].includes(response.statusCode ?? 0) && location) {
+      response.resume();
+      if (redirects === 0)
+        throw new DownloadError('DOWNLOAD_HTTP_STATUS', url, 'too many redirects', {
+          status: response.statusCode,
+        });
+      return this.#get(new URL(location, target).toString(), signal, redirects - 1);
+    }
+    return response;
+  }
+
+  /** Closes idle keep-alive connections (call at the end of a run). */
+  close(): void {
+    this.#agents.http.destroy();
+    this.#agents.https.destroy();
+  }
+
   /** Full jitter (https://aws.amazon.com/blogs/architecture/exponential-backoff-and-jitter/), or Retry-After. */
   #delay(attempt: number, error: unknown): number {
     const retryAfter = error instanceof DownloadError ? error.retryAfterSeconds : undefined;
@@ -175,24 +226,20 @@ export class Downloader {
     let received = 0;
     let expected: number | undefined;
     try {
-      const response = await this.#fetch(url, {
-        headers: { 'user-agent': this.#options.userAgent, accept: 'application/octet-stream, */*' },
-        redirect: 'follow',
-        signal: controller.signal,
-      });
-      if (!response.ok || !response.body) {
-        await response.body?.cancel().catch(() => undefined);
-        throw new DownloadError('DOWNLOAD_HTTP_STATUS', url, `HTTP ${response.status}`, {
-          status: response.status,
-          retryAfterSeconds: parseRetryAfter(response.headers.get('retry-after')),
+      const response = await this.#get(url, controller.signal);
+      const status = response.statusCode ?? 0;
+      if (status < 200 || status >= 300) {
+        response.resume();
+        throw new DownloadError('DOWNLOAD_HTTP_STATUS', url, `HTTP ${status}`, {
+          status,
+          retryAfterSeconds: parseRetryAfter(header(response.headers['retry-after'])),
         });
       }
-      const length = response.headers.get('content-length');
+      const length = header(response.headers['content-length']);
       expected = length && /^\d+$/.test(length) ? Number(length) : undefined;
       restartTimer();
-      const body = response.body;
       const counted = (async function* () {
-        for await (const chunk of body as AsyncIterable<Uint8Array>) {
+        for await (const chunk of response as AsyncIterable<Uint8Array>) {
           received += chunk.byteLength;
           restartTimer();
           yield chunk;
@@ -258,6 +305,10 @@ async function readLocal(url: string): Promise<AsyncIterable<Uint8Array>> {
     });
   });
   return handle.createReadStream();
+}
+
+function header(value: string | string[] | undefined): string | null {
+  return (Array.isArray(value) ? value[0] : value) ?? null;
 }
 
 function describeCause(error: unknown): string {

@@ -1,0 +1,200 @@
+// lcs-fetcher benchmark, in its own process (the registry simulator and the servers share it, so
+// every child runs asynchronously). Prints one JSON line with every measurement.
+// Usage: node fetcher-bench.mjs <corpus-dir> <repeat> <crates> <versions-per-crate> <changed>
+//   1. mirror the corpus over loopback: `curl --parallel` (baseline) vs lcs-fetcher into the
+//      filesystem store vs lcs-fetcher into S3 (s3rver), same URLs, 8 in flight;
+//   2. an incremental run: <changed> new versions over a generated index of <crates> crates.
+import { spawn } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { startRegistrySimulator, startS3rver } from '../test-servers/index.mjs';
+import { generateGitIndex } from './generate-git-index.mjs';
+
+const MAIN = resolve(import.meta.dirname, '../../apps/fetcher/dist/main.js');
+const [corpus, repeatArg, cratesArg, perCrateArg, changedArg] = process.argv.slice(2);
+const repeat = Number(repeatArg);
+const tmp = mkdtempSync(join(tmpdir(), 'lcs-fetcher-bench-'));
+
+/** Runs a command under /usr/bin/time; resolves to wall ms and peak RSS (MiB). */
+function timed(command, args, env = {}) {
+  return new Promise((res, rej) => {
+    const started = performance.now();
+    const child = spawn('/usr/bin/time', ['-f', 'maxrss=%M', command, ...args], {
+      env: { ...process.env, NODE_NO_WARNINGS: '1', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('exit', (code) => {
+      const ms = performance.now() - started;
+      const rss = /maxrss=(\d+)/.exec(stderr);
+      if (code !== 0)
+        return rej(
+          new Error(`${command} ${args.join(' ')} exited ${code}: ${stderr.slice(-2000)}`),
+        );
+      res({ ms, rssMiB: rss ? Math.round(Number(rss[1]) / 1024) : 0, stdout });
+    });
+  });
+}
+
+const median = (runs) => [...runs].sort((a, b) => a.ms - b.ms)[Math.floor(runs.length / 2)];
+
+async function mirrorBench() {
+  const sim = await startRegistrySimulator({ crates: 0 });
+  const s3 = await startS3rver({ buckets: ['crates'] });
+  try {
+    const files = readdirSync(corpus)
+      .filter((f) => f.endsWith('.crate'))
+      .sort();
+    let bytes = 0;
+    // Each corpus crate three times (as pre-release versions), so the run is long enough for
+    // process start-up not to dominate.
+    for (const file of files) {
+      const [, name, version] = /^(.*)-(\d+\.\d+\.\d+.*)\.crate$/.exec(file);
+      const data = readFileSync(join(corpus, file));
+      for (const copy of ['', '-bench.1', '-bench.2']) {
+        bytes += data.length;
+        await sim.publish(name, `${version}${copy}`, { bytes: data, commit: false });
+      }
+    }
+    sim.commit('corpus');
+    const ids = [...sim.published.values()];
+    const results = { crates: ids.length, bytes, curl: [], fs: [], s3: [] };
+    for (let r = 0; r < repeat; r++) {
+      const out = join(tmp, `curl-${r}`);
+      mkdirSync(out);
+      const config = ids
+        .map(
+          (c) =>
+            `url = "${sim.dlBase}/${c.name}/${c.name}-${c.version}.crate"\noutput = "${join(out, `${c.name}-${c.version}.crate`)}"\n`,
+        )
+        .join('');
+      writeFileSync(join(tmp, `curl-${r}.cfg`), config);
+      results.curl.push(
+        await timed('curl', [
+          '--parallel',
+          '--parallel-max',
+          '8',
+          '--fail',
+          '-s',
+          '-K',
+          join(tmp, `curl-${r}.cfg`),
+        ]),
+      );
+      const fsArgs = [
+        'sync',
+        '--index',
+        sim.indexPath,
+        '--concurrency',
+        '8',
+        '--store',
+        join(tmp, `fs-${r}/store`),
+        '--metadata',
+        join(tmp, `fs-${r}/meta`),
+        '--no-per-crate-metrics',
+      ];
+      results.fs.push(await timed(process.execPath, [MAIN, ...fsArgs]));
+      const s3Args = [
+        'sync',
+        '--index',
+        sim.indexPath,
+        '--concurrency',
+        '8',
+        '--store',
+        `s3://crates/run-${r}`,
+        '--metadata',
+        join(tmp, `s3-${r}/meta`),
+        '--no-per-crate-metrics',
+      ];
+      results.s3.push(
+        await timed(process.execPath, [MAIN, ...s3Args], {
+          AWS_ENDPOINT_URL_S3: s3.endpoint,
+          AWS_REGION: 'us-east-1',
+          AWS_ACCESS_KEY_ID: 'S3RVER',
+          AWS_SECRET_ACCESS_KEY: 'S3RVER',
+        }),
+      );
+    }
+    return {
+      crates: results.crates,
+      bytes,
+      curl: median(results.curl),
+      fs: median(results.fs),
+      s3: median(results.s3),
+    };
+  } finally {
+    await s3.stop();
+    await sim.stop();
+  }
+}
+
+async function incrementalBench() {
+  const served = new Map();
+  const server = createServer((req, res) => {
+    const body = served.get(req.url);
+    if (!body) return res.writeHead(404).end();
+    res.writeHead(200, { 'content-length': body.length }).end(body);
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  const dl = `http://127.0.0.1:${server.address().port}/dl/{crate}/{crate}-{version}.crate`;
+  try {
+    const gitdir = join(tmp, 'big.git');
+    const started = performance.now();
+    const index = await generateGitIndex(gitdir, {
+      crates: Number(cratesArg),
+      versionsPerCrate: Number(perCrateArg),
+      changed: Number(changedArg),
+      dl,
+      addVersion: (name) => {
+        const bytes = randomBytes(20_000);
+        served.set(`/dl/${name}/${name}-99.0.0.crate`, bytes);
+        return {
+          name,
+          vers: '99.0.0',
+          deps: [],
+          cksum: createHash('sha256').update(bytes).digest('hex'),
+          features: {},
+          yanked: false,
+        };
+      },
+    });
+    const generatedS = (performance.now() - started) / 1000;
+    // The previous run synced the first commit: its cursor is all the state an incremental run needs.
+    const meta = join(tmp, 'big-meta');
+    mkdirSync(join(meta, 'keys/fetcher'), { recursive: true });
+    writeFileSync(
+      join(meta, 'keys/fetcher/cursor.value'),
+      JSON.stringify({ commit: index.first, syncedAt: new Date().toISOString() }),
+    );
+    const run = await timed(process.execPath, [
+      MAIN,
+      'sync',
+      '--index',
+      gitdir,
+      '--store',
+      join(tmp, 'big-store'),
+      '--metadata',
+      meta,
+      '--concurrency',
+      '8',
+      '--json',
+    ]);
+    const summary = JSON.parse(run.stdout.trim().split('\n').at(-1));
+    return { ...index, generatedS, run: { ms: run.ms, rssMiB: run.rssMiB }, summary };
+  } finally {
+    server.close();
+  }
+}
+
+try {
+  const mirror = await mirrorBench();
+  const incremental = await incrementalBench();
+  console.log(JSON.stringify({ mirror, incremental }));
+} finally {
+  rmSync(tmp, { recursive: true, force: true });
+}
