@@ -17,7 +17,14 @@ const bannedFor = (lib) =>
   Object.entries(SDK_OWNERS)
     .filter(([, owners]) => !owners.includes(lib))
     .flatMap(([sdk]) => (sdk.endsWith('/*') ? [sdk] : [sdk, `${sdk}/*`]));
-const LIBS = ['index-reader', 'cargo-manifest', 'crate-store', 'metrics', 'mirror', 'augmented-index'];
+const LIBS = [
+  'index-reader',
+  'cargo-manifest',
+  'crate-store',
+  'metrics',
+  'mirror',
+  'augmented-index',
+];
 const libConstraints = LIBS.map((lib) => ({
   sourceTag: `scope:${lib}`,
   onlyDependOnLibsWithTags: ['type:lib'],

@@ -71,6 +71,6 @@ describe('lcs-fetcher scan', () => {
   it('prints help with the exit statuses', async () => {
     const { code, stdout } = await run(['--help']);
     expect(code).toBe(0);
-    expect(stdout).toContain('Exit status: 0 done; 1 some work failed');
+    expect(stdout).toContain('Exit status: 0 all done; 1 some versions failed');
   });
 });

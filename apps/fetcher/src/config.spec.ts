@@ -32,7 +32,11 @@ describe('parseConfig', () => {
 
   it.each([
     [['scan', '--nope'], '--nope'],
-    [['sync-everything'], 'invalid command "sync-everything"'],
+    [['sync-everything'], 'unknown command "sync-everything"'],
+    [['scan', '--store', 'x'], '--store is not an option of scan'],
+    [['sync', '--concurrency', '0'], 'invalid --concurrency "0"'],
+    [['sync', '--pushgateway', 'gateway:9091'], 'invalid --pushgateway "gateway:9091"'],
+    [['sync', '--metrics-file', 'out.txt'], 'invalid --metrics-file "out.txt"'],
     [['scan', '--index', ''], 'invalid --index ""'],
     [['scan', 'extra'], 'unexpected argument "extra"'],
   ])('refuses %j with a ConfigError naming the input', (argv, text) => {
@@ -46,8 +50,35 @@ describe('parseConfig', () => {
     }
   });
 
-  it('names the bad environment variable value', () => {
-    expect(() => parseConfig(['scan'], { LCS_INDEX_DIR: '' })).toThrow('invalid --index-dir ""');
+  it('names the bad environment variable and its value, and treats an empty variable as unset', () => {
+    expect(() => parseConfig(['sync'], { LCS_CONCURRENCY: 'lots' })).toThrow(
+      'invalid LCS_CONCURRENCY "lots"',
+    );
+    expect(() => parseConfig(['serve'], { LCS_WEBHOOK_SECRET: 'short' })).toThrow(
+      'invalid LCS_WEBHOOK_SECRET (hidden)',
+    );
+    expect(parseConfig(['scan'], { LCS_INDEX_DIR: '' })).not.toHaveProperty('indexDir');
+  });
+
+  it('reads sync and serve options with their defaults', () => {
+    expect(
+      parseConfig(['sync'], { LCS_MAX_SESSION_CRATES: '100', LCS_FULL: 'true' }),
+    ).toMatchObject({
+      command: 'sync',
+      store: './.lcs/store',
+      metadata: './.lcs/metadata',
+      concurrency: 8,
+      maxSessionCrates: 100,
+      full: true,
+      noPerCrateMetrics: false,
+      drainSeconds: 30,
+    });
+    expect(parseConfig(['serve', '--port', '9000', '--allow-unsigned-webhook'], {})).toMatchObject({
+      command: 'serve',
+      port: 9000,
+      intervalMinutes: 60,
+      allowUnsignedWebhook: true,
+    });
   });
 
   it('shows help without a command', () => {

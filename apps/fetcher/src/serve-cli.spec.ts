@@ -87,9 +87,9 @@ describe('lcs-fetcher serve (end to end)', () => {
       expect(order.join(',')).toMatch(/^(started,finished,?)+$/);
 
       const store = openCrateStore(join(cwd, '.lcs/store'));
-      let stored = 0;
-      for await (const _ of store.list()) stored++;
-      expect(stored).toBe(16);
+      const stored: string[] = [];
+      for await (const crate of store.list() as AsyncIterable<StoredCrate>) stored.push(crate.key);
+      expect(stored).toHaveLength(16);
       expect((await fetch(`${base}/healthz`)).status).toBe(200);
       expect(await (await fetch(`${base}/readyz`)).json()).toMatchObject({ ready: true });
       const metrics = await (await fetch(`${base}/metrics`)).text();
