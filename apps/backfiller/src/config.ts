@@ -1,0 +1,211 @@
+/**
+ * The backfiller's configuration: flags and environment parsed once at start-up with zod. Every
+ * flag also reads an environment variable (flags win); a bad value is refused naming it.
+ */
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+
+/** Thrown for a bad flag or environment variable; names the offending input. */
+export class ConfigError extends Error {
+  readonly code = 'CONFIG_INVALID';
+  constructor(
+    readonly input: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+const flag = z
+  .union([z.boolean(), z.enum(['1', 'true', '0', 'false', ''])])
+  .transform((v) => v === true || v === '1' || v === 'true');
+const count = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+const runSchema = z.object({
+  command: z.literal('run'),
+  originalIndex: z.string().min(1),
+  augmentedIndex: z.string().min(1),
+  augmentedIndexDir: z.string().min(1).optional(),
+  indexDir: z.string().min(1).optional(),
+  store: z.string().min(1),
+  metadata: z.string().min(1),
+  maxCrates: count(1, 100_000_000).optional(),
+  concurrency: count(1, 256),
+  push: flag,
+  json: flag,
+  author: z.string().regex(/^[^<>]+ <[^<>@\s]+@[^<>\s]+>$/, 'written as "Name <email>"'),
+  gitToken: z.string().min(1).optional(),
+  metricsFile: z
+    .string()
+    .regex(/\.prom$/, 'a path ending in .prom')
+    .optional(),
+  pushgateway: z
+    .string()
+    .regex(/^https?:\/\/\S+$/, 'an http(s) URL')
+    .optional(),
+});
+
+/** A parsed `run` command line. */
+export type RunConfig = z.infer<typeof runSchema>;
+/** Any parsed command line. */
+export type Config = RunConfig | { command: 'help' };
+
+const OPTIONS = {
+  originalIndex: {
+    flag: 'original-index',
+    env: 'AIS_ORIGINAL_INDEX',
+    default: 'https://github.com/rust-lang/crates.io-index',
+    help: 'the original index: git repo, directory or http(s) git URL',
+  },
+  augmentedIndex: {
+    flag: 'augmented-index',
+    env: 'AIS_AUGMENTED_INDEX',
+    default: './.lcs/augmented-index',
+    help: 'the augmented index: a directory (created if missing) or an http(s) git URL',
+  },
+  augmentedIndexDir: {
+    flag: 'augmented-index-dir',
+    env: 'AIS_AUGMENTED_INDEX_DIR',
+    help: 'where an augmented index URL is cloned (default: under the OS temp dir)',
+  },
+  indexDir: {
+    flag: 'index-dir',
+    env: 'LCS_INDEX_DIR',
+    help: 'where an original index URL is cloned (default: under the OS temp dir)',
+  },
+  store: {
+    flag: 'store',
+    env: 'LCS_STORE',
+    default: './.lcs/store',
+    help: 'the LCS crate store to read crates from: a path, file:// or s3://bucket[/prefix]',
+  },
+  metadata: {
+    flag: 'metadata',
+    env: 'LCS_METADATA',
+    default: './.lcs/metadata',
+    help: 'where the single-runner lock lives: a path or etcd://host:port/prefix',
+  },
+  maxCrates: { flag: 'max-crates', env: 'AIS_MAX_CRATES', help: 'most entries generated per run' },
+  concurrency: {
+    flag: 'concurrency',
+    env: 'AIS_CONCURRENCY',
+    default: '8',
+    help: 'crate files processed in parallel',
+  },
+  push: {
+    flag: 'push',
+    env: 'AIS_PUSH',
+    boolean: true,
+    help: 'push the commit (token from AIS_GIT_TOKEN)',
+  },
+  json: {
+    flag: 'json',
+    env: 'LCS_JSON',
+    boolean: true,
+    help: 'end stdout with one JSON summary line',
+  },
+  author: {
+    flag: 'author',
+    env: 'AIS_GIT_AUTHOR',
+    default: 'ais-backfiller <ais-backfiller@localhost>',
+    help: 'commit author, "Name <email>"',
+  },
+  gitToken: { env: 'AIS_GIT_TOKEN', help: 'token for pushing over HTTP (environment only)' },
+  metricsFile: {
+    flag: 'metrics-file',
+    env: 'AIS_METRICS_FILE',
+    help: 'write metrics for node_exporter at the end (.prom)',
+  },
+  pushgateway: {
+    flag: 'pushgateway',
+    env: 'LCS_PUSHGATEWAY',
+    help: 'push metrics to this Pushgateway at the end',
+  },
+} as const satisfies Record<
+  string,
+  { flag?: string; env: string; default?: string; boolean?: boolean; help: string }
+>;
+
+type Key = keyof typeof OPTIONS;
+
+export const USAGE = `Usage: ais-backfiller run [options]
+
+Joins the original index with the augmented index, generates the entries that are missing,
+invalid, stale or of an older schema from the crates in the LCS store, drops entries of versions
+that left the index, commits when something changed, and pushes when asked.
+
+Options (each also read from the environment variable shown):
+${Object.values(OPTIONS)
+  .map(
+    (o: { flag?: string; env: string; default?: string; boolean?: boolean; help: string }) =>
+      `  ${(o.flag ? `--${o.flag}${o.boolean ? '' : ' <v>'}` : '(env only)').padEnd(28)} ${o.help} [${o.env}]${o.default ? ` (default ${o.default})` : ''}`,
+  )
+  .join('\n')}
+
+Exit status: 0 done; 1 some versions deferred (--max-crates), not in the store yet, or the run
+was stopped (the next run continues); 2 bad configuration or input; 3 another backfiller holds
+the lock.
+`;
+
+/**
+ * Parses flags and environment once. Flags win over environment variables.
+ * @throws {ConfigError} naming the bad flag or variable.
+ */
+export function parseConfig(argv: string[], env: NodeJS.ProcessEnv): Config {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        ...Object.fromEntries(
+          Object.values(OPTIONS).flatMap((o) =>
+            'flag' in o
+              ? [[o.flag, { type: 'boolean' in o ? ('boolean' as const) : ('string' as const) }]]
+              : [],
+          ),
+        ),
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (error) {
+    throw new ConfigError(argv.join(' '), (error as Error).message);
+  }
+  const values = parsed.values as Record<string, string | boolean | undefined>;
+  const command = parsed.positionals[0];
+  if (values['help'] || command === undefined || command === 'help') return { command: 'help' };
+  if (command !== 'run')
+    throw new ConfigError(command, `unknown command ${JSON.stringify(command)} (run)`);
+  if (parsed.positionals.length > 1)
+    throw new ConfigError(
+      parsed.positionals[1] ?? '',
+      `unexpected argument ${JSON.stringify(parsed.positionals[1])}`,
+    );
+  const raw: Record<string, unknown> = { command };
+  const origin: Record<string, string> = {};
+  for (const [key, o] of Object.entries(OPTIONS) as Array<
+    [Key, { flag?: string; env: string; default?: string; boolean?: boolean }]
+  >) {
+    const fromFlag = o.flag ? values[o.flag] : undefined;
+    const fromEnv = env[o.env] === '' ? undefined : env[o.env];
+    raw[key] = fromFlag ?? fromEnv ?? o.default ?? (o.boolean ? false : undefined);
+    origin[key] =
+      fromFlag !== undefined
+        ? `--${o.flag}`
+        : fromEnv !== undefined
+          ? o.env
+          : `default of ${o.env}`;
+  }
+  const result = runSchema.safeParse(raw);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const key = String(issue?.path[0] ?? 'command') as Key;
+    const shown = key === 'gitToken' ? '(hidden)' : JSON.stringify(String(raw[key] ?? ''));
+    throw new ConfigError(
+      key === 'gitToken' ? 'AIS_GIT_TOKEN' : String(raw[key] ?? ''),
+      `invalid ${origin[key] ?? key} ${shown}: ${issue?.message}`,
+    );
+  }
+  return result.data;
+}

@@ -1,0 +1,43 @@
+#!/usr/bin/env node
+/**
+ * ais-backfiller entry point: parse configuration once, run, handle signals, map errors to exit
+ * statuses. Domain logic lives in the libraries.
+ */
+import { parseConfig, USAGE } from './config.js';
+import { exitCodeFor, ExitCode } from './exit-codes.js';
+import { createReporter } from './reporter.js';
+import { runBackfill } from './run-command.js';
+
+async function main(argv: string[]): Promise<number> {
+  const reporter = createReporter(process.stderr);
+  const controller = new AbortController();
+  const stop = (signal: NodeJS.Signals) => {
+    reporter.log('warn', `${signal} received: finishing the files in progress, then committing`);
+    controller.abort();
+    process.once(signal, () => process.exit(ExitCode.PartialFailure));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  try {
+    const config = parseConfig(argv, process.env);
+    if (config.command === 'help') {
+      process.stdout.write(USAGE);
+      return ExitCode.Ok;
+    }
+    const { summary, exitCode } = await runBackfill(config, reporter, controller.signal);
+    const n = (v: number) => v.toLocaleString('en-US');
+    process.stdout.write(
+      `backfill   ${n(summary.processed)} processed: ${n(summary.written)} written, ${n(summary.failed)} unreadable (recorded), ${n(summary.skipped)} not in store, ${n(summary.deferred)} deferred\n` +
+        `augmented  ${n(summary.files_changed)} files changed, ${n(summary.dropped)} lines dropped, commit ${summary.commit ?? '(none: nothing changed)'}\n` +
+        `took       ${summary.duration_s.toFixed(2)} s${summary.interrupted ? ' (stopped early)' : ''}\n`,
+    );
+    if (config.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
+    return exitCode;
+  } catch (error) {
+    reporter.finish();
+    process.stderr.write(`ais-backfiller: ${(error as Error).message}\n`);
+    return exitCodeFor(error);
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));
