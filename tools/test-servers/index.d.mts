@@ -60,3 +60,4 @@ export declare function buildCrate(
   version: string,
   options?: { deps?: string[]; devDeps?: string[]; salt?: string },
 ): Promise<Buffer>;
+export declare function startGitServer(root: string): Promise<TestServer>;

@@ -3,6 +3,7 @@
 // here) and etcd (Debian's etcd-server). Shared by every project's tests.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer as createHttpServer } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -168,3 +169,20 @@ export async function startPushgateway() {
 }
 
 export { buildCrate, startRegistrySimulator } from './registry-simulator.mjs';
+
+/** Serves every repository under `root` over git smart HTTP (receive-pack on) at `${url}/<repo>`. */
+export async function startGitServer(root) {
+  const { serveGit } = await import('./git-http.mjs');
+  const server = createHttpServer((req, res) =>
+    serveGit(root, new URL(req.url ?? '/', 'http://x').pathname, req, res),
+  );
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    endpoint: `http://127.0.0.1:${server.address().port}`,
+    stop: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

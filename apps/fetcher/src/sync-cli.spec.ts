@@ -100,6 +100,21 @@ describe('lcs-fetcher sync (end to end)', () => {
     });
   });
 
+  it('replaces the stored copy of a version the index re-published with other bytes', async () => {
+    expect((await sync()).code).toBe(0);
+    const name = sim.names[2] ?? '';
+    const republished = await sim.publish(name, '0.1.0', { salt: ' again' });
+    const second = await sync();
+    expect(second.code, second.stderr).toBe(0);
+    expect(second.summary).toMatchObject({
+      mode: 'incremental',
+      downloaded: 1,
+      deleted_versions: 0,
+    });
+    const bytes = readFileSync(join(cwd, '.lcs/store/crates', name, `${name}-0.1.0.crate`));
+    expect(createHash('sha256').update(bytes).digest('hex')).toBe(republished.cksum);
+  });
+
   it('clones the index over smart HTTP into --index-dir and stays incremental across runs', async () => {
     const indexDir = join(cwd, 'index-cache');
     const first = await run(['sync', '--index', sim.indexUrl, '--index-dir', indexDir, '--json'], {

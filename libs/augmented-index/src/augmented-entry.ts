@@ -27,7 +27,7 @@ export const augmentedEntrySchema = z.looseObject({
   name: z.string().min(1),
   vers: z.string().min(1),
   cksum: z.string().regex(/^[0-9a-f]{64}$/),
-  schema: z.number().int().positive(),
+  schema: z.number().int().nonnegative(),
   dev_deps: z.array(augmentedDependencySchema),
   edition: z.string().optional(),
   rust_version: z.string().optional(),

@@ -7,6 +7,7 @@
  * Memory stays bounded whatever the index size: files are processed in path order through a
  * window of `concurrency` files, and only the set of crate file paths is kept (for deletions).
  */
+import { createHash } from 'node:crypto';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readCrateManifest } from '@lcs/cargo-manifest';
@@ -115,9 +116,37 @@ export async function backfill(options: BackfillOptions): Promise<BackfillSummar
       recorder?.skipped();
       return undefined;
     }
+    // The store key has no digest in it: a copy stored before the index re-published this version
+    // differs from the index cksum. It is not this version; wait for the fetcher to replace it.
+    const hash = createHash('sha256');
+    const hashed = (async function* () {
+      for await (const chunk of stream) {
+        hash.update(chunk);
+        yield chunk;
+      }
+    })();
+    let crate: Awaited<ReturnType<typeof readCrateManifest>> | undefined;
+    let failure: unknown;
+    try {
+      crate = await readCrateManifest(hashed, { name, version: vers });
+      for await (const _ of hashed) void _; // drain: the digest covers the whole file
+    } catch (error) {
+      failure = error;
+    }
+    if (failure === undefined && hash.digest('hex') !== cksum) {
+      summary.skipped++;
+      recorder?.skipped();
+      log(
+        'warn',
+        `${name}@${vers}: the stored copy does not match the index cksum (re-published?); skipped until the fetcher replaces it`,
+        { crate: name, version: vers },
+      );
+      return undefined;
+    }
     summary.processed++;
     try {
-      const crate = await readCrateManifest(stream, { name, version: vers });
+      if (failure !== undefined) throw failure;
+      if (!crate) throw new Error('unreachable');
       summary.written++;
       recorder?.written();
       return entryFromCrate({ name, vers, cksum }, crate, previous);

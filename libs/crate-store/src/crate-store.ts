@@ -30,6 +30,11 @@ export interface StoredCrate extends CrateRef {
 export interface PutOptions {
   /** Aborting stops reading the body; nothing is stored. */
   readonly signal?: AbortSignal;
+  /**
+   * Replace an existing object (after the new body is verified, atomically). For a version the
+   * index re-published with other bytes; without it an existing key is never overwritten.
+   */
+  readonly replace?: boolean;
 }
 
 /**

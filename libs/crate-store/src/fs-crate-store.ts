@@ -77,7 +77,7 @@ export class FsCrateStore implements CrateStore {
     const key = crateKey(crate);
     assertCksum(crate);
     const final = this.#path(key);
-    if (await this.has(crate)) {
+    if (!options.replace && (await this.has(crate))) {
       await releaseBody(body);
       return { outcome: 'exists', key, bytes: 0 };
     }
@@ -125,7 +125,8 @@ export class FsCrateStore implements CrateStore {
       });
       await handle.close();
       try {
-        await link(temp, final);
+        if (options.replace) await rename(temp, final);
+        else await link(temp, final);
         return { outcome: 'stored', key, bytes };
       } catch (error) {
         if (isCode(error, 'EEXIST')) return { outcome: 'exists', key, bytes: 0 };

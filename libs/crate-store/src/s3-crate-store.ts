@@ -107,7 +107,7 @@ export class S3CrateStore implements CrateStore {
           ContentLength: bytes,
           ContentType: 'application/gzip',
           ChecksumSHA256: digest.toString('base64'),
-          IfNoneMatch: '*',
+          ...(options.replace ? {} : { IfNoneMatch: '*' }),
         }),
         { abortSignal: options.signal },
       );

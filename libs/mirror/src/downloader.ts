@@ -120,10 +120,11 @@ export class Downloader {
     crate: CrateToStore,
     store: CrateStore,
     signal?: AbortSignal,
+    options: { readonly replace?: boolean } = {},
   ): Promise<DownloadResult> {
     for (let attempt = 1; ; attempt++) {
       try {
-        const result = await this.#attempt(url, crate, store, signal);
+        const result = await this.#attempt(url, crate, store, signal, options.replace === true);
         return { ...result, attempts: attempt };
       } catch (error) {
         if (signal?.aborted) throw signal.reason;
@@ -133,15 +134,6 @@ export class Downloader {
         await this.#sleep(this.#delay(attempt, error), signal);
       }
     }
-  }
-
-  async #fromFile(
-    url: string,
-    crate: CrateToStore,
-    store: CrateStore,
-    signal?: AbortSignal,
-  ): Promise<PutResult> {
-    return store.put(crate, await readLocal(url), { signal });
   }
 
   /** GET with redirects followed (crates.io's API answers downloads with a 302 to its CDN). */
@@ -205,9 +197,10 @@ export class Downloader {
     url: string,
     crate: CrateToStore,
     store: CrateStore,
-    signal?: AbortSignal,
+    signal: AbortSignal | undefined,
+    replace: boolean,
   ): Promise<PutResult> {
-    if (url.startsWith('file:')) return this.#fromFile(url, crate, store, signal);
+    if (url.startsWith('file:')) return store.put(crate, await readLocal(url), { signal, replace });
     const controller = new AbortController();
     const onAbort = () => controller.abort(signal?.reason);
     signal?.addEventListener('abort', onAbort, { once: true });
@@ -245,7 +238,7 @@ export class Downloader {
           yield chunk;
         }
       })();
-      return await store.put(crate, counted, { signal: controller.signal });
+      return await store.put(crate, counted, { signal: controller.signal, replace });
     } catch (error) {
       if (signal?.aborted) throw signal.reason;
       if (error instanceof DownloadError) throw error;

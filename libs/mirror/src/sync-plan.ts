@@ -22,6 +22,11 @@ export interface WorkItem {
   readonly yanked: boolean;
   /** Whether the store may already hold it (incremental and retry items are checked first). */
   readonly checkStore: boolean;
+  /**
+   * The index re-published this version with other bytes (deleted and added in one diff): the
+   * stored copy is stale and is replaced once the new body is verified.
+   */
+  readonly replace?: boolean;
 }
 
 /** What the plan saw while producing its items; complete once the stream ends. */
@@ -93,6 +98,11 @@ export async function* planIncremental(
     report.malformedLines += diff.errors.length;
     report.scannedCrates++;
     const name = diff.path.slice(diff.path.lastIndexOf('/') + 1);
+    const deleted = new Set<string>();
+    for (const c of diff.changes) if (c.kind === 'VersionDeleted') deleted.add(c.vers);
+    const added = new Set<string>();
+    for (const c of diff.changes)
+      if (c.kind === 'Added' || c.kind === 'AddedAndYanked') added.add(c.vers);
     for (const change of diff.changes) {
       switch (change.kind) {
         case 'Added':
@@ -103,7 +113,8 @@ export async function* planIncremental(
             version: change.vers,
             cksum: change.cksum,
             yanked: change.kind === 'AddedAndYanked',
-            checkStore: true,
+            checkStore: !deleted.has(change.vers),
+            ...(deleted.has(change.vers) ? { replace: true } : {}),
           };
           break;
         case 'Yanked':
@@ -111,7 +122,9 @@ export async function* planIncremental(
           report.yankChanges++;
           break;
         case 'VersionDeleted':
-          report.deletedVersions.push({ name: change.name, version: change.vers });
+          // A version deleted and added again is a re-publish, not a deletion.
+          if (!added.has(change.vers))
+            report.deletedVersions.push({ name: change.name, version: change.vers });
           break;
         case 'CrateDeleted':
           for (const entry of change.versions)

@@ -228,7 +228,9 @@ export async function runSync(options: SyncOptions): Promise<SyncSummary> {
         { dl: dl.dl },
         { name: item.name, vers: item.version, cksum: item.cksum },
       );
-      const result = await downloader.download(url, crate, store, drain.signal);
+      const result = await downloader.download(url, crate, store, drain.signal, {
+        replace: item.replace === true,
+      });
       if (item.retry) counts.retried++;
       if (result.outcome === 'stored') {
         counts.downloaded++;

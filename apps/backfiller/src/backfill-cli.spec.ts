@@ -1,0 +1,240 @@
+/**
+ * End-to-end on the local registry simulator: the fetcher mirrors, the backfiller builds the
+ * augmented index, and its dev-dependencies equal what `cargo metadata --no-deps` says.
+ */
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  startGitServer,
+  startRegistrySimulator,
+  type RegistrySimulator,
+} from '../../../tools/test-servers/index.mjs';
+import { FETCHER, run } from './test-support/cli.js';
+
+const HOSTILE = resolve(import.meta.dirname, '../../../test-fixtures/crates/parent-path.crate');
+let sim: RegistrySimulator;
+const dirs: string[] = [];
+beforeAll(async () => {
+  sim = await startRegistrySimulator({ crates: 8, versionsPerCrate: 2 });
+  await sim.publish('demo', '1.0.0', { bytes: readFileSync(HOSTILE) });
+});
+afterAll(async () => {
+  await sim.stop();
+  dirs.forEach((d) => rmSync(d, { recursive: true, force: true }));
+});
+function workdir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'ais-e2e-'));
+  dirs.push(dir);
+  return dir;
+}
+const mirror = (cwd: string) => run(['sync', '--index', sim.indexPath], { cwd, main: FETCHER });
+const backfill = (cwd: string, ...args: string[]) =>
+  run(['run', '--original-index', sim.indexPath, '--json', ...args], { cwd });
+
+/** Every file of a work tree but .git, as path → sha256. */
+function tree(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) {
+    const path = relative(dir, join(entry.parentPath, entry.name));
+    if (!entry.isFile() || path.startsWith('.git')) continue;
+    out[path] = createHash('sha256')
+      .update(readFileSync(join(dir, path)))
+      .digest('hex');
+  }
+  return out;
+}
+
+function augmentedLines(cwd: string, name: string): Array<Record<string, unknown>> {
+  const n = name.toLowerCase();
+  const path =
+    n.length <= 2
+      ? `${n.length}/${n}`
+      : n.length === 3
+        ? `3/${n[0]}/${n}`
+        : `${n.slice(0, 2)}/${n.slice(2, 4)}/${n}`;
+  return readFileSync(join(cwd, '.lcs/augmented-index', path), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+}
+
+/** dev-dependencies as `cargo metadata --no-deps --offline` reads the crate's own manifest. */
+function cargoDevDeps(bytes: Buffer): unknown[] {
+  const dir = mkdtempSync(join(tmpdir(), 'ais-cargo-'));
+  dirs.push(dir);
+  writeFileSync(join(dir, 'c.crate'), bytes);
+  execFileSync('tar', ['-xzf', 'c.crate'], { cwd: dir });
+  const root = readdirSync(dir).find((f) => f !== 'c.crate') ?? '';
+  const meta = JSON.parse(
+    execFileSync(
+      'cargo',
+      [
+        'metadata',
+        '--no-deps',
+        '--offline',
+        '--format-version',
+        '1',
+        '--manifest-path',
+        join(dir, root, 'Cargo.toml'),
+      ],
+      {
+        encoding: 'utf8',
+        env: { ...process.env, CARGO_HOME: join(dir, '.cargo') },
+      },
+    ),
+  ) as { packages: Array<{ dependencies: Array<Record<string, unknown>> }> };
+  return (meta.packages[0]?.dependencies ?? [])
+    .filter((d) => d['kind'] === 'dev')
+    .map((d) => ({
+      name: d['rename'] ?? d['name'],
+      req: d['req'],
+      features: d['features'],
+      optional: d['optional'],
+      default_features: d['uses_default_features'],
+      target: d['target'],
+      kind: 'dev',
+      ...(d['rename'] ? { package: d['name'] } : {}),
+    }));
+}
+
+describe('ais-backfiller run (end to end)', () => {
+  it('builds the augmented index from the mirrored crates; dev-dependencies match cargo metadata', async () => {
+    const cwd = workdir();
+    const mirrored = await mirror(cwd);
+    expect(mirrored.code, mirrored.stderr).toBe(0);
+    const first = await backfill(cwd);
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.summary).toMatchObject({
+      processed: 17,
+      written: 16,
+      failed: 1,
+      skipped: 0,
+      deferred: 0,
+      files_changed: 9,
+    });
+    expect(first.summary?.['commit']).toMatch(/^[0-9a-f]{40}$/);
+    for (const [id, crate] of sim.published) {
+      if (crate.name === 'demo') continue;
+      const line = augmentedLines(cwd, crate.name).find((l) => l['vers'] === crate.version);
+      expect(line, id).toMatchObject({
+        name: crate.name,
+        cksum: crate.cksum,
+        schema: 1,
+        edition: '2018',
+      });
+      expect(line?.['dev_deps'], id).toEqual(cargoDevDeps(crate.bytes));
+    }
+    // The hostile crate is recorded with its error and did not stop the run.
+    expect(augmentedLines(cwd, 'demo')[0]).toMatchObject({
+      vers: '1.0.0',
+      dev_deps: [],
+      error: { code: 'CRATE_PATH_OUTSIDE_ROOT' },
+    });
+    expect(readFileSync(join(cwd, '.lcs/augmented-index/README.md'), 'utf8')).toContain('dev_deps');
+    expect(
+      JSON.parse(readFileSync(join(cwd, '.lcs/augmented-index/config.json'), 'utf8')),
+    ).toMatchObject({ schema: 1 });
+
+    const again = await backfill(cwd);
+    expect(again.code).toBe(0);
+    expect(again.summary).toMatchObject({ processed: 0, files_changed: 0, commit: null });
+    const log = execFileSync(
+      'git',
+      ['-C', join(cwd, '.lcs/augmented-index'), 'log', '--format=%s'],
+      { encoding: 'utf8' },
+    )
+      .trim()
+      .split('\n');
+    expect(log).toHaveLength(1);
+  }, 120_000);
+
+  it('is deterministic: the same inputs give byte-identical files', async () => {
+    const [a, b] = [workdir(), workdir()];
+    for (const cwd of [a, b]) {
+      await mirror(cwd);
+      await backfill(cwd, '--concurrency', cwd === a ? '1' : '8');
+    }
+    const ta = tree(join(a, '.lcs/augmented-index'));
+    expect(Object.keys(ta).length).toBeGreaterThan(5);
+    expect(tree(join(b, '.lcs/augmented-index'))).toEqual(ta);
+  }, 120_000);
+
+  it('adds new publishes, rewrites a re-published version (cksum changed), skips crates not mirrored yet', async () => {
+    const cwd = workdir();
+    await mirror(cwd);
+    await backfill(cwd);
+    const [a = '', b = ''] = sim.names;
+    const republished = await sim.publish(a, '0.1.0', { salt: ' re-published', commit: false });
+    await sim.publish(b, '0.5.0', { commit: false });
+    sim.commit('new and re-published');
+    // Before the fetcher ran: the new version is not in the store, and the store's copy of the
+    // re-published one has the old bytes (its digest differs from the index): both are skipped.
+    const early = await backfill(cwd);
+    expect(early.code).toBe(1);
+    expect(early.summary).toMatchObject({ skipped: 2, written: 0 });
+    expect(early.stderr).toContain('does not match the index cksum');
+    await mirror(cwd);
+    const second = await backfill(cwd);
+    expect(second.code, second.stderr).toBe(0);
+    expect(second.summary).toMatchObject({ written: 2, skipped: 0 });
+    expect(augmentedLines(cwd, a).find((l) => l['vers'] === '0.1.0')?.['cksum']).toBe(
+      republished.cksum,
+    );
+    expect(augmentedLines(cwd, b).map((l) => l['vers'])).toEqual(['0.1.0', '0.1.1', '0.5.0']);
+  }, 120_000);
+
+  it('caps work with --max-crates and pushes to a git smart-HTTP server', async () => {
+    const cwd = workdir();
+    await mirror(cwd);
+    const remotes = workdir();
+    mkdirSync(join(remotes, 'augmented.git'));
+    execFileSync('git', ['init', '-q', '--bare', join(remotes, 'augmented.git')]);
+    const server = await startGitServer(remotes);
+    try {
+      const url = `${server.endpoint}/augmented.git`;
+      const capped = await backfill(
+        cwd,
+        '--augmented-index',
+        url,
+        '--augmented-index-dir',
+        join(cwd, 'clone'),
+        '--max-crates',
+        '5',
+        '--push',
+      );
+      expect(capped.code, capped.stderr).toBe(1);
+      expect(capped.summary).toMatchObject({ processed: 5 });
+      const rest = await backfill(
+        cwd,
+        '--augmented-index',
+        url,
+        '--augmented-index-dir',
+        join(cwd, 'clone2'),
+        '--push',
+      );
+      expect(rest.code, rest.stderr).toBe(0);
+      expect(rest.summary?.['processed']).toBeGreaterThan(10);
+      const pushed = execFileSync(
+        'git',
+        ['--git-dir', join(remotes, 'augmented.git'), 'log', '--format=%H', 'master'],
+        { encoding: 'utf8' },
+      )
+        .trim()
+        .split('\n');
+      expect(pushed[0]).toBe(rest.summary?.['commit']);
+      expect(pushed).toHaveLength(2);
+    } finally {
+      await server.stop();
+    }
+  }, 120_000);
+
+  it('refuses bad configuration with exit 2 naming the input', async () => {
+    const bad = await run(['run', '--author', 'nobody'], { cwd: workdir() });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--author "nobody"');
+  });
+});

@@ -1,0 +1,25 @@
+/** The built package works outside the workspace: packed, installed from the tarball, type-checked, imported. */
+import { execFileSync } from 'node:child_process';
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const TOOL = resolve(import.meta.dirname, '../../../tools/pack-and-import.mjs');
+
+describe('@lcs/augmented-index as a published package', () => {
+  it('installs from its tarball with its workspace dependencies, type-checks under nodenext and runs', () => {
+    const consumer = `
+import { formatEntry, joinFile, AUGMENTED_SCHEMA, type AugmentedEntry } from '@lcs/augmented-index';
+const entry: AugmentedEntry = { name: 'demo', vers: '1.0.0', cksum: '${'a'.repeat(64)}', schema: AUGMENTED_SCHEMA, dev_deps: [] };
+const joined = joinFile([{ name: 'demo', vers: '1.0.0', cksum: entry.cksum }], formatEntry(entry));
+console.log(['keep' in (joined.slots[0] ?? {}) ? 'keep' : 'need', String(AUGMENTED_SCHEMA)].join(' '));
+`;
+    const { files, output } = JSON.parse(
+      execFileSync(process.execPath, [TOOL, resolve(import.meta.dirname, '..')], {
+        input: consumer,
+        encoding: 'utf8',
+      }),
+    ) as { files: string[]; output: string };
+    expect(output.trim()).toBe('keep 1');
+    expect(files.filter((f) => f.includes('.spec.') || f.includes('test-support'))).toEqual([]);
+  }, 240_000);
+});
