@@ -176,28 +176,22 @@ export class AugmentedRepo {
   async commit(message: string, author: Author): Promise<string | null> {
     const paths = await this.pending();
     try {
-      let changed = false;
-      for (const path of paths) {
-        const [[, head, workdir]] = (await git.statusMatrix({
-          fs,
-          dir: this.dir,
-          filepaths: [path],
-        })) as Array<[string, number, number, number]> as [[string, number, number, number]];
-        if (workdir === 0) {
-          if (head === 1) {
-            await git.remove({ fs, dir: this.dir, filepath: path });
-            changed = true;
-          }
-        } else {
-          await git.add({ fs, dir: this.dir, filepath: path });
-          const [[, h, w, stage]] = (await git.statusMatrix({
-            fs,
-            dir: this.dir,
-            filepaths: [path],
-          })) as [[string, number, number, number]];
-          if (!(h === 1 && w === 1 && stage === 1)) changed = true;
-        }
-      }
+      // One status walk and one add for all paths: per-path calls re-read the git index each time.
+      const status = paths.length
+        ? await git.statusMatrix({ fs, dir: this.dir, filepaths: paths })
+        : [];
+      const present = status.filter(([, , workdir]) => workdir !== 0).map(([path]) => path);
+      const removed = status
+        .filter(([, head, workdir]) => workdir === 0 && head === 1)
+        .map(([path]) => path);
+      if (present.length) await git.add({ fs, dir: this.dir, filepath: present });
+      for (const path of removed) await git.remove({ fs, dir: this.dir, filepath: path });
+      const after = present.length
+        ? await git.statusMatrix({ fs, dir: this.dir, filepaths: present })
+        : [];
+      const changed =
+        removed.length > 0 ||
+        after.some(([, head, workdir, stage]) => !(head === 1 && workdir === 1 && stage === 1));
       const oid = changed
         ? await git.commit({
             fs,

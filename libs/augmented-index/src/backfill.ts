@@ -22,6 +22,9 @@ import type { AugmentedRepo, Author } from './augmented-repo.js';
 import { entryFromCrate, errorEntry } from './entry-from-crate.js';
 import { joinFile } from './join.js';
 
+/** Largest `.crate` read (crates.io's own limit is 10 MB; a few crates got exceptions). */
+const MAX_CRATE_BYTES = 256 * 1024 * 1024;
+
 /** Where the backfiller reads crates: the LCS crate store (only `get` is needed). */
 export interface CrateSource {
   get(ref: { name: string; version: string }): Promise<AsyncIterable<Uint8Array> | undefined>;
@@ -116,24 +119,23 @@ export async function backfill(options: BackfillOptions): Promise<BackfillSummar
       recorder?.skipped();
       return undefined;
     }
-    // The store key has no digest in it: a copy stored before the index re-published this version
-    // differs from the index cksum. It is not this version; wait for the fetcher to replace it.
-    const hash = createHash('sha256');
-    const hashed = (async function* () {
-      for await (const chunk of stream) {
-        hash.update(chunk);
-        yield chunk;
-      }
-    })();
-    let crate: Awaited<ReturnType<typeof readCrateManifest>> | undefined;
-    let failure: unknown;
+    // The whole file is read first (crates are MBs, and one per file in flight): its digest is then
+    // exact, and the body is released at once. The store key has no digest in it: a copy stored
+    // before the index re-published this version differs from the index cksum. It is not this
+    // version; it is skipped until the fetcher replaces it.
+    const chunks: Uint8Array[] = [];
+    let size = 0;
     try {
-      crate = await readCrateManifest(hashed, { name, version: vers });
-      for await (const _ of hashed) void _; // drain: the digest covers the whole file
-    } catch (error) {
-      failure = error;
+      for await (const chunk of stream) {
+        size += chunk.byteLength;
+        if (size > MAX_CRATE_BYTES) break;
+        chunks.push(chunk);
+      }
+    } finally {
+      (stream as { destroy?: () => void }).destroy?.();
     }
-    if (failure === undefined && hash.digest('hex') !== cksum) {
+    const bytes = Buffer.concat(chunks);
+    if (size <= MAX_CRATE_BYTES && createHash('sha256').update(bytes).digest('hex') !== cksum) {
       summary.skipped++;
       recorder?.skipped();
       log(
@@ -143,19 +145,25 @@ export async function backfill(options: BackfillOptions): Promise<BackfillSummar
       );
       return undefined;
     }
-    summary.processed++;
     try {
-      if (failure !== undefined) throw failure;
-      if (!crate) throw new Error('unreachable');
+      if (size > MAX_CRATE_BYTES) {
+        throw Object.assign(new Error(`${name}-${vers}.crate is over ${MAX_CRATE_BYTES} bytes`), {
+          code: 'CRATE_TOO_LARGE',
+        });
+      }
+      const crate = await readCrateManifest(bytes, { name, version: vers });
+      summary.processed++;
       summary.written++;
       recorder?.written();
       return entryFromCrate({ name, vers, cksum }, crate, previous);
     } catch (error) {
+      // A crate cargo would refuse is recorded with its error; anything else is our failure.
       const code = (error as { code?: unknown }).code;
       if (typeof code !== 'string' || !/^(CRATE_|MANIFEST_)/.test(code)) throw error;
+      summary.processed++;
       summary.failed++;
       recorder?.failed(
-        code.startsWith('CRATE_GZIP_BOMB') || code === 'CRATE_MANIFEST_TOO_LARGE'
+        ['CRATE_GZIP_BOMB', 'CRATE_MANIFEST_TOO_LARGE', 'CRATE_TOO_LARGE'].includes(code)
           ? 'too_large'
           : 'invalid_crate',
       );
@@ -168,9 +176,9 @@ export async function backfill(options: BackfillOptions): Promise<BackfillSummar
     }
   };
 
-  const processFile = async (
-    file: IndexFile,
-  ): Promise<{ path: string; text: string | undefined; before: string | undefined }> => {
+  // Each file is joined, generated and written inside the parallel window (its bytes depend only
+  // on its inputs, so the order of writes does not matter); the loop below only counts.
+  const processFile = async (file: IndexFile): Promise<boolean> => {
     const before = await repo.read(file.path);
     const versions = file.entries.map((e) => ({ name: e.name, vers: e.vers, cksum: e.cksum }));
     const joined = joinFile(versions, before);
@@ -194,7 +202,11 @@ export async function backfill(options: BackfillOptions): Promise<BackfillSummar
       );
       if (entry) lines.push(formatEntry(entry));
     }
-    return { path: file.path, text: lines.length ? `${lines.join('\n')}\n` : undefined, before };
+    const text = lines.length ? `${lines.join('\n')}\n` : undefined;
+    if (text === before) return false;
+    if (text === undefined) await repo.remove(file.path);
+    else await repo.write(file.path, text);
+    return true;
   };
 
   const results = mapOrdered(
@@ -211,12 +223,7 @@ export async function backfill(options: BackfillOptions): Promise<BackfillSummar
       summary.interrupted = true;
       break;
     }
-    if (!result) continue;
-    if (result.text !== result.before) {
-      if (result.text === undefined) await repo.remove(result.path);
-      else await repo.write(result.path, result.text);
-      summary.files_changed++;
-    }
+    if (result) summary.files_changed++;
     if (files % 500 === 0)
       options.onProgress?.({
         files,
@@ -244,6 +251,7 @@ export async function backfill(options: BackfillOptions): Promise<BackfillSummar
       ? `original index: ${options.originalCommit}`
       : 'original index: (directory)',
   ].join('\n');
+  log('info', 'committing', { files_changed: summary.files_changed });
   summary.commit = await repo.commit(message, options.author);
   summary.duration_s = Number(((performance.now() - started) / 1000).toFixed(3));
   return summary;
