@@ -5,7 +5,8 @@
 //   --versions-per-crate N  (default 10: 2 million versions)
 //   --changed N           files changed between the two generated commits (default 1000)
 //   --repeat N            runs per fast measurement, the median is shown (default 3)
-//   --only NAME           run one section: index-reader, cargo-manifest, crate-store, metrics or fetcher
+//   --only NAME           run one section: index-reader, cargo-manifest, crate-store, metrics,
+//                         fetcher or backfiller
 //   --list-keys N         stored keys for the filesystem listing measurement (default 100000)
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -274,6 +275,26 @@ function fetcherBench() {
   );
 }
 
+function backfillerBench() {
+  execFileSync(join(ROOT, 'tools/debian-crate-corpus.sh'), [CORPUS, '400'], { stdio: 'ignore' });
+  const out = execFileSync(
+    process.execPath,
+    [join(import.meta.dirname, 'backfiller-bench.mjs'), CORPUS, String(repeat)],
+    {
+      encoding: 'utf8',
+      maxBuffer: 1 << 26,
+    },
+  );
+  const result = JSON.parse(out.trim().split('\n').at(-1));
+  const rate = (r) => Math.round((1000 * r.summary.processed) / r.ms);
+  const goal = { text: '>= 500 crates/s, < 300 MiB', ok: (r) => rate(r) >= 500 && r.rssMiB < 300 };
+  console.log(
+    `\nais-backfiller: first backfill of ${fmt(result.versions)} real crates (Debian corpus), whole process incl. the commit`,
+  );
+  row(`from the filesystem store (${rate(result.fs)} crates/s)`, result.fs, undefined, goal);
+  row(`from S3, s3rver (${rate(result.s3)} crates/s)`, result.s3, result.fs, goal);
+}
+
 /** Times an external command (median of `repeat` runs). */
 function measureCommand(command) {
   const times = [];
@@ -293,6 +314,7 @@ try {
   if (!values.only || values.only === 'crate-store') await crateStoreBench();
   if (!values.only || values.only === 'metrics') metricsBench();
   if (!values.only || values.only === 'fetcher') fetcherBench();
+  if (!values.only || values.only === 'backfiller') backfillerBench();
 } finally {
   rmSync(tmp, { recursive: true, force: true });
 }
