@@ -23,6 +23,7 @@ const LIBS = [
   'crate-store',
   'metrics',
   'mirror',
+  'cli-kit',
   'augmented-index',
 ];
 const libConstraints = LIBS.map((lib) => ({

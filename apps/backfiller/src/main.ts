@@ -5,7 +5,7 @@
  */
 import { parseConfig, USAGE } from './config.js';
 import { exitCodeFor, ExitCode } from './exit-codes.js';
-import { createReporter } from './reporter.js';
+import { createReporter } from '@lcs/cli-kit';
 import { runBackfill } from './run-command.js';
 
 async function main(argv: string[]): Promise<number> {

@@ -11,7 +11,7 @@ import { GitIndexSource, isScannable, openIndex } from '@lcs/index-reader';
 import { BackfillerMetrics, MetricsRegistry } from '@lcs/metrics';
 import { ConfigError, type RunConfig } from './config.js';
 import { ExitCode } from './exit-codes.js';
-import type { Reporter } from './reporter.js';
+import type { Reporter } from '@lcs/cli-kit';
 
 function tempDirFor(kind: string, url: string): string {
   return join(

@@ -5,7 +5,7 @@
  */
 import { parseConfig, USAGE } from './config.js';
 import { exitCodeFor, ExitCode } from './exit-codes.js';
-import { createReporter } from './reporter.js';
+import { createReporter } from '@lcs/cli-kit';
 import { formatScanSummary, runScan } from './scan-command.js';
 import { runServe } from './serve-command.js';
 import { formatSyncSummary, runSyncCommand } from './sync-command.js';

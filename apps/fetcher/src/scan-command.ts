@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { GitIndexSource, indexStats, isScannable, openIndex } from '@lcs/index-reader';
 import { ConfigError, type ScanConfig } from './config.js';
 import { ExitCode } from './exit-codes.js';
-import type { Reporter } from './reporter.js';
+import type { Reporter } from '@lcs/cli-kit';
 
 /** The `scan` summary; with `--json` it is the last line on stdout. */
 export interface ScanSummary {

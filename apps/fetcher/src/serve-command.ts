@@ -6,7 +6,7 @@
 import { createWebhookServer, SyncScheduler } from '@lcs/mirror';
 import type { AddressInfo } from 'node:net';
 import type { ServeConfig } from './config.js';
-import type { Reporter } from './reporter.js';
+import type { Reporter } from '@lcs/cli-kit';
 import { openContext, syncOnce } from './sync-command.js';
 
 /** Runs until `signal` aborts; then stops accepting hooks, lets the running sync stop, closes. */

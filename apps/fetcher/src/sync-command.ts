@@ -14,7 +14,7 @@ import { FetcherMetrics, MetricsRegistry } from '@lcs/metrics';
 import { Downloader, runSync, type SyncSummary } from '@lcs/mirror';
 import { ConfigError, type ServeConfig, type SyncConfig } from './config.js';
 import { ExitCode } from './exit-codes.js';
-import type { Reporter } from './reporter.js';
+import type { Reporter } from '@lcs/cli-kit';
 import { defaultIndexDir } from './scan-command.js';
 
 const VERSION = '0.1.0';

@@ -17,6 +17,7 @@ import {
   type MetadataWriteOptions,
 } from './metadata-store.js';
 import { defaultOwner, LeaseTracker, type LockOptions, type RunnerLock } from './runner-lock.js';
+import { isCode } from './errno.js';
 
 interface LockFile {
   readonly owner: string;
@@ -24,10 +25,6 @@ interface LockFile {
   readonly host: string;
   readonly pid: number;
   readonly expiresAt: number;
-}
-
-function isCode(error: unknown, code: string): boolean {
-  return (error as NodeJS.ErrnoException | undefined)?.code === code;
 }
 
 function processAlive(pid: number): boolean {

@@ -21,6 +21,7 @@ import type { CrateBody, CrateStore, PutOptions, PutResult, StoredCrate } from '
 import { StoreFailedError } from './errors.js';
 import { assertStateKey } from './state-key.js';
 import { consumeVerified, MAX_SINGLE_PUT_BYTES, releaseBody } from './verified-body.js';
+import { isCode } from './errno.js';
 
 /** Options of {@link FsCrateStore}. */
 export interface FsCrateStoreOptions {
@@ -29,10 +30,6 @@ export interface FsCrateStoreOptions {
 }
 
 const WRITE_BATCH_BYTES = 1024 * 1024;
-
-function isCode(error: unknown, code: string): boolean {
-  return (error as NodeJS.ErrnoException | undefined)?.code === code;
-}
 
 /** A crate store in a local directory. */
 export class FsCrateStore implements CrateStore {
