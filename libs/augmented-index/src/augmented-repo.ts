@@ -177,17 +177,20 @@ export class AugmentedRepo {
     const paths = await this.pending();
     try {
       // One status walk and one add for all paths: per-path calls re-read the git index each time.
+      // One cache for the whole commit: isomorphic-git then parses the index and trees once.
+      const cache = {};
       const status = paths.length
-        ? await git.statusMatrix({ fs, dir: this.dir, filepaths: paths })
+        ? await git.statusMatrix({ fs, dir: this.dir, filepaths: paths, cache })
         : [];
       const present = status.filter(([, , workdir]) => workdir !== 0).map(([path]) => path);
       const removed = status
         .filter(([, head, workdir]) => workdir === 0 && head === 1)
         .map(([path]) => path);
-      if (present.length) await git.add({ fs, dir: this.dir, filepath: present });
-      for (const path of removed) await git.remove({ fs, dir: this.dir, filepath: path });
+      if (present.length)
+        await git.add({ fs, dir: this.dir, filepath: present, cache, parallel: true });
+      for (const path of removed) await git.remove({ fs, dir: this.dir, filepath: path, cache });
       const after = present.length
-        ? await git.statusMatrix({ fs, dir: this.dir, filepaths: present })
+        ? await git.statusMatrix({ fs, dir: this.dir, filepaths: present, cache })
         : [];
       const changed =
         removed.length > 0 ||
@@ -198,6 +201,7 @@ export class AugmentedRepo {
             dir: this.dir,
             message,
             author: { ...author, timestamp: Math.floor(Date.now() / 1000) },
+            cache,
           })
         : null;
       await rm(join(this.dir, '.git', 'ais-pending'), { force: true });
