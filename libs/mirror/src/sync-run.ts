@@ -112,7 +112,7 @@ export async function runSync(options: SyncOptions): Promise<SyncSummary> {
       `${source.location} has no config.json: its download URL is unknown (give a dl template)`,
     );
   }
-  const dl = { dl: options.dl ?? config?.dl ?? '' };
+  const dl = options.dl ?? config?.dl ?? '';
   const head = source instanceof GitIndexSource ? source.commit : undefined;
   const cursor = await state.cursor();
   const previous = await state.failures();
@@ -224,10 +224,7 @@ export async function runSync(options: SyncOptions): Promise<SyncSummary> {
         return;
       }
       lock.assertHeld();
-      const url = downloadUrl(
-        { dl: dl.dl },
-        { name: item.name, vers: item.version, cksum: item.cksum },
-      );
+      const url = downloadUrl({ dl }, { name: item.name, vers: item.version, cksum: item.cksum });
       const result = await downloader.download(url, crate, store, drain.signal, {
         replace: item.replace === true,
       });
@@ -286,7 +283,7 @@ export async function runSync(options: SyncOptions): Promise<SyncSummary> {
   const concurrency = Math.max(1, options.concurrency ?? 8);
   const inFlight = new Set<Promise<void>>();
   const max = options.maxSessionCrates ?? Number.POSITIVE_INFINITY;
-  let started_ = 0;
+  let launched = 0;
   let planComplete = true;
   try {
     for await (const item of work()) {
@@ -295,12 +292,12 @@ export async function runSync(options: SyncOptions): Promise<SyncSummary> {
         if (item.retry) failures.set(key(item), item.retry);
         break;
       }
-      if (started_ >= max) {
+      if (launched >= max) {
         counts.deferred++;
         if (item.retry) failures.set(key(item), item.retry);
         continue;
       }
-      started_++;
+      launched++;
       counts.queued++;
       const task = one(item).finally(() => inFlight.delete(task));
       inFlight.add(task);
