@@ -9,13 +9,17 @@ import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 const ROOT = resolve(import.meta.dirname, '..');
-const projects = ['libs', 'apps'].flatMap((group) =>
-  existsSync(join(ROOT, group))
-    ? readdirSync(join(ROOT, group))
-        .filter((name) => existsSync(join(ROOT, group, name, 'package.json')))
-        .map((name) => join(group, name))
-    : [],
-);
+// Every workspace project: libs/*, apps/*, and the top-level deploy project.
+const projects = [
+  ...['libs', 'apps'].flatMap((group) =>
+    existsSync(join(ROOT, group))
+      ? readdirSync(join(ROOT, group))
+          .filter((name) => existsSync(join(ROOT, group, name, 'package.json')))
+          .map((name) => join(group, name))
+      : [],
+  ),
+  ...(existsSync(join(ROOT, 'deploy', 'package.json')) ? ['deploy'] : []),
+];
 const report = (project) => join(ROOT, project, 'test-output', 'vitest-report.json');
 for (const project of projects) rmSync(report(project), { force: true });
 
