@@ -51,8 +51,11 @@ export type AugmentedEntry = z.infer<typeof augmentedEntrySchema>;
 /** One dependency of an entry. */
 export type AugmentedDependency = z.infer<typeof augmentedDependencySchema>;
 
-/** The order keys are written in: known fields first, then unknown ones sorted, for byte-stable output. */
-const KEY_ORDER = [
+/**
+ * The fields this library generates, in the order they are written (unknown fields follow,
+ * sorted, for byte-stable output). A rewrite replaces exactly these and keeps the others.
+ */
+export const ENTRY_KEYS: readonly string[] = [
   'name',
   'vers',
   'cksum',
@@ -95,7 +98,7 @@ function ordered(
 /** The JSON line of an entry, keys in a fixed order: the same entry always gives the same bytes. */
 export function formatEntry(entry: AugmentedEntry): string {
   const deps = entry.dev_deps.map((d) => ordered(d, DEP_ORDER));
-  return JSON.stringify(ordered({ ...entry, dev_deps: deps }, KEY_ORDER));
+  return JSON.stringify(ordered({ ...entry, dev_deps: deps }, ENTRY_KEYS));
 }
 
 /** Parses a line; `undefined` when it is not a valid entry (it is then regenerated). */

@@ -2,6 +2,7 @@
 import type { CrateManifest } from '@lcs/cargo-manifest';
 import {
   AUGMENTED_SCHEMA,
+  ENTRY_KEYS,
   type AugmentedDependency,
   type AugmentedEntry,
 } from './augmented-entry.js';
@@ -89,21 +90,7 @@ export function errorEntry(
   };
 }
 
-const GENERATED = new Set([
-  'name',
-  'vers',
-  'cksum',
-  'schema',
-  'dev_deps',
-  'edition',
-  'rust_version',
-  'license',
-  'links',
-  'targets',
-  'build_script',
-  'cargo_lock',
-  'error',
-]);
+const GENERATED = new Set(ENTRY_KEYS);
 
 /** Fields of an older line that this generator does not produce: kept on rewrite. */
 function withoutGenerated(keep: Record<string, unknown>): Record<string, unknown> {
