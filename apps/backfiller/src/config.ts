@@ -3,6 +3,7 @@
  * flag also reads an environment variable (flags win); a bad value is refused naming it.
  */
 import { parseArgs } from 'node:util';
+import { flagDeclarations, optionHelp, resolveOptions, type OptionSpec } from '@lcs/cli-kit';
 import { z } from 'zod';
 
 /** Thrown for a bad flag or environment variable; names the offending input. */
@@ -122,10 +123,7 @@ const OPTIONS = {
     env: 'LCS_PUSHGATEWAY',
     help: 'push metrics to this Pushgateway at the end',
   },
-} as const satisfies Record<
-  string,
-  { flag?: string; env: string; default?: string; boolean?: boolean; help: string }
->;
+} as const satisfies Record<string, OptionSpec>;
 
 type Key = keyof typeof OPTIONS;
 
@@ -136,12 +134,7 @@ invalid, stale or of an older schema from the crates in the LCS store, drops ent
 that left the index, commits when something changed, and pushes when asked.
 
 Options (each also read from the environment variable shown):
-${Object.values(OPTIONS)
-  .map(
-    (o: { flag?: string; env: string; default?: string; boolean?: boolean; help: string }) =>
-      `  ${(o.flag ? `--${o.flag}${o.boolean ? '' : ' <v>'}` : '(env only)').padEnd(28)} ${o.help} [${o.env}]${o.default ? ` (default ${o.default})` : ''}`,
-  )
-  .join('\n')}
+${optionHelp(OPTIONS, Object.keys(OPTIONS), 28)}
 
 Exit status: 0 done; 1 some versions deferred (--max-crates), not in the store yet, or the run
 was stopped (the next run continues); 2 bad configuration or input; 3 another backfiller holds
@@ -158,16 +151,7 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv): Config {
     parsed = parseArgs({
       args: argv,
       allowPositionals: true,
-      options: {
-        ...Object.fromEntries(
-          Object.values(OPTIONS).flatMap((o) =>
-            'flag' in o
-              ? [[o.flag, { type: 'boolean' in o ? ('boolean' as const) : ('string' as const) }]]
-              : [],
-          ),
-        ),
-        help: { type: 'boolean', short: 'h' },
-      },
+      options: { ...flagDeclarations(OPTIONS), help: { type: 'boolean', short: 'h' } },
     });
   } catch (error) {
     throw new ConfigError(argv.join(' '), (error as Error).message);
@@ -182,21 +166,8 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv): Config {
       parsed.positionals[1] ?? '',
       `unexpected argument ${JSON.stringify(parsed.positionals[1])}`,
     );
-  const raw: Record<string, unknown> = { command };
-  const origin: Record<string, string> = {};
-  for (const [key, o] of Object.entries(OPTIONS) as Array<
-    [Key, { flag?: string; env: string; default?: string; boolean?: boolean }]
-  >) {
-    const fromFlag = o.flag ? values[o.flag] : undefined;
-    const fromEnv = env[o.env] === '' ? undefined : env[o.env];
-    raw[key] = fromFlag ?? fromEnv ?? o.default ?? (o.boolean ? false : undefined);
-    origin[key] =
-      fromFlag !== undefined
-        ? `--${o.flag}`
-        : fromEnv !== undefined
-          ? o.env
-          : `default of ${o.env}`;
-  }
+  const { raw, origin } = resolveOptions(OPTIONS, Object.keys(OPTIONS), values, env);
+  raw['command'] = command;
   const result = runSchema.safeParse(raw);
   if (!result.success) {
     const issue = result.error.issues[0];

@@ -4,6 +4,7 @@
  * variable and the value.
  */
 import { parseArgs } from 'node:util';
+import { flagDeclarations, optionHelp, resolveOptions, type OptionSpec } from '@lcs/cli-kit';
 import { z } from 'zod';
 
 /** Thrown for a bad flag or environment variable; names the offending input. */
@@ -206,10 +207,7 @@ const OPTIONS = {
     boolean: true,
     help: 'serve: accept the webhook without a secret (trusted networks only)',
   },
-} as const satisfies Record<
-  string,
-  { flag?: string; env: string; default?: string; boolean?: boolean; help: string }
->;
+} as const satisfies Record<string, OptionSpec>;
 
 type OptionKey = keyof typeof OPTIONS;
 const SCAN_KEYS: OptionKey[] = ['index', 'indexDir', 'json', 'rev'];
@@ -242,17 +240,6 @@ const SERVE_KEYS: OptionKey[] = [
   'allowUnsignedWebhook',
 ];
 
-function optionHelp(keys: OptionKey[]): string {
-  return keys
-    .map((k) => {
-      const o: { flag?: string; env: string; default?: string; boolean?: boolean; help: string } =
-        OPTIONS[k];
-      const name = o.flag ? `--${o.flag}${o.boolean ? '' : ' <v>'}` : '(env only)';
-      return `  ${name.padEnd(26)} ${o.help} [${o.env}]${o.default && !o.boolean ? ` (default ${o.default})` : ''}`;
-    })
-    .join('\n');
-}
-
 export const USAGE = `Usage: lcs-fetcher <command> [options]
 
 Commands:
@@ -263,10 +250,13 @@ Commands:
   scan    Read an index and print what it holds.
 
 Options of sync and serve (each also read from the environment variable shown):
-${optionHelp(SYNC_KEYS)}
+${optionHelp(OPTIONS, SYNC_KEYS)}
 
 Options of serve only:
-${optionHelp(SERVE_KEYS.filter((k) => !SYNC_KEYS.includes(k)))}
+${optionHelp(
+  OPTIONS,
+  SERVE_KEYS.filter((k) => !SYNC_KEYS.includes(k)),
+)}
 
 Options of scan: --index, --index-dir, --rev, --json (as above).
 
@@ -292,16 +282,7 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv): Config {
       args: argv,
       allowPositionals: true,
       strict: true,
-      options: {
-        ...Object.fromEntries(
-          Object.values(OPTIONS).flatMap((o) =>
-            'flag' in o
-              ? [[o.flag, { type: 'boolean' in o ? ('boolean' as const) : ('string' as const) }]]
-              : [],
-          ),
-        ),
-        help: { type: 'boolean', short: 'h' },
-      },
+      options: { ...flagDeclarations(OPTIONS), help: { type: 'boolean', short: 'h' } },
     });
   } catch (error) {
     throw new ConfigError(argv.join(' '), (error as Error).message);
@@ -333,25 +314,8 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv): Config {
     if (key && !keys.includes(key))
       throw new ConfigError(`--${flagName}`, `--${flagName} is not an option of ${command}`);
   }
-  const raw: Record<string, unknown> = { command };
-  const origin: Record<string, string> = {};
-  for (const key of keys) {
-    const o: { flag?: string; env: string; default?: string; boolean?: boolean } = OPTIONS[key];
-    const fromFlag = o.flag ? values[o.flag] : undefined;
-    const fromEnv = env[o.env];
-    const value =
-      fromFlag ??
-      (fromEnv !== undefined && fromEnv !== ''
-        ? fromEnv
-        : (o.default ?? (o.boolean ? false : undefined)));
-    origin[key] =
-      fromFlag !== undefined
-        ? `--${o.flag}`
-        : fromEnv !== undefined && fromEnv !== ''
-          ? o.env
-          : 'default';
-    if (value !== undefined) raw[key] = value;
-  }
+  const { raw, origin } = resolveOptions(OPTIONS, keys, values, env);
+  raw['command'] = command;
   const schema = command === 'scan' ? scanSchema : command === 'sync' ? syncSchema : serveSchema;
   const result = schema.safeParse(raw);
   if (!result.success) {
@@ -359,9 +323,7 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv): Config {
     const key = String(issue?.path[0] ?? 'command') as OptionKey;
     const input = String(raw[key] ?? '');
     const shown = key === 'webhookSecret' ? '(hidden)' : JSON.stringify(input);
-    const what = OPTIONS[key]
-      ? `${origin[key] === 'default' ? `default of ${OPTIONS[key].env}` : origin[key]}`
-      : key;
+    const what = origin[key] ?? key;
     throw new ConfigError(
       key === 'webhookSecret' ? 'LCS_WEBHOOK_SECRET' : input,
       `invalid ${what} ${shown}: ${issue?.message}`,

@@ -4,3 +4,10 @@
  */
 export { BAD_INPUT_CODES, ExitCode, exitCodeFor } from './exit-status.js';
 export { createReporter, type Reporter } from './reporter.js';
+export {
+  flagDeclarations,
+  optionHelp,
+  resolveOptions,
+  type OptionSpec,
+  type ResolvedOptions,
+} from './option-table.js';
