@@ -2,41 +2,19 @@
 // asynchronously). Mirrors the Debian corpus (400 real crates) with lcs-fetcher into a filesystem store and into S3 (s3rver), then times `ais-backfiller run`
 // over each, whole process, with peak RSS. Prints one JSON line.
 // Usage: node backfiller-bench.mjs <corpus-dir> <repeat>
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startRegistrySimulator, startS3rver } from '../test-servers/index.mjs';
+import { timed } from './timed.mjs';
 
 const FETCHER = resolve(import.meta.dirname, '../../apps/fetcher/dist/main.js');
 const BACKFILLER = resolve(import.meta.dirname, '../../apps/backfiller/dist/main.js');
 const [corpus, repeatArg] = process.argv.slice(2);
 const tmp = mkdtempSync(join(tmpdir(), 'ais-bench-'));
 
-function timed(args, env = {}) {
-  return new Promise((res, rej) => {
-    const started = performance.now();
-    const child = spawn('/usr/bin/time', ['-f', 'maxrss=%M', process.execPath, ...args], {
-      cwd: tmp,
-      env: { ...process.env, NODE_NO_WARNINGS: '1', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('exit', (code) => {
-      if (code !== 0 && code !== 1)
-        return rej(new Error(`${args.join(' ')} exited ${code}: ${stderr.slice(-2000)}`));
-      const rss = /maxrss=(\d+)/.exec(stderr);
-      res({
-        ms: performance.now() - started,
-        rssMiB: rss ? Math.round(Number(rss[1]) / 1024) : 0,
-        stdout,
-      });
-    });
-  });
-}
+/** The CLIs exit 1 for a partial run; the benchmark only needs them to end. */
+const run = (args, env = {}) => timed(process.execPath, args, { env, cwd: tmp, okCodes: [0, 1] });
 
 const sim = await startRegistrySimulator({ crates: 0 });
 const s3 = await startS3rver({ buckets: ['crates'] });
@@ -55,7 +33,7 @@ try {
     await sim.publish(name, version, { bytes: data, commit: false });
   }
   sim.commit('corpus');
-  await timed([
+  await run([
     FETCHER,
     'sync',
     '--index',
@@ -65,7 +43,7 @@ try {
     '--metadata',
     join(tmp, 'meta-fs'),
   ]);
-  await timed(
+  await run(
     [
       FETCHER,
       'sync',
@@ -84,7 +62,7 @@ try {
       ['fs', join(tmp, 'store'), {}],
       ['s3', 's3://crates/bench', s3env],
     ]) {
-      const out = await timed(
+      const out = await run(
         [
           BACKFILLER,
           'run',

@@ -4,7 +4,6 @@
 //   1. mirror the corpus over loopback: `curl --parallel` (baseline) vs lcs-fetcher into the
 //      filesystem store vs lcs-fetcher into S3 (s3rver), same URLs, 8 in flight;
 //   2. an incremental run: <changed> new versions over a generated index of <crates> crates.
-import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -12,35 +11,12 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startRegistrySimulator, startS3rver } from '../test-servers/index.mjs';
 import { generateGitIndex } from './generate-git-index.mjs';
+import { timed } from './timed.mjs';
 
 const MAIN = resolve(import.meta.dirname, '../../apps/fetcher/dist/main.js');
 const [corpus, repeatArg, cratesArg, perCrateArg, changedArg] = process.argv.slice(2);
 const repeat = Number(repeatArg);
 const tmp = mkdtempSync(join(tmpdir(), 'lcs-fetcher-bench-'));
-
-/** Runs a command under /usr/bin/time; resolves to wall ms and peak RSS (MiB). */
-function timed(command, args, env = {}) {
-  return new Promise((res, rej) => {
-    const started = performance.now();
-    const child = spawn('/usr/bin/time', ['-f', 'maxrss=%M', command, ...args], {
-      env: { ...process.env, NODE_NO_WARNINGS: '1', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('exit', (code) => {
-      const ms = performance.now() - started;
-      const rss = /maxrss=(\d+)/.exec(stderr);
-      if (code !== 0)
-        return rej(
-          new Error(`${command} ${args.join(' ')} exited ${code}: ${stderr.slice(-2000)}`),
-        );
-      res({ ms, rssMiB: rss ? Math.round(Number(rss[1]) / 1024) : 0, stdout });
-    });
-  });
-}
 
 const median = (runs) => [...runs].sort((a, b) => a.ms - b.ms)[Math.floor(runs.length / 2)];
 
@@ -113,10 +89,12 @@ async function mirrorBench() {
       ];
       results.s3.push(
         await timed(process.execPath, [MAIN, ...s3Args], {
-          AWS_ENDPOINT_URL_S3: s3.endpoint,
-          AWS_REGION: 'us-east-1',
-          AWS_ACCESS_KEY_ID: 'S3RVER',
-          AWS_SECRET_ACCESS_KEY: 'S3RVER',
+          env: {
+            AWS_ENDPOINT_URL_S3: s3.endpoint,
+            AWS_REGION: 'us-east-1',
+            AWS_ACCESS_KEY_ID: 'S3RVER',
+            AWS_SECRET_ACCESS_KEY: 'S3RVER',
+          },
         }),
       );
     }

@@ -3,20 +3,16 @@
  * flag also reads an environment variable (flags win); a bad value is refused naming it.
  */
 import { parseArgs } from 'node:util';
-import { flagDeclarations, optionHelp, resolveOptions, type OptionSpec } from '@lcs/cli-kit';
-import { z } from 'zod';
+import {
+  ConfigError,
+  flagDeclarations,
+  optionHelp,
+  resolveOptions,
+  type OptionSpec,
+} from '@lcs/cli-kit';
 
-/** Thrown for a bad flag or environment variable; names the offending input. */
-export class ConfigError extends Error {
-  readonly code = 'CONFIG_INVALID';
-  constructor(
-    readonly input: string,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'ConfigError';
-  }
-}
+export { ConfigError };
+import { z } from 'zod';
 
 const flag = z
   .union([z.boolean(), z.enum(['1', 'true', '0', 'false', ''])])

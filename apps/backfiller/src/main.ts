@@ -5,26 +5,22 @@
  */
 import { parseConfig, USAGE } from './config.js';
 import { exitCodeFor, ExitCode } from './exit-codes.js';
-import { createReporter } from '@lcs/cli-kit';
+import { createReporter, stopSignal } from '@lcs/cli-kit';
 import { runBackfill } from './run-command.js';
 
 async function main(argv: string[]): Promise<number> {
   const reporter = createReporter(process.stderr);
-  const controller = new AbortController();
-  const stop = (signal: NodeJS.Signals) => {
-    reporter.log('warn', `${signal} received: finishing the files in progress, then committing`);
-    controller.abort();
-    process.once(signal, () => process.exit(ExitCode.PartialFailure));
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  // A second signal exits at once (stopSignal); every write is atomic, so nothing is half-stored.
+  const signal = stopSignal((received) =>
+    reporter.log('warn', `${received} received: finishing the files in progress, then committing`),
+  );
   try {
     const config = parseConfig(argv, process.env);
     if (config.command === 'help') {
       process.stdout.write(USAGE);
       return ExitCode.Ok;
     }
-    const { summary, exitCode } = await runBackfill(config, reporter, controller.signal);
+    const { summary, exitCode } = await runBackfill(config, reporter, signal);
     const n = (v: number) => v.toLocaleString('en-US');
     process.stdout.write(
       `backfill   ${n(summary.processed)} processed: ${n(summary.written)} written, ${n(summary.failed)} unreadable (recorded), ${n(summary.skipped)} not in store, ${n(summary.deferred)} deferred\n` +

@@ -4,20 +4,16 @@
  * variable and the value.
  */
 import { parseArgs } from 'node:util';
-import { flagDeclarations, optionHelp, resolveOptions, type OptionSpec } from '@lcs/cli-kit';
-import { z } from 'zod';
+import {
+  ConfigError,
+  flagDeclarations,
+  optionHelp,
+  resolveOptions,
+  type OptionSpec,
+} from '@lcs/cli-kit';
 
-/** Thrown for a bad flag or environment variable; names the offending input. */
-export class ConfigError extends Error {
-  readonly code = 'CONFIG_INVALID';
-  constructor(
-    readonly input: string,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'ConfigError';
-  }
-}
+export { ConfigError };
+import { z } from 'zod';
 
 /** The crates.io git index: the default `--index`. */
 export const CRATES_IO_INDEX = 'https://github.com/rust-lang/crates.io-index';

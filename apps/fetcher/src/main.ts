@@ -5,22 +5,15 @@
  */
 import { parseConfig, USAGE } from './config.js';
 import { exitCodeFor, ExitCode } from './exit-codes.js';
-import { createReporter } from '@lcs/cli-kit';
+import { createReporter, stopSignal } from '@lcs/cli-kit';
 import { formatScanSummary, runScan } from './scan-command.js';
 import { runServe } from './serve-command.js';
 import { formatSyncSummary, runSyncCommand } from './sync-command.js';
 
 async function main(argv: string[]): Promise<number> {
   const reporter = createReporter(process.stderr);
-  const controller = new AbortController();
-  const stop = (signal: NodeJS.Signals) => {
-    reporter.log('warn', `${signal} received, stopping`);
-    controller.abort();
-    // A second signal means "now": leave without saving (puts are atomic, nothing half-stored).
-    process.once(signal, () => process.exit(ExitCode.PartialFailure));
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  // A second signal exits at once (stopSignal); every write is atomic, so nothing is half-stored.
+  const signal = stopSignal((received) => reporter.log('warn', `${received} received, stopping`));
   try {
     const config = parseConfig(argv, process.env);
     switch (config.command) {
@@ -28,13 +21,13 @@ async function main(argv: string[]): Promise<number> {
         process.stdout.write(USAGE);
         return ExitCode.Ok;
       case 'scan': {
-        const { summary, exitCode } = await runScan(config, reporter, controller.signal);
+        const { summary, exitCode } = await runScan(config, reporter, signal);
         process.stdout.write(`${formatScanSummary(summary)}\n`);
         if (config.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
         return exitCode;
       }
       case 'sync': {
-        const { summary, exitCode } = await runSyncCommand(config, reporter, controller.signal);
+        const { summary, exitCode } = await runSyncCommand(config, reporter, signal);
         if (summary) {
           process.stdout.write(`${formatSyncSummary(summary)}\n`);
           if (config.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
@@ -42,7 +35,7 @@ async function main(argv: string[]): Promise<number> {
         return exitCode;
       }
       case 'serve':
-        await runServe(config, reporter, controller.signal);
+        await runServe(config, reporter, signal);
         return ExitCode.Ok;
     }
   } catch (error) {

@@ -11,3 +11,5 @@ export {
   type OptionSpec,
   type ResolvedOptions,
 } from './option-table.js';
+export { ConfigError } from './config-error.js';
+export { stopSignal } from './stop-signal.js';
