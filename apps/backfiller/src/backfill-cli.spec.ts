@@ -3,10 +3,9 @@
  * augmented index, and its dev-dependencies equal what `cargo metadata --no-deps` says.
  */
 import { execFileSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   startGitServer,
@@ -35,15 +34,20 @@ const mirror = (cwd: string) => run(['sync', '--index', sim.indexPath], { cwd, m
 const backfill = (cwd: string, ...args: string[]) =>
   run(['run', '--original-index', sim.indexPath, '--json', ...args], { cwd });
 
-/** Every file of a work tree but .git, as path → sha256. */
-function tree(dir: string): Record<string, string> {
+/** A file of the augmented repository's branch (it is kept bare: no work tree). */
+function show(gitdir: string, path: string): string {
+  return execFileSync('git', ['--git-dir', gitdir, 'show', `HEAD:${path}`], { encoding: 'utf8' });
+}
+
+/** Every file of the branch's tree, as path → blob id. */
+function tree(gitdir: string): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) {
-    const path = relative(dir, join(entry.parentPath, entry.name));
-    if (!entry.isFile() || path.startsWith('.git')) continue;
-    out[path] = createHash('sha256')
-      .update(readFileSync(join(dir, path)))
-      .digest('hex');
+  const listing = execFileSync('git', ['--git-dir', gitdir, 'ls-tree', '-r', 'HEAD'], {
+    encoding: 'utf8',
+  });
+  for (const line of listing.trim().split('\n')) {
+    const [meta = '', path = ''] = line.split('\t');
+    out[path] = meta.split(' ')[2] ?? '';
   }
   return out;
 }
@@ -56,7 +60,7 @@ function augmentedLines(cwd: string, name: string): Array<Record<string, unknown
       : n.length === 3
         ? `3/${n[0]}/${n}`
         : `${n.slice(0, 2)}/${n.slice(2, 4)}/${n}`;
-  return readFileSync(join(cwd, '.lcs/augmented-index', path), 'utf8')
+  return show(join(cwd, '.lcs/augmented-index'), path)
     .trim()
     .split('\n')
     .map((l) => JSON.parse(l) as Record<string, unknown>);
@@ -134,17 +138,17 @@ describe('ais-backfiller run (end to end)', () => {
       dev_deps: [],
       error: { code: 'CRATE_PATH_OUTSIDE_ROOT' },
     });
-    expect(readFileSync(join(cwd, '.lcs/augmented-index/README.md'), 'utf8')).toContain('dev_deps');
-    expect(
-      JSON.parse(readFileSync(join(cwd, '.lcs/augmented-index/config.json'), 'utf8')),
-    ).toMatchObject({ schema: 1 });
+    expect(show(join(cwd, '.lcs/augmented-index'), 'README.md')).toContain('dev_deps');
+    expect(JSON.parse(show(join(cwd, '.lcs/augmented-index'), 'config.json'))).toMatchObject({
+      schema: 1,
+    });
 
     const again = await backfill(cwd);
     expect(again.code).toBe(0);
     expect(again.summary).toMatchObject({ processed: 0, files_changed: 0, commit: null });
     const log = execFileSync(
       'git',
-      ['-C', join(cwd, '.lcs/augmented-index'), 'log', '--format=%s'],
+      ['--git-dir', join(cwd, '.lcs/augmented-index'), 'log', '--format=%s'],
       { encoding: 'utf8' },
     )
       .trim()

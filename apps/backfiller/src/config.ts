@@ -2,6 +2,7 @@
  * The backfiller's configuration: flags and environment parsed once at start-up with zod. Every
  * flag also reads an environment variable (flags win); a bad value is refused naming it.
  */
+import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import {
   ConfigError,
@@ -29,6 +30,9 @@ const runSchema = z.object({
   metadata: z.string().min(1),
   maxCrates: count(1, 100_000_000).optional(),
   concurrency: count(1, 256),
+  parseThreads: count(0, 64),
+  full: flag,
+  gitBackend: z.enum(['auto', 'git', 'isomorphic-git']),
   push: flag,
   json: flag,
   author: z.string().regex(/^[^<>]+ <[^<>@\s]+@[^<>\s]+>$/, 'written as "Name <email>"'),
@@ -59,7 +63,7 @@ const OPTIONS = {
     flag: 'augmented-index',
     env: 'AIS_AUGMENTED_INDEX',
     default: './.lcs/augmented-index',
-    help: 'the augmented index: a directory (created if missing) or an http(s) git URL',
+    help: 'the augmented index: a git repository (created bare if missing or empty) or an http(s) git URL',
   },
   augmentedIndexDir: {
     flag: 'augmented-index-dir',
@@ -89,6 +93,24 @@ const OPTIONS = {
     env: 'AIS_CONCURRENCY',
     default: '8',
     help: 'crate files processed in parallel',
+  },
+  parseThreads: {
+    flag: 'parse-threads',
+    env: 'AIS_PARSE_THREADS',
+    default: String(Math.max(1, availableParallelism())),
+    help: 'worker threads reading crates (0: read them on the main thread)',
+  },
+  full: {
+    flag: 'full',
+    env: 'AIS_FULL',
+    boolean: true,
+    help: 'join every crate file, not only those changed since the recorded original commit',
+  },
+  gitBackend: {
+    flag: 'git-backend',
+    env: 'AIS_GIT_BACKEND',
+    default: 'auto',
+    help: 'git implementation: auto (git where installed), git, isomorphic-git',
   },
   push: {
     flag: 'push',
@@ -127,14 +149,17 @@ export const USAGE = `Usage: ais-backfiller run [options]
 
 Joins the original index with the augmented index, generates the entries that are missing,
 invalid, stale or of an older schema from the crates in the LCS store, drops entries of versions
-that left the index, commits when something changed, and pushes when asked.
+that left the index, commits when something changed, and pushes when asked. A run joins only the
+crate files changed since the original commit the augmented index records, plus its pending ones;
+a full join runs the first time, on --full, after a squash, and when the schema rises.
 
 Options (each also read from the environment variable shown):
 ${optionHelp(OPTIONS, Object.keys(OPTIONS), 28)}
 
 Exit status: 0 done; 1 some versions deferred (--max-crates), not in the store yet, or the run
-was stopped (the next run continues); 2 bad configuration or input; 3 another backfiller holds
-the lock.
+was stopped (the next run continues); 2 bad configuration or input (including an augmented index
+location that holds something else, or uncommitted changes); 3 another backfiller holds the lock;
+4 committed, but the push was rejected or failed (the next run fetches and continues).
 `;
 
 /**

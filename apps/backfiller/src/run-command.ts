@@ -5,13 +5,25 @@
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AugmentedRepo, backfill, type BackfillSummary } from '@lcs/augmented-index';
+import {
+  AugmentedIndexError,
+  AugmentedRepo,
+  backfill,
+  type BackfillSummary,
+} from '@lcs/augmented-index';
 import { openCrateStore, openMetadataStore } from '@lcs/crate-store';
 import { GitIndexSource, isScannable, openIndex } from '@lcs/index-reader';
 import { BackfillerMetrics, MetricsRegistry } from '@lcs/metrics';
+import { CrateParserPool } from '@lcs/augmented-index';
 import { ConfigError, type RunConfig } from './config.js';
 import { ExitCode } from './exit-codes.js';
 import type { Reporter } from '@lcs/cli-kit';
+
+/** The run's summary: the backfill's, and what became of the push. */
+export type RunSummary = BackfillSummary & {
+  /** `pushed`, `rejected` (the remote moved on), `failed` (transfer), or `null` (no push asked or nothing to push). */
+  push: 'pushed' | 'rejected' | 'failed' | null;
+};
 
 function tempDirFor(kind: string, url: string): string {
   return join(
@@ -25,7 +37,7 @@ export async function runBackfill(
   config: RunConfig,
   reporter: Reporter,
   signal: AbortSignal,
-): Promise<{ summary: BackfillSummary; exitCode: ExitCode }> {
+): Promise<{ summary: RunSummary; exitCode: ExitCode }> {
   const registry = new MetricsRegistry();
   const metrics = new BackfillerMetrics(registry);
   const metadata = openMetadataStore(config.metadata);
@@ -47,38 +59,60 @@ export async function runBackfill(
           cloneDir: config.augmentedIndexDir ?? tempDirFor('augmented', config.augmentedIndex),
           ...(config.gitToken ? { token: config.gitToken } : {}),
           original: config.originalIndex,
+          backend: config.gitBackend,
         });
-        const [, name = '', email = ''] = /^(.*) <(.*)>$/.exec(config.author) ?? [];
-        const commit = original instanceof GitIndexSource ? original.commit : undefined;
-        if (commit) metrics.originalCommitTime(new Date(commit.committedAt * 1000));
-        reporter.log('info', 'backfill started', {
-          original: config.originalIndex,
-          commit: commit?.oid ?? null,
-          augmented: repo.dir,
-        });
-        const summary = await backfill({
-          original,
-          repo,
-          crates: openCrateStore(config.store),
-          author: { name, email },
-          concurrency: config.concurrency,
-          ...(config.maxCrates ? { maxCrates: config.maxCrates } : {}),
-          signal,
-          recorder: metrics,
-          ...(commit ? { originalCommit: commit.oid } : {}),
-          onProgress: (p) => reporter.progress(p),
-          onLog: (level, message, fields) => reporter.log(level, message, fields),
-        });
-        reporter.finish();
-        if (config.push && summary.commit !== null) {
-          lock.assertHeld();
-          await repo.push();
-          reporter.log('info', 'pushed', { commit: summary.commit });
+        const parser =
+          config.parseThreads > 0 ? new CrateParserPool(config.parseThreads) : undefined;
+        try {
+          const [, name = '', email = ''] = /^(.*) <(.*)>$/.exec(config.author) ?? [];
+          const commit = original instanceof GitIndexSource ? original.commit : undefined;
+          if (commit) metrics.originalCommitTime(new Date(commit.committedAt * 1000));
+          reporter.log('info', 'backfill started', {
+            original: config.originalIndex,
+            commit: commit?.oid ?? null,
+            augmented: repo.gitdir,
+            git: repo.backend,
+          });
+          const result = await backfill({
+            original,
+            ...(original instanceof GitIndexSource
+              ? { originalCommit: { oid: original.commit.oid, store: original.store } }
+              : {}),
+            repo,
+            crates: openCrateStore(config.store),
+            author: { name, email },
+            full: config.full,
+            concurrency: config.concurrency,
+            ...(config.maxCrates ? { maxCrates: config.maxCrates } : {}),
+            ...(parser ? { parse: parser.parse } : {}),
+            signal,
+            recorder: metrics,
+            onProgress: (p) => reporter.progress({ ...p }),
+            onLog: (level, message, fields) => reporter.log(level, message, fields),
+          });
+          reporter.finish();
+          const summary: RunSummary = { ...result, push: null };
+          if (config.push && summary.commit !== null) {
+            lock.assertHeld();
+            summary.push = await pushOnce(repo, reporter, summary.commit);
+          }
+          metrics.pending(summary.deferred + summary.skipped);
+          const partial = summary.deferred > 0 || summary.skipped > 0 || summary.interrupted;
+          outcome =
+            partial || summary.push === 'failed' || summary.push === 'rejected'
+              ? 'partial'
+              : 'success';
+          const exitCode =
+            summary.push === 'failed' || summary.push === 'rejected'
+              ? ExitCode.PushFailed
+              : partial
+                ? ExitCode.PartialFailure
+                : ExitCode.Ok;
+          return { summary, exitCode };
+        } finally {
+          await parser?.close();
+          await repo.close();
         }
-        metrics.pending(summary.deferred + summary.skipped);
-        const partial = summary.deferred > 0 || summary.skipped > 0 || summary.interrupted;
-        outcome = partial ? 'partial' : 'success';
-        return { summary, exitCode: partial ? ExitCode.PartialFailure : ExitCode.Ok };
       } finally {
         await original.close();
       }
@@ -96,5 +130,26 @@ export async function runBackfill(
         .push(config.pushgateway, { job: 'ais-backfiller' })
         .catch((e: unknown) => reporter.log('warn', `metrics push: ${(e as Error).message}`));
     await metadata.close();
+  }
+}
+
+/** Pushes the commit; a refused or failed push is reported, not thrown: the commit stays local. */
+async function pushOnce(
+  repo: AugmentedRepo,
+  reporter: Reporter,
+  commit: string,
+): Promise<'pushed' | 'rejected' | 'failed'> {
+  try {
+    await repo.push();
+    reporter.log('info', 'pushed', { commit });
+    return 'pushed';
+  } catch (error) {
+    if (!(error instanceof AugmentedIndexError)) throw error;
+    const rejected = error.code === 'AUGMENTED_PUSH_REJECTED';
+    reporter.log('error', `push ${rejected ? 'rejected' : 'failed'}: ${error.message}`, {
+      code: error.code,
+      commit,
+    });
+    return rejected ? 'rejected' : 'failed';
   }
 }

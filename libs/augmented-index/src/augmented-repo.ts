@@ -1,19 +1,43 @@
 /**
- * The augmented index as a git repository, through isomorphic-git: open a local one (created with
- * `git init` and its README and config when it does not exist), or clone one over HTTP; write files
- * atomically; commit exactly the paths written, only when something changed; push with a token.
+ * The augmented index as a git repository, kept without a work tree: files are read from the
+ * branch's commit, changed files are written as blobs while a run goes, and a commit applies them
+ * to the parent's tree and moves the branch with a compare-and-swap. The repository is therefore
+ * valid at every instant (a killed run leaves only unreferenced objects), and a commit costs what
+ * changed, not the 200,000 files of the index. A remote is cloned bare at depth 1.
  *
- * Crash safety: the paths written since the last commit are journaled in `.git/ais-pending` before
- * they are written, so a run that died between writing and committing is completed by the next one.
+ * The backfiller only works in a repository it can identify as an augmented index (see
+ * `repo-location.ts`), and only ever writes the paths of crate files, `.ais/pending`, and the
+ * `README.md` and `config.json` it created.
  */
-import * as fs from 'node:fs';
-import { appendFile, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { randomBytes } from 'node:crypto';
-import { dirname, join } from 'node:path';
-import git from 'isomorphic-git';
-import http from 'isomorphic-git/http/node';
+import { parseCommit, walkTree, isIndexFilePath, type GitObjectStore } from '@lcs/index-reader';
 import { AUGMENTED_SCHEMA } from './augmented-entry.js';
+import type { Author, CommitWriter } from './commit-writer.js';
 import { AugmentedIndexError } from './errors.js';
+import { gitAvailable } from './git-command.js';
+import { gitCliRepoGit } from './git-cli-repo-git.js';
+import { isoGitRepoGit } from './iso-git-repo-git.js';
+import type { RepoBackend, RepoGit } from './repo-git.js';
+import {
+  assertClean,
+  AUGMENTED_FORMAT,
+  cloneRepo,
+  isAugmentedConfig,
+  localRepo,
+  recoverWorkTree,
+  syncWorkTree,
+  type RepoLocation,
+} from './repo-location.js';
+import { README } from './readme.js';
+import {
+  formatPending,
+  messageWithState,
+  originalFromMessage,
+  parsePending,
+  PENDING_PATH,
+  type AugmentedState,
+} from './repo-state.js';
+
+export type { Author } from './commit-writer.js';
 
 /** Options of {@link AugmentedRepo.open}. */
 export interface OpenAugmentedRepoOptions {
@@ -23,230 +47,273 @@ export interface OpenAugmentedRepoOptions {
   readonly token?: string;
   /** The original index it augments (written to `config.json` on creation). */
   readonly original?: string;
+  /** The git implementation; `auto` (default) uses the git executable when installed. */
+  readonly backend?: RepoBackend;
 }
 
-/** A commit author. */
-export interface Author {
-  readonly name: string;
-  readonly email: string;
+/** What the augmented index's `config.json` says. */
+interface AugmentedConfig {
+  schema?: number;
+  [key: string]: unknown;
 }
 
-const README = `# Augmented crates index
+const BRANCH = 'master';
+const BRANCH_REF = `refs/heads/${BRANCH}`;
 
-Laid out exactly like crates.io-index (\`ex/am/example_crate\`, \`3/e/exa\`, \`2/ab\`, \`1/a\`), one JSON
-line per version, in the order of the original index file. Each line carries what the registry
-index lacks, from the crate's own \`Cargo.toml\` and archive:
-
-- \`name\`, \`vers\`, \`cksum\` (copied from the original index; another cksum means the line is stale)
-- \`schema\`: the version of this format (see \`config.json\`); older lines are regenerated
-- \`dev_deps\`: the dev-dependencies, in the index's dependency shape (\`name\`, \`req\`, \`features\`,
-  \`optional\`, \`default_features\`, \`target\`, \`kind: "dev"\`, \`package\` when renamed,
-  \`registry\` when not crates.io)
-- \`edition\`, \`rust_version\`, \`license\`, \`links\`, \`targets\` (\`lib\` with \`proc_macro\` and
-  \`crate_types\`, \`bins\`), \`build_script\`, \`cargo_lock\`
-- \`error\` \`{code, message}\` when the crate could not be read
-
-Written by ais-backfiller. Output is deterministic: the same inputs give the same bytes.
-`;
-
-/** An augmented index repository with a work tree. */
+/** An augmented index repository. */
 export class AugmentedRepo {
+  private readonly changes = new Map<string, string | null>();
+  private writerInstance: CommitWriter | undefined;
+  private config: AugmentedConfig | undefined;
+
   private constructor(
-    readonly dir: string,
-    readonly remote: string | undefined,
+    /** The directory or URL it was opened from (for messages). */
+    readonly location: string,
+    private readonly where: RepoLocation,
+    private readonly git: RepoGit,
+    private readonly store: GitObjectStore,
+    private headOid: string | null,
+    private readonly remote: string | undefined,
     private readonly token: string | undefined,
   ) {}
 
-  /** Opens (or creates, or clones) the augmented index at `location` (a directory or an http(s) URL). */
+  /** The git directory (bare repository, or `.git` of a work tree). */
+  get gitdir(): string {
+    return this.where.gitdir;
+  }
+
+  /** Which git implementation runs. */
+  get backend(): 'git' | 'isomorphic-git' {
+    return this.git.kind;
+  }
+
+  /**
+   * Opens (creating, cloning or fetching) the augmented index at `location`: a directory or an
+   * http(s) URL. A remote's branch replaces the local one: the remote is the truth.
+   * @throws {AugmentedIndexError} `AUGMENTED_REPO_FOREIGN` when it holds anything but an augmented
+   *   index, `AUGMENTED_REPO_DIRTY` for uncommitted changes, `AUGMENTED_REPO_INVALID` for a URL
+   *   without a clone directory; nothing is changed in either case.
+   */
   static async open(
     location: string,
     options: OpenAugmentedRepoOptions = {},
   ): Promise<AugmentedRepo> {
     const isUrl = /^https?:\/\//.test(location);
-    const dir = isUrl ? options.cloneDir : location;
-    if (!dir)
+    if (isUrl && !options.cloneDir)
       throw new AugmentedIndexError(
         'AUGMENTED_REPO_INVALID',
         location,
         `${location}: a URL needs a clone directory`,
       );
-    const onAuth = options.token
-      ? () => ({ username: 'x-access-token', password: options.token })
-      : undefined;
-    try {
-      if (!fs.existsSync(join(dir, '.git'))) {
-        if (isUrl) {
-          await mkdir(dir, { recursive: true });
-          try {
-            await git.clone({
-              fs,
-              http,
-              dir,
-              url: location,
-              singleBranch: true,
-              depth: 1,
-              ...(onAuth ? { onAuth } : {}),
-            });
-          } catch (error) {
-            // An empty remote repository has nothing to clone: start one and push to it later.
-            if (!/empty|not found|Could not find/i.test((error as Error).message)) throw error;
-            await git.init({ fs, dir, defaultBranch: 'master' });
-            await git.addRemote({ fs, dir, remote: 'origin', url: location });
-          }
-        } else {
-          await mkdir(dir, { recursive: true });
-          await git.init({ fs, dir, defaultBranch: 'master' });
-        }
-      } else if (isUrl) {
-        await git.fetch({
-          fs,
-          http,
-          dir,
-          singleBranch: true,
-          depth: 1,
-          ...(onAuth ? { onAuth } : {}),
-        });
-        const branch = (await git.currentBranch({ fs, dir })) ?? 'master';
-        const remoteOid = await git
-          .resolveRef({ fs, dir, ref: `refs/remotes/origin/${branch}` })
-          .catch(() => undefined);
-        if (remoteOid) {
-          await git.writeRef({
-            fs,
-            dir,
-            ref: `refs/heads/${branch}`,
-            value: remoteOid,
-            force: true,
-          });
-          await git.checkout({ fs, dir, ref: branch, force: true });
-        }
-      }
-    } catch (error) {
-      if (error instanceof AugmentedIndexError) throw error;
+    const git = await pickBackend(options.backend ?? 'auto');
+    const where = isUrl
+      ? await cloneRepo(location, options.cloneDir ?? '', git)
+      : await localRepo(location, git);
+    if (where.workTree && git.kind !== 'git')
       throw new AugmentedIndexError(
-        'AUGMENTED_GIT_FAILED',
+        'AUGMENTED_REPO_INVALID',
         location,
-        `cannot open augmented index ${location}: ${(error as Error).message}`,
-        { cause: error },
+        `${location} has a work tree, which needs the git executable; use a bare repository`,
       );
+    if (isUrl) {
+      const remoteHead = await git.remoteHead(where.gitdir, location, BRANCH, options.token);
+      if (remoteHead) {
+        await git.fetch(where.gitdir, location, BRANCH, options.token);
+        await assertAugmented(git, where.gitdir, remoteHead, location);
+        const local = await git.resolve(where.gitdir, BRANCH_REF);
+        if (local !== remoteHead) await git.updateRef(where.gitdir, BRANCH_REF, remoteHead, local);
+      }
     }
-    const repo = new AugmentedRepo(dir, isUrl ? location : undefined, options.token);
-    await repo.#ensureLayoutFiles(options.original);
+    const head = await git.resolve(where.gitdir, 'HEAD');
+    if (head) {
+      await assertAugmented(git, where.gitdir, head, location);
+      if (where.workTree) {
+        const parent = await git.resolve(where.gitdir, `${head}^`);
+        await recoverWorkTree(where, head, parent);
+      }
+    }
+    await assertClean(where, location);
+    const store = await git.objectStore(where.gitdir);
+    const repo = new AugmentedRepo(
+      location,
+      where,
+      git,
+      store,
+      head,
+      isUrl ? location : undefined,
+      options.token,
+    );
+    await repo.ensureLayoutFiles(options.original);
     return repo;
   }
 
-  async #ensureLayoutFiles(original: string | undefined): Promise<void> {
-    const config = `${JSON.stringify({ schema: AUGMENTED_SCHEMA, augments: original ?? 'https://github.com/rust-lang/crates.io-index', format: 'https://github.com/example/lcs#augmented-index' }, null, 2)}\n`;
-    if ((await this.read('README.md')) !== README) await this.write('README.md', README);
-    if ((await this.read('config.json')) !== config) await this.write('config.json', config);
+  /** The branch's commit, or `null` before the first commit. */
+  head(): string | null {
+    return this.headOid;
   }
 
-  /** The text of a file of the work tree, or `undefined`. */
+  /** The progress recorded by the branch's commit ({@link AugmentedState}). */
+  async state(): Promise<AugmentedState & { readonly schema: number | null }> {
+    if (!this.headOid) return { original: null, pending: [], schema: null };
+    const commit = await this.store.readObject(this.headOid);
+    const text = commit?.data.toString('utf8') ?? '';
+    const message = text.slice(text.indexOf('\n\n') + 2);
+    return {
+      original: originalFromMessage(message),
+      pending: parsePending(await this.read(PENDING_PATH)),
+      schema: typeof this.config?.schema === 'number' ? this.config.schema : null,
+    };
+  }
+
+  /** The text of a file at the branch's commit (as it was when opened), or `undefined`. */
   async read(path: string): Promise<string | undefined> {
-    return readFile(join(this.dir, path), 'utf8').catch(() => undefined);
+    if (!this.headOid) return undefined;
+    return (await this.store.readPath(this.headOid, path))?.toString('utf8');
   }
 
-  /** Writes a work-tree file atomically, journaled for the next commit. */
-  async write(path: string, content: string): Promise<void> {
-    await appendFile(join(this.dir, '.git', 'ais-pending'), `${path}\n`);
-    const target = join(this.dir, path);
-    await mkdir(dirname(target), { recursive: true });
-    const temp = `${target}.${randomBytes(4).toString('hex')}.tmp`;
-    await writeFile(temp, content);
-    await rename(temp, target);
+  /** Every crate file path of the branch's commit, in path order. */
+  async *crateFiles(): AsyncGenerator<string> {
+    if (!this.headOid) return;
+    const commit = await this.store.readObject(this.headOid);
+    if (!commit) return;
+    for await (const file of walkTree(this.store, parseCommit(this.headOid, commit.data).tree)) {
+      if (isIndexFilePath(file.path)) yield file.path;
+    }
   }
 
-  /** Deletes a work-tree file (a crate deleted from the original index), journaled. */
-  async remove(path: string): Promise<void> {
-    await appendFile(join(this.dir, '.git', 'ais-pending'), `${path}\n`);
-    await rm(join(this.dir, path), { force: true });
+  /** Stages a crate file's new text (written as a blob now), or its removal (`undefined`). */
+  async write(path: string, content: string | undefined): Promise<void> {
+    if (
+      !isIndexFilePath(path) &&
+      path !== PENDING_PATH &&
+      !['README.md', 'config.json'].includes(path)
+    )
+      throw new AugmentedIndexError(
+        'AUGMENTED_REPO_INVALID',
+        path,
+        `not a path the augmented index holds: ${path}`,
+      );
+    this.changes.set(path, content === undefined ? null : await this.writer().writeBlob(content));
   }
 
-  /** Paths written since the last commit (this run's and a crashed run's). */
-  async pending(): Promise<string[]> {
-    const text =
-      (await readFile(join(this.dir, '.git', 'ais-pending'), 'utf8').catch(() => '')) ?? '';
-    return [...new Set(text.split('\n').filter(Boolean))].sort();
+  /** Paths staged since the last commit. */
+  staged(): number {
+    return this.changes.size;
   }
 
   /**
-   * Commits the pending paths when any differs from HEAD; returns the new commit, or `null` when
-   * nothing changed (no empty commits).
+   * Commits the staged files with the progress `state`; returns the new commit, or `null` when the
+   * tree did not change and `force` is not set. The branch moves only if no one else moved it.
+   * @throws {AugmentedIndexError} `AUGMENTED_REPO_CONFLICT` when the branch moved under the run.
    */
-  async commit(message: string, author: Author): Promise<string | null> {
-    const paths = await this.pending();
-    try {
-      // One status walk and one add for all paths: per-path calls re-read the git index each time.
-      // One cache for the whole commit: isomorphic-git then parses the index and trees once.
-      const cache = {};
-      const status = paths.length
-        ? await git.statusMatrix({ fs, dir: this.dir, filepaths: paths, cache })
-        : [];
-      const present = status.filter(([, , workdir]) => workdir !== 0).map(([path]) => path);
-      const removed = status
-        .filter(([, head, workdir]) => workdir === 0 && head === 1)
-        .map(([path]) => path);
-      if (present.length)
-        await git.add({ fs, dir: this.dir, filepath: present, cache, parallel: true });
-      for (const path of removed) await git.remove({ fs, dir: this.dir, filepath: path, cache });
-      const after = present.length
-        ? await git.statusMatrix({ fs, dir: this.dir, filepaths: present, cache })
-        : [];
-      const changed =
-        removed.length > 0 ||
-        after.some(([, head, workdir, stage]) => !(head === 1 && workdir === 1 && stage === 1));
-      const oid = changed
-        ? await git.commit({
-            fs,
-            dir: this.dir,
-            message,
-            author: { ...author, timestamp: Math.floor(Date.now() / 1000) },
-            cache,
-          })
-        : null;
-      await rm(join(this.dir, '.git', 'ais-pending'), { force: true });
-      return oid;
-    } catch (error) {
-      throw new AugmentedIndexError(
-        'AUGMENTED_GIT_FAILED',
-        this.dir,
-        `commit failed: ${(error as Error).message}`,
-        { cause: error },
-      );
+  async commit(
+    message: string,
+    author: Author,
+    state: AugmentedState & { readonly schema?: number },
+    options: { force?: boolean } = {},
+  ): Promise<string | null> {
+    const pending = formatPending(state.pending);
+    if (pending !== (await this.read(PENDING_PATH))) await this.write(PENDING_PATH, pending);
+    if (state.schema !== undefined && state.schema !== this.config?.schema) {
+      this.config = { ...this.config, schema: state.schema };
+      await this.write('config.json', formatConfig(this.config));
     }
+    if (this.changes.size === 0 && !options.force) return null;
+    const parent = this.headOid;
+    const written = await this.writer().commit({
+      parent,
+      changes: this.changes,
+      message: messageWithState(message, state.original),
+      author,
+      time: Date.now() / 1000,
+    });
+    this.changes.clear();
+    if (parent && !options.force && written.tree === (await this.treeOf(parent))) return null;
+    await this.git.updateRef(this.where.gitdir, BRANCH_REF, written.oid, parent);
+    await syncWorkTree(this.where, parent, written.oid);
+    this.headOid = written.oid;
+    return written.oid;
   }
 
-  /** Pushes the current branch to `url` (default: the URL it was cloned from). */
-  async push(url = this.remote): Promise<void> {
-    if (!url)
+  /**
+   * Pushes the branch to the URL it was cloned from (fast-forward only).
+   * @throws {AugmentedIndexError} `AUGMENTED_PUSH_REJECTED` when the remote moved on.
+   */
+  async push(): Promise<void> {
+    if (!this.remote)
       throw new AugmentedIndexError(
         'AUGMENTED_REPO_INVALID',
-        this.dir,
+        this.location,
         'no remote to push to: give an http(s) URL',
       );
-    try {
-      const result = await git.push({
-        fs,
-        http,
-        dir: this.dir,
-        url,
-        ...(this.token
-          ? { onAuth: () => ({ username: 'x-access-token', password: this.token }) }
-          : {}),
-      });
-      if (!result.ok) throw new Error(result.error ?? 'rejected');
-    } catch (error) {
-      throw new AugmentedIndexError(
-        'AUGMENTED_GIT_FAILED',
-        url,
-        `push to ${url} failed: ${(error as Error).message}`,
-        { cause: error },
-      );
-    }
+    await this.git.push(this.where.gitdir, this.remote, BRANCH, this.token);
   }
 
-  /** The current commit, or `null` in a repository without commits. */
-  async head(): Promise<string | null> {
-    return git.resolveRef({ fs, dir: this.dir, ref: 'HEAD' }).catch(() => null);
+  /** Ends the writer and the object reader. */
+  async close(): Promise<void> {
+    this.changes.clear();
+    await this.writerInstance?.close();
+    await this.store.close();
+  }
+
+  private writer(): CommitWriter {
+    return (this.writerInstance ??= this.git.writer(this.where.gitdir));
+  }
+
+  private async treeOf(commit: string): Promise<string> {
+    const object = await this.store.readObject(commit);
+    if (!object)
+      throw new AugmentedIndexError(
+        'AUGMENTED_GIT_FAILED',
+        this.location,
+        `commit ${commit} is missing`,
+      );
+    return parseCommit(commit, object.data).tree;
+  }
+
+  /** On creation, the README and `config.json`; afterwards they are the operator's to edit. */
+  private async ensureLayoutFiles(original: string | undefined): Promise<void> {
+    const text = await this.read('config.json');
+    if (this.headOid && text !== undefined) {
+      this.config = JSON.parse(text) as AugmentedConfig;
+      return;
+    }
+    this.config = {
+      schema: AUGMENTED_SCHEMA,
+      augments: original ?? 'https://github.com/rust-lang/crates.io-index',
+      format: AUGMENTED_FORMAT,
+    };
+    await this.write('README.md', README);
+    await this.write('config.json', formatConfig(this.config));
+  }
+}
+
+function formatConfig(config: AugmentedConfig): string {
+  return `${JSON.stringify(config, null, 2)}\n`;
+}
+
+async function pickBackend(backend: RepoBackend): Promise<RepoGit> {
+  if (backend === 'git' || (backend === 'auto' && (await gitAvailable()))) return gitCliRepoGit;
+  return isoGitRepoGit;
+}
+
+/** Refuses a commit whose tree is not an augmented index (it is left as it is). */
+async function assertAugmented(
+  git: RepoGit,
+  gitdir: string,
+  commit: string,
+  location: string,
+): Promise<void> {
+  const store = await git.objectStore(gitdir);
+  try {
+    const config = await store.readPath(commit, 'config.json');
+    if (!isAugmentedConfig(config?.toString('utf8')))
+      throw new AugmentedIndexError(
+        'AUGMENTED_REPO_FOREIGN',
+        location,
+        `${location} is not an augmented index (its config.json does not say format ${AUGMENTED_FORMAT}); nothing was changed`,
+      );
+  } finally {
+    await store.close();
   }
 }

@@ -1,34 +1,34 @@
 /**
- * One backfiller run (the design's seven steps, after the repositories are located): join every
- * crate file of the original index with the augmented one, generate the entries that are missing,
- * invalid, stale (cksum changed) or of an older schema from the crates in the store, drop entries
- * whose version left the index, write the files that changed, and commit once.
+ * One backfiller run: join the crate files of the original index that need it (see
+ * {@link planBackfill}) with the augmented ones, generate the entries that are missing, invalid,
+ * stale (cksum changed) or of an older schema from the crates in the store, drop entries whose
+ * version left the index, and commit with the progress reached.
  *
- * Memory stays bounded whatever the index size: files are processed in path order through a
- * window of `concurrency` files, and only the set of crate file paths is kept (for deletions).
+ * Cost follows the work: an incremental run reads only the changed and pending files. Memory stays
+ * bounded at any index size: files go through a window of `concurrency`, changed files are written
+ * as blobs at once, and only paths are kept. Long runs commit checkpoints, so a killed run loses at
+ * most one checkpoint's work; the repository is valid at every instant.
  */
-import { createHash } from 'node:crypto';
-import { readdir } from 'node:fs/promises';
-import { join } from 'node:path';
-import { readCrateManifest } from '@lcs/cargo-manifest';
 import {
   mapOrdered,
-  scanIndex,
+  parseIndexFile,
   type IndexFile,
   type ScannableIndexSource,
 } from '@lcs/index-reader';
-import { formatEntry, type AugmentedEntry } from './augmented-entry.js';
-import type { AugmentedRepo, Author } from './augmented-repo.js';
-import { entryFromCrate, errorEntry } from './entry-from-crate.js';
+import { AUGMENTED_SCHEMA, formatEntry } from './augmented-entry.js';
+import type { AugmentedRepo } from './augmented-repo.js';
+import { planBackfill, type OriginalCommit } from './backfill-plan.js';
+import type { Author } from './commit-writer.js';
+import {
+  failureReason,
+  generateEntry,
+  type CrateParser,
+  type CrateSource,
+} from './entry-generator.js';
 import { joinFile } from './join.js';
 
-/** Largest `.crate` read (crates.io's own limit is 10 MB; a few crates got exceptions). */
-const MAX_CRATE_BYTES = 256 * 1024 * 1024;
-
-/** Where the backfiller reads crates: the LCS crate store (only `get` is needed). */
-export interface CrateSource {
-  get(ref: { name: string; version: string }): Promise<AsyncIterable<Uint8Array> | undefined>;
-}
+export type { CrateSource, CrateParser } from './entry-generator.js';
+export type { OriginalCommit } from './backfill-plan.js';
 
 /** Counters the backfiller reports (implemented by `BackfillerMetrics` of `@lcs/metrics`). */
 export interface BackfillRecorder {
@@ -37,50 +37,71 @@ export interface BackfillRecorder {
   skipped(entries?: number): void;
 }
 
+/** Progress of a run. */
+export interface BackfillProgress {
+  files: number;
+  /** Files to join, when known (incremental runs). */
+  total?: number;
+  processed: number;
+  written: number;
+  failed: number;
+  skipped: number;
+}
+
 /** Options of {@link backfill}. */
 export interface BackfillOptions {
   readonly original: ScannableIndexSource;
+  /** The original's commit, for incremental joins; absent for an index without commits. */
+  readonly originalCommit?: OriginalCommit;
   readonly repo: AugmentedRepo;
   readonly crates: CrateSource;
   readonly author: Author;
+  /** Join every crate file, whatever the recorded progress. */
+  readonly full?: boolean;
   /** Crate files read in parallel (default 8). */
   readonly concurrency?: number;
-  /** Most entries generated this run; the rest waits for the next run. */
+  /** Most entries generated this run; the rest waits (pending) for the next run. */
   readonly maxCrates?: number;
-  /** Stop taking work; what is written so far is committed. */
+  /** Entries generated between checkpoint commits (default 20,000). */
+  readonly checkpointEntries?: number;
+  /** Parses a crate (default: in this thread). */
+  readonly parse?: CrateParser;
+  /** Stop taking work; what is done so far is committed. */
   readonly signal?: AbortSignal;
   readonly recorder?: BackfillRecorder;
-  readonly onProgress?: (progress: {
-    files: number;
-    processed: number;
-    written: number;
-    failed: number;
-    skipped: number;
-  }) => void;
+  readonly onProgress?: (progress: BackfillProgress) => void;
   readonly onLog?: (
     level: 'info' | 'warn',
     message: string,
     fields?: Record<string, unknown>,
   ) => void;
-  /** Original index commit, for the commit message. */
-  readonly originalCommit?: string;
 }
 
 /** What a run did; `--json` prints it. */
 export interface BackfillSummary {
+  /** `full` or `incremental`, and why a full join ran. */
+  mode: 'full' | 'incremental';
+  mode_reason: string | null;
+  /** Crate files joined. */
+  files_joined: number;
   /** Entries generated (written + failed). */
   processed: number;
   /** Entries written from a readable crate. */
   written: number;
-  /** Entries written with an `error` (crate unreadable). */
+  /** Entries written with an `error` (crate unreadable or not the version named). */
   failed: number;
-  /** Versions skipped because the crate is not in the store yet. */
+  /** Versions skipped because the crate is not in the store yet (or only a stale copy). */
   skipped: number;
   /** Augmented lines dropped (version or crate gone from the original index). */
   dropped: number;
   /** Versions left for a later run by `maxCrates` or a stop. */
   deferred: number;
+  /** Crate files left pending for the next run. */
+  pending_files: number;
   files_changed: number;
+  /** Commits written (checkpoints included). */
+  commits: number;
+  /** The last commit written, or `null`. */
   commit: string | null;
   interrupted: boolean;
   duration_s: number;
@@ -91,99 +112,43 @@ export async function backfill(options: BackfillOptions): Promise<BackfillSummar
   const started = performance.now();
   const { repo, crates, recorder } = options;
   const log = options.onLog ?? (() => undefined);
+  const state = await repo.state();
+  const plan = await planBackfill(state, options.originalCommit, options.full ?? false);
   const summary: BackfillSummary = {
+    mode: plan.mode,
+    mode_reason: plan.mode === 'full' ? plan.reason : null,
+    files_joined: 0,
     processed: 0,
     written: 0,
     failed: 0,
     skipped: 0,
     dropped: 0,
     deferred: 0,
+    pending_files: 0,
     files_changed: 0,
+    commits: 0,
     commit: null,
     interrupted: false,
     duration_s: 0,
   };
-  const seen = new Set<string>();
+  log('info', plan.mode === 'full' ? `full join: ${plan.reason}` : 'incremental join', {
+    mode: plan.mode,
+    ...(plan.mode === 'incremental' ? { since: plan.since, files: plan.paths.length } : {}),
+  });
   let budget = options.maxCrates ?? Number.POSITIVE_INFINITY;
-  let files = 0;
+  const target = options.originalCommit?.oid ?? null;
+  /** Files joined completely (nothing left for a later run). */
+  const done = new Set<string>();
+  /** Files joined with work left. */
+  const incomplete = new Set<string>();
+  let sinceCheckpoint = 0;
 
-  const generate = async (
-    name: string,
-    vers: string,
-    cksum: string,
-    previous: Record<string, unknown> | undefined,
-  ): Promise<AugmentedEntry | undefined> => {
-    const stream = await crates.get({ name, version: vers });
-    if (!stream) {
-      summary.skipped++;
-      recorder?.skipped();
-      return undefined;
-    }
-    // The whole file is read first (crates are MBs, and one per file in flight): its digest is then
-    // exact, and the body is released at once. The store key has no digest in it: a copy stored
-    // before the index re-published this version differs from the index cksum. It is not this
-    // version; it is skipped until the fetcher replaces it.
-    const chunks: Uint8Array[] = [];
-    let size = 0;
-    try {
-      for await (const chunk of stream) {
-        size += chunk.byteLength;
-        if (size > MAX_CRATE_BYTES) break;
-        chunks.push(chunk);
-      }
-    } finally {
-      (stream as { destroy?: () => void }).destroy?.();
-    }
-    const bytes = Buffer.concat(chunks);
-    if (size <= MAX_CRATE_BYTES && createHash('sha256').update(bytes).digest('hex') !== cksum) {
-      summary.skipped++;
-      recorder?.skipped();
-      log(
-        'warn',
-        `${name}@${vers}: the stored copy does not match the index cksum (re-published?); skipped until the fetcher replaces it`,
-        { crate: name, version: vers },
-      );
-      return undefined;
-    }
-    try {
-      if (size > MAX_CRATE_BYTES) {
-        throw Object.assign(new Error(`${name}-${vers}.crate is over ${MAX_CRATE_BYTES} bytes`), {
-          code: 'CRATE_TOO_LARGE',
-        });
-      }
-      const crate = await readCrateManifest(bytes, { name, version: vers });
-      summary.processed++;
-      summary.written++;
-      recorder?.written();
-      return entryFromCrate({ name, vers, cksum }, crate, previous);
-    } catch (error) {
-      // A crate cargo would refuse is recorded with its error; anything else is our failure.
-      const code = (error as { code?: unknown }).code;
-      if (typeof code !== 'string' || !/^(CRATE_|MANIFEST_)/.test(code)) throw error;
-      summary.processed++;
-      summary.failed++;
-      recorder?.failed(
-        ['CRATE_GZIP_BOMB', 'CRATE_MANIFEST_TOO_LARGE', 'CRATE_TOO_LARGE'].includes(code)
-          ? 'too_large'
-          : 'invalid_crate',
-      );
-      log('warn', `${name}@${vers}: ${(error as Error).message}`, {
-        crate: name,
-        version: vers,
-        code,
-      });
-      return errorEntry({ name, vers, cksum }, error as Error, previous);
-    }
-  };
-
-  // Each file is joined, generated and written inside the parallel window (its bytes depend only
-  // on its inputs, so the order of writes does not matter); the loop below only counts.
-  const processFile = async (file: IndexFile): Promise<boolean> => {
-    const before = await repo.read(file.path);
-    const versions = file.entries.map((e) => ({ name: e.name, vers: e.vers, cksum: e.cksum }));
-    const joined = joinFile(versions, before);
+  const joinOne = async (path: string, file: IndexFile | undefined): Promise<void> => {
+    const before = await repo.read(path);
+    const joined = joinFile(file?.entries ?? [], before);
     summary.dropped += joined.dropped;
     const lines: string[] = [];
+    let left = false;
     for (const slot of joined.slots) {
       if ('keep' in slot) {
         lines.push(slot.keep);
@@ -191,84 +156,143 @@ export async function backfill(options: BackfillOptions): Promise<BackfillSummar
       }
       if (budget <= 0 || options.signal?.aborted) {
         summary.deferred++;
+        left = true;
         continue;
       }
       budget--;
-      const entry = await generate(
-        slot.version.name,
-        slot.version.vers,
-        slot.version.cksum,
-        slot.previous,
-      );
-      if (entry) lines.push(formatEntry(entry));
+      const result = await generateEntry(crates, slot.version, slot.previous, options.parse);
+      const { name, vers } = slot.version;
+      if (result.kind === 'missing' || result.kind === 'stale') {
+        summary.skipped++;
+        recorder?.skipped();
+        left = true;
+        if (result.kind === 'stale')
+          log(
+            'warn',
+            `${name}@${vers}: the stored copy does not match the index cksum (re-published?); skipped until the fetcher replaces it`,
+            { crate: name, version: vers },
+          );
+        continue;
+      }
+      summary.processed++;
+      sinceCheckpoint++;
+      if (result.kind === 'written') {
+        summary.written++;
+        recorder?.written();
+      } else {
+        summary.failed++;
+        recorder?.failed(failureReason(result.code));
+        log('warn', `${name}@${vers}: ${result.message}`, {
+          crate: name,
+          version: vers,
+          code: result.code,
+        });
+      }
+      lines.push(formatEntry(result.entry));
     }
     const text = lines.length ? `${lines.join('\n')}\n` : undefined;
-    if (text === before) return false;
-    if (text === undefined) await repo.remove(file.path);
-    else await repo.write(file.path, text);
-    return true;
-  };
-
-  const results = mapOrdered(
-    scanIndex(options.original),
-    options.concurrency ?? 8,
-    async (file) => {
-      seen.add(file.path);
-      return options.signal?.aborted ? undefined : processFile(file);
-    },
-  );
-  for await (const result of results) {
-    files++;
-    if (options.signal?.aborted) {
-      summary.interrupted = true;
-      break;
-    }
-    if (result) summary.files_changed++;
-    if (files % 500 === 0)
-      options.onProgress?.({
-        files,
-        processed: summary.processed,
-        written: summary.written,
-        failed: summary.failed,
-        skipped: summary.skipped,
-      });
-  }
-
-  // Crate files of the augmented index whose crate left the original index.
-  if (!summary.interrupted) {
-    for (const path of await crateFiles(repo.dir)) {
-      if (seen.has(path)) continue;
-      summary.dropped += ((await repo.read(path)) ?? '').split('\n').filter(Boolean).length;
-      await repo.remove(path);
+    if (text !== before) {
+      await repo.write(path, text);
       summary.files_changed++;
     }
-  }
+    (left ? incomplete : done).add(path);
+  };
 
-  const message = [
-    `ais: ${summary.written} written, ${summary.failed} unreadable, ${summary.dropped} dropped, ${summary.skipped} not in store`,
-    '',
-    options.originalCommit
-      ? `original index: ${options.originalCommit}`
-      : 'original index: (directory)',
-  ].join('\n');
-  log('info', 'committing', { files_changed: summary.files_changed });
-  summary.commit = await repo.commit(message, options.author);
+  const message = () =>
+    `ais: ${summary.written} written, ${summary.failed} unreadable, ${summary.dropped} dropped, ${summary.skipped} not in store\n\noriginal index: ${target ?? '(directory)'}`;
+  const commit = async (
+    original: string | null,
+    pending: Iterable<string>,
+    final: boolean,
+  ): Promise<void> => {
+    const oid = await repo.commit(
+      message(),
+      options.author,
+      {
+        original,
+        pending: [...pending],
+        ...(final && plan.mode === 'full' ? { schema: AUGMENTED_SCHEMA } : {}),
+      },
+      // A completed full join records its commit even when no file changed, so the next run is incremental.
+      {
+        force: final && plan.mode === 'full' && !summary.interrupted && state.original !== original,
+      },
+    );
+    sinceCheckpoint = 0;
+    if (oid) {
+      summary.commits++;
+      summary.commit = oid;
+    }
+  };
+  const checkpointEvery = options.checkpointEntries ?? 20_000;
+  const progress = (total?: number) =>
+    options.onProgress?.({
+      files: summary.files_joined,
+      ...(total !== undefined ? { total } : {}),
+      processed: summary.processed,
+      written: summary.written,
+      failed: summary.failed,
+      skipped: summary.skipped,
+    });
+
+  if (plan.mode === 'incremental') {
+    const readOriginal = async (path: string) => {
+      const content = await options.original.readFile(path);
+      return content === undefined ? undefined : parseIndexFile(path, content);
+    };
+    const work = mapOrdered(plan.paths, options.concurrency ?? 8, async (path) => {
+      if (options.signal?.aborted) return false;
+      await joinOne(path, await readOriginal(path));
+      return true;
+    });
+    const notDone = () => plan.paths.filter((p) => !done.has(p));
+    for await (const joined of work) {
+      if (joined) summary.files_joined++;
+      if (options.signal?.aborted) break;
+      if (summary.files_joined % 500 === 0) progress(plan.paths.length);
+      if (sinceCheckpoint >= checkpointEvery) await commit(target, notDone(), false);
+    }
+    summary.interrupted = options.signal?.aborted ?? false;
+    const pending = notDone();
+    summary.pending_files = pending.length;
+    log('info', 'committing', {
+      files_changed: summary.files_changed,
+      pending_files: pending.length,
+    });
+    await commit(target, pending, true);
+  } else {
+    const seen = new Set<string>();
+    const work = mapOrdered(options.original.files(), options.concurrency ?? 8, async (raw) => {
+      seen.add(raw.path);
+      return options.signal?.aborted
+        ? undefined
+        : joinOne(raw.path, parseIndexFile(raw.path, raw.content));
+    });
+    for await (const joined of work) {
+      if (joined) summary.files_joined++;
+      if (options.signal?.aborted) break;
+      if (summary.files_joined % 500 === 0) progress();
+      // A full join's checkpoints record no original commit: the next run joins everything again,
+      // keeping what this one wrote.
+      if (sinceCheckpoint >= checkpointEvery) await commit(null, [], false);
+    }
+    summary.interrupted = options.signal?.aborted ?? false;
+    if (!summary.interrupted) {
+      // Crate files of the augmented index whose crate left the original index.
+      for await (const path of repo.crateFiles()) {
+        if (seen.has(path)) continue;
+        summary.dropped += ((await repo.read(path)) ?? '').split('\n').filter(Boolean).length;
+        await repo.write(path, undefined);
+        summary.files_changed++;
+      }
+    }
+    summary.pending_files = incomplete.size;
+    log('info', 'committing', {
+      files_changed: summary.files_changed,
+      pending_files: incomplete.size,
+    });
+    await commit(summary.interrupted ? null : target, summary.interrupted ? [] : incomplete, true);
+  }
   summary.duration_s = Number(((performance.now() - started) / 1000).toFixed(3));
   return summary;
-}
-
-/** Crate file paths of a work tree in index layout (README, config and dot files excluded). */
-async function crateFiles(dir: string, prefix = ''): Promise<string[]> {
-  const out: string[] = [];
-  for (const entry of await readdir(join(dir, prefix), { withFileTypes: true })) {
-    if (
-      entry.name.startsWith('.') ||
-      (!prefix && ['README.md', 'config.json'].includes(entry.name))
-    )
-      continue;
-    const path = prefix ? `${prefix}/${entry.name}` : entry.name;
-    if (entry.isDirectory()) out.push(...(await crateFiles(dir, path)));
-    else if (!entry.name.endsWith('.tmp')) out.push(path);
-  }
-  return out;
 }

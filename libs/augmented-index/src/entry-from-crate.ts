@@ -1,5 +1,24 @@
 /** Building an augmented entry from a `.crate` read by `@lcs/cargo-manifest`. */
 import type { CrateManifest } from '@lcs/cargo-manifest';
+
+/** The part of a {@link CrateManifest} an entry is built from (what a worker thread sends back). */
+export interface CrateFacts {
+  readonly manifest: Pick<CrateManifest['manifest'], 'package' | 'dependencies'>;
+  readonly targets: CrateManifest['targets'];
+  readonly archive: Pick<CrateManifest['archive'], 'hasCargoLock'>;
+  readonly buildScript: string | undefined;
+}
+
+/** The facts of a read crate, without the whole TOML document and file list. */
+export function crateFacts(crate: CrateManifest): CrateFacts {
+  const { package: pkg, dependencies } = crate.manifest;
+  return {
+    manifest: { package: pkg, dependencies },
+    targets: crate.targets,
+    archive: { hasCargoLock: crate.archive.hasCargoLock },
+    buildScript: crate.buildScript,
+  };
+}
 import {
   AUGMENTED_SCHEMA,
   ENTRY_KEYS,
@@ -21,7 +40,7 @@ export interface OriginalVersion {
  */
 export function entryFromCrate(
   original: OriginalVersion,
-  crate: CrateManifest,
+  crate: CrateFacts,
   keep: Record<string, unknown> = {},
 ): AugmentedEntry {
   const { manifest, targets, archive } = crate;

@@ -13,12 +13,29 @@ export {
   type AugmentedEntry,
 } from './augmented-entry.js';
 export { AugmentedRepo, type Author, type OpenAugmentedRepoOptions } from './augmented-repo.js';
-export { entryFromCrate, errorEntry, type OriginalVersion } from './entry-from-crate.js';
-export { AugmentedIndexError, type AugmentedIndexErrorCode } from './errors.js';
+export type { RepoBackend } from './repo-git.js';
+export { AUGMENTED_FORMAT } from './repo-location.js';
+export { PENDING_PATH, type AugmentedState } from './repo-state.js';
+export { MANIFEST_MISMATCH, MAX_CRATE_BYTES, type CrateParser } from './entry-generator.js';
+export { planBackfill, type BackfillPlan, type OriginalCommit } from './backfill-plan.js';
+export {
+  crateFacts,
+  entryFromCrate,
+  errorEntry,
+  type CrateFacts,
+  type OriginalVersion,
+} from './entry-from-crate.js';
+export { CrateParserPool } from './crate-parser-pool.js';
+export {
+  AUGMENTED_BAD_INPUT_CODES,
+  AugmentedIndexError,
+  type AugmentedIndexErrorCode,
+} from './errors.js';
 export { joinFile, type JoinedFile, type Need, type Slot } from './join.js';
 export {
   backfill,
   type BackfillOptions,
+  type BackfillProgress,
   type BackfillRecorder,
   type BackfillSummary,
   type CrateSource,

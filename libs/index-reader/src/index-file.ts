@@ -1,5 +1,15 @@
 import { IndexLineError } from './errors.js';
+import { crateNameProblem } from './crate-name.js';
 import { formatVersion, indexEntrySchema, type IndexEntry } from './index-entry.js';
+import { indexPath } from './index-path.js';
+
+/**
+ * A version as crates.io accepts it (SemVer 2.0: https://semver.org/#backusnaur-form-grammar-for-valid-semver-versions),
+ * lenient only on leading zeros, which early crates carry. It never holds `/`, `..` or spaces, so
+ * a version cannot steer a download URL or a store key.
+ */
+const SEMVER =
+  /^\d+\.\d+\.\d+(?:-[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?(?:\+[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?$/;
 
 /**
  * The highest index format version this reader understands; lines with a higher `v` are skipped,
@@ -87,10 +97,30 @@ export function parseIndexLine(
     return undefined;
   }
   const parsed = indexEntrySchema.safeParse(raw);
-  if (parsed.success) return parsed.data;
+  if (parsed.success) {
+    const problem = identityProblem(path, parsed.data);
+    return problem ? new IndexLineError(path, lineNo, line, problem) : parsed.data;
+  }
   const issue = parsed.error.issues[0];
   const where = issue && issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
   return new IndexLineError(path, lineNo, line, `${where}${issue?.message ?? 'invalid entry'}`, {
     cause: parsed.error,
   });
+}
+
+/**
+ * Why a line's `name` and `vers` cannot be the version it claims, or `undefined`. A line belongs in
+ * the file cargo reads for its name (the path of the lowercased name): a line in another crate's file
+ * would otherwise shadow the real one (https://doc.rust-lang.org/cargo/reference/registry-index.html#index-files).
+ */
+function identityProblem(path: string, entry: IndexEntry): string | undefined {
+  const nameProblem = crateNameProblem(entry.name);
+  if (nameProblem)
+    return `name: ${JSON.stringify(entry.name)} is not a valid crate name (${nameProblem})`;
+  const expected = indexPath(entry.name);
+  if (expected !== path)
+    return `name: ${JSON.stringify(entry.name)} does not belong in ${path} (its file is ${expected})`;
+  if (!SEMVER.test(entry.vers))
+    return `vers: ${JSON.stringify(entry.vers)} is not a semver version`;
+  return undefined;
 }

@@ -1,0 +1,110 @@
+/**
+ * Reading crates on worker threads: gunzip, the tar walk and TOML parsing are CPU-bound, so a
+ * first backfill uses every core. Crates are handed over by transfer (no copy back and forth), and
+ * only the facts an entry needs come back.
+ */
+import { Worker } from 'node:worker_threads';
+import type { CrateFacts } from './entry-from-crate.js';
+
+interface Task {
+  readonly id: number;
+  readonly bytes: Uint8Array;
+  readonly expected: { name: string; version: string };
+  resolve(facts: CrateFacts): void;
+  reject(error: Error): void;
+}
+
+interface Slot {
+  worker: Worker;
+  task: Task | undefined;
+}
+
+/** An error thrown inside a worker, with its stable `code` kept. */
+class WorkerError extends Error {
+  constructor(
+    message: string,
+    readonly code: unknown,
+  ) {
+    super(message);
+    this.name = 'CrateParserWorkerError';
+  }
+}
+
+/** A fixed pool of crate-reading worker threads. */
+export class CrateParserPool {
+  private readonly slots: Slot[] = [];
+  private readonly queue: Task[] = [];
+  private nextId = 1;
+  private closed = false;
+
+  /**
+   * @param threads workers to start (at least 1).
+   * @param workerUrl the worker module; the built `crate-parser-worker.js` beside this file by default.
+   */
+  constructor(
+    threads: number,
+    private readonly workerUrl: URL = new URL('./crate-parser-worker.js', import.meta.url),
+  ) {
+    for (let i = 0; i < Math.max(1, threads); i++) this.slots.push(this.spawn());
+  }
+
+  /** Reads one crate on a worker (same contract as `readCrateManifest`'s facts). */
+  readonly parse = (
+    bytes: Uint8Array,
+    expected: { name: string; version: string },
+  ): Promise<CrateFacts> =>
+    new Promise((resolve, reject) => {
+      if (this.closed) return reject(new Error('crate parser pool is closed'));
+      this.queue.push({ id: this.nextId++, bytes, expected, resolve, reject });
+      this.dispatch();
+    });
+
+  /** Stops the workers (tasks not started are refused). */
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const task of this.queue.splice(0)) task.reject(new Error('crate parser pool closed'));
+    await Promise.all(this.slots.map((slot) => slot.worker.terminate()));
+  }
+
+  private spawn(): Slot {
+    const slot: Slot = { worker: new Worker(this.workerUrl), task: undefined };
+    slot.worker.on(
+      'message',
+      (answer: { id: number; facts?: CrateFacts; error?: { code: unknown; message: string } }) => {
+        const task = slot.task;
+        slot.task = undefined;
+        if (task && task.id === answer.id) {
+          if (answer.error) task.reject(new WorkerError(answer.error.message, answer.error.code));
+          else if (answer.facts) task.resolve(answer.facts);
+        }
+        this.dispatch();
+      },
+    );
+    const lost = (error: Error) => {
+      slot.task?.reject(error);
+      slot.task = undefined;
+      if (this.closed) return;
+      // A worker that died is replaced; the crate it held fails this run (not recorded as bad).
+      const index = this.slots.indexOf(slot);
+      if (index >= 0) this.slots[index] = this.spawn();
+      this.dispatch();
+    };
+    slot.worker.on('error', lost);
+    slot.worker.on('exit', (code) => {
+      if (!this.closed) lost(new Error(`crate parser worker exited with ${code}`));
+    });
+    return slot;
+  }
+
+  private dispatch(): void {
+    for (const slot of this.slots) {
+      if (slot.task) continue;
+      const task = this.queue.shift();
+      if (!task) return;
+      slot.task = task;
+      // A copy the worker can own: the caller's buffer may share memory with Node's buffer pool.
+      const bytes = new Uint8Array(task.bytes);
+      slot.worker.postMessage({ id: task.id, bytes, expected: task.expected }, [bytes.buffer]);
+    }
+  }
+}

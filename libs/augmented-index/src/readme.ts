@@ -1,0 +1,24 @@
+/** The README written into a new augmented index. */
+/** The README of a new augmented index (written once; the operator may edit it afterwards). */
+export const README = `# Augmented crates index
+
+Laid out exactly like crates.io-index (\`ex/am/example_crate\`, \`3/e/exa\`, \`2/ab\`, \`1/a\`), one JSON
+line per version, in the order of the original index file. Each line carries what the registry
+index lacks, from the crate's own \`Cargo.toml\` and archive:
+
+- \`name\`, \`vers\`, \`cksum\` (copied from the original index; another cksum means the line is stale)
+- \`schema\`: the version of this format (see \`config.json\`); older lines are regenerated
+- \`dev_deps\`: the dev-dependencies, in the index's dependency shape (\`name\`, \`req\`, \`features\`,
+  \`optional\`, \`default_features\`, \`target\`, \`kind: "dev"\`, \`package\` when renamed,
+  \`registry\` when not crates.io)
+- \`edition\`, \`rust_version\`, \`license\`, \`links\`, \`targets\` (\`lib\` with \`proc_macro\` and
+  \`crate_types\`, \`bins\`), \`build_script\`, \`cargo_lock\`
+- \`error\` \`{code, message}\` when the crate could not be read
+
+Progress: each commit's message ends with a trailer \`AIS-Original-Commit: <oid>\`, the original
+index commit every crate file is complete for, except the files listed in \`.ais/pending\` (versions
+whose crate was not in the store yet, or deferred). The next run joins only the crate files that
+changed since that commit, plus the pending ones.
+
+Written by ais-backfiller. Output is deterministic: the same inputs give the same bytes.
+`;
