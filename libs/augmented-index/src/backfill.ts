@@ -264,9 +264,9 @@ export async function backfill(options: BackfillOptions): Promise<BackfillSummar
     const seen = new Set<string>();
     const work = mapOrdered(options.original.files(), options.concurrency ?? 8, async (raw) => {
       seen.add(raw.path);
-      return options.signal?.aborted
-        ? undefined
-        : joinOne(raw.path, parseIndexFile(raw.path, raw.content));
+      if (options.signal?.aborted) return false;
+      await joinOne(raw.path, parseIndexFile(raw.path, raw.content));
+      return true;
     });
     for await (const joined of work) {
       if (joined) summary.files_joined++;

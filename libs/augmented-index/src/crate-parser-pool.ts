@@ -67,7 +67,8 @@ export class CrateParserPool {
   }
 
   private spawn(): Slot {
-    const slot: Slot = { worker: new Worker(this.workerUrl), task: undefined };
+    // No inherited flags: a test runner's or loader's options are not the worker's business.
+    const slot: Slot = { worker: new Worker(this.workerUrl, { execArgv: [] }), task: undefined };
     slot.worker.on(
       'message',
       (answer: { id: number; facts?: CrateFacts; error?: { code: unknown; message: string } }) => {
