@@ -1,11 +1,12 @@
 /**
  * The embedded default metadata store: one file per key under a directory (`./.lcs/metadata`),
- * each written atomically (temporary file, fsync, rename). Its lock is a lock file created with
- * `O_EXCL`, renewed by rewriting its expiry; a lock whose expiry passed, or whose holder process
- * on this host is gone, is taken over. It serializes runners on one machine, not across machines.
+ * each written atomically (temporary file, fsync, rename). Its lock is a lock file linked into
+ * place complete (link(2) fails when it exists), renewed by rewriting its expiry; a lock whose
+ * expiry passed, or whose holder process on this host is gone, is taken over under a second lock
+ * file. It serializes runners on one machine (or one shared volume), not across machines.
  */
 import { hostname } from 'node:os';
-import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
+import { link, mkdir, readFile, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { LockHeldError, MetadataError } from './errors.js';
@@ -41,8 +42,60 @@ async function readLock(path: string): Promise<LockFile | undefined> {
     return JSON.parse(await readFile(path, 'utf8')) as LockFile;
   } catch (error) {
     if (isCode(error, 'ENOENT')) return undefined;
-    // A half-written lock file cannot happen (it is renamed into place); anything unreadable is stale.
+    // A half-written lock file cannot happen (it is linked or renamed into place complete);
+    // anything unreadable is stale.
     return { owner: 'unreadable lock file', token: '', host: '', pid: 0, expiresAt: 0 };
+  }
+}
+
+function isStale(lock: LockFile): boolean {
+  return lock.expiresAt < Date.now() || (lock.host === hostname() && !processAlive(lock.pid));
+}
+
+/**
+ * Creates `path` holding `lock`, complete, or returns `false` when it exists: the content is
+ * written to a temporary file first and then linked into place (link(2) never replaces), so no
+ * reader ever sees an empty or half-written lock file.
+ */
+async function createComplete(path: string, lock: LockFile): Promise<boolean> {
+  const temp = `${path}.${lock.token}.tmp`;
+  await writeFileAtomic(temp, JSON.stringify(lock)).catch((error: unknown) => {
+    throw new MetadataError('METADATA_FAILED', path, `cannot create lock ${path}`, {
+      cause: error,
+    });
+  });
+  try {
+    await link(temp, path);
+    return true;
+  } catch (error) {
+    if (isCode(error, 'EEXIST')) return false;
+    throw new MetadataError('METADATA_FAILED', path, `cannot create lock ${path}`, {
+      cause: error,
+    });
+  } finally {
+    await unlink(temp).catch(() => undefined);
+  }
+}
+
+/**
+ * Replaces the stale lock `stale` with `mine`. Takers serialize on a second lock file
+ * (`.takeover`, created the same complete way); the holder of it replaces the lock only if it is
+ * still the stale one it judged, so two takers can never both win, nor can a taker remove a fresh
+ * lock. A takeover file left by a killed taker is itself stale after the lock's TTL.
+ */
+async function takeOver(path: string, stale: LockFile, mine: LockFile): Promise<boolean> {
+  const guard = `${path}.takeover`;
+  if (!(await createComplete(guard, mine))) {
+    const other = await readLock(guard);
+    if (other && isStale(other)) await unlink(guard).catch(() => undefined);
+    return false;
+  }
+  try {
+    if ((await readLock(path))?.token !== stale.token) return false;
+    await writeFileAtomic(path, JSON.stringify(mine));
+    return true;
+  } finally {
+    await unlink(guard).catch(() => undefined);
   }
 }
 
@@ -99,26 +152,11 @@ export class FileMetadataStore implements MetadataStore {
     };
     await mkdir(join(this.dir, 'locks'), { recursive: true });
     for (let attempt = 0; attempt < 3; attempt++) {
-      try {
-        const handle = await open(path, 'wx');
-        await handle.writeFile(JSON.stringify(mine));
-        await handle.close();
-        return new FileLock(name, path, mine, ttlMs);
-      } catch (error) {
-        if (!isCode(error, 'EEXIST'))
-          throw new MetadataError('METADATA_FAILED', name, `cannot create lock ${path}`, {
-            cause: error,
-          });
-      }
+      if (await createComplete(path, mine)) return new FileLock(name, path, mine, ttlMs);
       const held = await readLock(path);
       if (!held) continue;
-      const stale =
-        held.expiresAt < Date.now() || (held.host === hostname() && !processAlive(held.pid));
-      if (!stale) throw new LockHeldError(name, held.owner);
-      // Move the stale file aside; rename is atomic, so of two runners taking over only one succeeds.
-      const aside = `${path}.stale-${mine.token}`;
-      await rename(path, aside).catch(() => undefined);
-      await unlink(aside).catch(() => undefined);
+      if (!isStale(held)) throw new LockHeldError(name, held.owner);
+      if (await takeOver(path, held, mine)) return new FileLock(name, path, mine, ttlMs);
     }
     throw new LockHeldError(name, (await readLock(path))?.owner);
   }
