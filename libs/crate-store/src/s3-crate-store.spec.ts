@@ -4,13 +4,16 @@
  * CRC trailers, bucket paths without a trailing slash, and retries on 503 SlowDown and 500.
  */
 import { createHash } from 'node:crypto';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { StoreFailedError } from './errors.js';
 import { createS3Client } from './s3-client.js';
-import { S3CrateStore } from './s3-crate-store.js';
-import { all, crateWithBody } from './test-support/crates.js';
+import { S3CrateStore, type S3CrateStoreOptions } from './s3-crate-store.js';
+import { all, chunked, crateWithBody } from './test-support/crates.js';
 
 interface Seen {
   method: string;
@@ -90,14 +93,14 @@ beforeEach(() => {
   failures = [];
 });
 
-function store(): S3CrateStore {
+function store(options: Partial<S3CrateStoreOptions> = {}): S3CrateStore {
   const client = createS3Client({
     endpoint,
     region: 'us-east-1',
     credentials: { accessKeyId: 'k', secretAccessKey: 's' },
     maxAttempts: 3,
   });
-  return new S3CrateStore({ client, bucket: 'crates' });
+  return new S3CrateStore({ client, bucket: 'crates', ...options });
 }
 
 describe('S3CrateStore against a fake S3', () => {
@@ -144,6 +147,26 @@ describe('S3CrateStore against a fake S3', () => {
     expect((error as StoreFailedError).code).toBe('STORE_FAILED');
     expect((error as StoreFailedError).input).toBe('s3://crates/crates/down/down-1.0.0.crate');
     expect(objects.size).toBe(0);
+  });
+
+  it('spools a large body to a file, sends it streamed, retries with a fresh stream, and removes the file', async () => {
+    const spoolDir = mkdtempSync(join(tmpdir(), 'lcs-spool-'));
+    try {
+      failures = [{ status: 503, code: 'SlowDown' }];
+      const { crate, body } = crateWithBody('big', '1.0.0', 300_000);
+      const big = store({ spoolThresholdBytes: 64 * 1024, spoolDir });
+      expect(await big.put(crate, chunked(body, 16 * 1024))).toMatchObject({
+        outcome: 'stored',
+        bytes: 300_000,
+      });
+      const puts = seen.filter((s) => s.method === 'PUT');
+      expect(puts).toHaveLength(2);
+      expect(puts[1]?.headers['content-length']).toBe('300000');
+      expect(objects.get('/crates/crates/big/big-1.0.0.crate')?.equals(body)).toBe(true);
+      expect(readdirSync(spoolDir)).toEqual([]);
+    } finally {
+      rmSync(spoolDir, { recursive: true, force: true });
+    }
   });
 
   it('lists with the bucket path /crates, not /crates/', async () => {

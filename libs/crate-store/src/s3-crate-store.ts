@@ -2,9 +2,11 @@
  * A crate store in an S3 bucket (MinIO in production). A put reads the whole body while hashing it
  * and sends it as one PUT only when the digest matches, with `x-amz-checksum-sha256` so the server
  * verifies the same bytes again, and `If-None-Match: *` so an existing object is never replaced
- * (412 = already stored). Multipart is not used: one PUT carries up to 5 GiB and crates.io caps
- * crates at tens of MB, so buffering one body per concurrent download is the cheaper design.
+ * (412 = already stored). Multipart is not used: one PUT carries up to 5 GiB. A body past 8 MiB is
+ * spooled to a temporary file while it is verified, so memory per download stays bounded whatever
+ * the body's size.
  */
+import type { Readable } from 'node:stream';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { s3Sdk } from './lazy-sdk.js';
 import {
@@ -19,6 +21,7 @@ import {
 import type { CrateBody, CrateStore, PutOptions, PutResult, StoredCrate } from './crate-store.js';
 import { CrateStoreError, StoreFailedError } from './errors.js';
 import { assertStateKey } from './state-key.js';
+import { SpooledBody } from './spooled-body.js';
 import { consumeVerified, MAX_SINGLE_PUT_BYTES } from './verified-body.js';
 
 /** Options of {@link S3CrateStore}. */
@@ -31,6 +34,18 @@ export interface S3CrateStoreOptions {
   readonly maxObjectBytes?: number;
   /** Keys per ListObjectsV2 page (1-1000, default 1000). */
   readonly pageSize?: number;
+  /** Bodies larger than this are spooled to a temporary file before the PUT (default 8 MiB). */
+  readonly spoolThresholdBytes?: number;
+  /** Where bodies are spooled (default: the OS temporary directory). */
+  readonly spoolDir?: string;
+  /** Attempts of a spooled PUT (the SDK does not retry a streamed body itself; default 5). */
+  readonly spooledAttempts?: number;
+}
+
+/** Throttling, server errors and broken connections are worth another attempt; 4xx are not. */
+function retryable(error: unknown): boolean {
+  const code = status(error);
+  return code === undefined || code === 429 || code >= 500;
 }
 
 function status(error: unknown): number | undefined {
@@ -45,6 +60,7 @@ export class S3CrateStore implements CrateStore {
   readonly #prefix: string;
   readonly #maxBytes: number;
   readonly #pageSize: number;
+  readonly #spool: { threshold: number | undefined; dir: string | undefined; attempts: number };
 
   constructor(options: S3CrateStoreOptions) {
     this.#client = options.client;
@@ -52,6 +68,11 @@ export class S3CrateStore implements CrateStore {
     this.#prefix = options.prefix ?? '';
     this.#maxBytes = Math.min(options.maxObjectBytes ?? MAX_SINGLE_PUT_BYTES, MAX_SINGLE_PUT_BYTES);
     this.#pageSize = options.pageSize ?? 1000;
+    this.#spool = {
+      threshold: options.spoolThresholdBytes,
+      dir: options.spoolDir,
+      attempts: options.spooledAttempts ?? 5,
+    };
     this.location = `s3://${this.#bucket}/${this.#prefix}`;
   }
 
@@ -92,29 +113,41 @@ export class S3CrateStore implements CrateStore {
   async put(crate: CrateToStore, body: CrateBody, options: PutOptions = {}): Promise<PutResult> {
     const key = crateKey(crate);
     assertCksum(crate);
-    const chunks: Uint8Array[] = [];
-    const { bytes, digest } = await consumeVerified(crateId(crate), body, crate.cksum, {
-      maxBytes: this.#maxBytes,
-      signal: options.signal,
-      onChunk: (chunk) => void chunks.push(chunk),
-    });
+    const spool = new SpooledBody(this.#spool.threshold, this.#spool.dir);
     try {
-      await this.#client.send(
-        new (s3Sdk().PutObjectCommand)({
-          Bucket: this.#bucket,
-          Key: this.#prefix + key,
-          Body: Buffer.concat(chunks, bytes),
-          ContentLength: bytes,
-          ContentType: 'application/gzip',
-          ChecksumSHA256: digest.toString('base64'),
-          ...(options.replace ? {} : { IfNoneMatch: '*' }),
-        }),
-        { abortSignal: options.signal },
-      );
-      return { outcome: 'stored', key, bytes };
-    } catch (error) {
-      if (status(error) === 412) return { outcome: 'exists', key, bytes: 0 };
-      this.#fail(key, 'PutObject', error);
+      const { bytes, digest } = await consumeVerified(crateId(crate), body, crate.cksum, {
+        maxBytes: this.#maxBytes,
+        signal: options.signal,
+        onChunk: (chunk) => spool.add(chunk),
+      });
+      const attempts = spool.spooled ? this.#spool.attempts : 1;
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await this.#client.send(
+            new (s3Sdk().PutObjectCommand)({
+              Bucket: this.#bucket,
+              Key: this.#prefix + key,
+              // A stream is read once: each attempt of a spooled body opens its own.
+              Body: spool.spooled ? ((await spool.stream()) as Readable) : spool.bytes(),
+              ContentLength: bytes,
+              ContentType: 'application/gzip',
+              ChecksumSHA256: digest.toString('base64'),
+              ...(options.replace ? {} : { IfNoneMatch: '*' }),
+            }),
+            { abortSignal: options.signal },
+          );
+          return { outcome: 'stored', key, bytes };
+        } catch (error) {
+          if (status(error) === 412) return { outcome: 'exists', key, bytes: 0 };
+          if (attempt >= attempts || options.signal?.aborted || !retryable(error))
+            this.#fail(key, 'PutObject', error);
+          await new Promise((r) =>
+            setTimeout(r, Math.random() * Math.min(20_000, 100 * 2 ** attempt)),
+          );
+        }
+      }
+    } finally {
+      await spool.dispose();
     }
   }
 

@@ -1,0 +1,82 @@
+/**
+ * A verified body kept in memory while small and spooled to a temporary file past a threshold, so a
+ * store that must know the whole body before sending it (one S3 PUT with its sha256) holds at most
+ * `threshold` bytes per body in memory, whatever the crate's size.
+ */
+import { randomBytes } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { mkdir, open, unlink, type FileHandle } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { StoreFailedError } from './errors.js';
+
+/** Bodies up to this size stay in memory (crates.io's crates are mostly far smaller). */
+export const DEFAULT_SPOOL_THRESHOLD = 8 * 1024 * 1024;
+
+/** Collects chunks, spilling to a file past `threshold`. */
+export class SpooledBody {
+  private chunks: Uint8Array[] = [];
+  private size = 0;
+  private file: { path: string; handle: FileHandle } | undefined;
+
+  constructor(
+    private readonly threshold = DEFAULT_SPOOL_THRESHOLD,
+    private readonly dir = tmpdir(),
+  ) {}
+
+  /** Adds a chunk (to memory, or to the spool file once past the threshold). */
+  async add(chunk: Uint8Array): Promise<void> {
+    this.size += chunk.byteLength;
+    if (!this.file && this.size <= this.threshold) {
+      this.chunks.push(chunk);
+      return;
+    }
+    if (!this.file) {
+      await mkdir(this.dir, { recursive: true });
+      const path = join(this.dir, `.lcs-spool-${randomBytes(8).toString('hex')}.tmp`);
+      const handle = await open(path, 'wx', 0o600).catch((error: unknown) => {
+        throw new StoreFailedError(path, 'spool', { cause: error });
+      });
+      this.file = { path, handle };
+      const pending = this.chunks;
+      this.chunks = [];
+      for (const c of pending) await this.write(c);
+    }
+    await this.write(chunk);
+  }
+
+  /** `true` when the body went to a file. */
+  get spooled(): boolean {
+    return this.file !== undefined;
+  }
+
+  /** The body in memory (only when not spooled). */
+  bytes(): Buffer {
+    return Buffer.concat(this.chunks, this.size);
+  }
+
+  /** A fresh stream of the spooled body (one per attempt: a stream is read once). */
+  async stream(): Promise<NodeJS.ReadableStream> {
+    if (!this.file) throw new Error('body is not spooled');
+    await this.file.handle.sync();
+    return createReadStream(this.file.path);
+  }
+
+  /** Removes the spool file. */
+  async dispose(): Promise<void> {
+    this.chunks = [];
+    if (!this.file) return;
+    const { path, handle } = this.file;
+    this.file = undefined;
+    await handle.close().catch(() => undefined);
+    await unlink(path).catch(() => undefined);
+  }
+
+  private async write(chunk: Uint8Array): Promise<void> {
+    const file = this.file;
+    if (!file) return;
+    await file.handle.write(chunk).catch((error: unknown) => {
+      throw new StoreFailedError(file.path, 'spool', { cause: error });
+    });
+  }
+}
