@@ -167,5 +167,7 @@ try {
     }),
   );
 } finally {
-  rmSync(tmp, { recursive: true, force: true });
+  // AIS_BENCH_KEEP=1 keeps the generated repositories for profiling.
+  if (process.env.AIS_BENCH_KEEP) console.error(`kept ${tmp}`);
+  else rmSync(tmp, { recursive: true, force: true });
 }

@@ -59,6 +59,7 @@ const syncOptions = {
   drainSeconds: count(0, 3600),
   timeoutSeconds: count(1, 3600),
   maxAttempts: count(1, 20),
+  maxCrateBytes: count(1024, 5 * 1024 ** 3),
 };
 const syncSchema = z.object({ command: z.literal('sync'), ...syncOptions });
 const serveSchema = z.object({
@@ -185,6 +186,12 @@ const OPTIONS = {
     default: '4',
     help: 'attempts per crate version within a run',
   },
+  maxCrateBytes: {
+    flag: 'max-crate-bytes',
+    env: 'LCS_MAX_CRATE_BYTES',
+    default: String(256 * 1024 * 1024),
+    help: 'largest .crate accepted, bytes (crates.io allows 10 MB unless it grants more)',
+  },
   port: { flag: 'port', env: 'LCS_PORT', default: '8080', help: 'serve: HTTP port' },
   host: { flag: 'host', env: 'LCS_HOST', default: '0.0.0.0', help: 'serve: listen address' },
   intervalMinutes: {
@@ -226,6 +233,7 @@ const SYNC_KEYS: OptionKey[] = [
   'drainSeconds',
   'timeoutSeconds',
   'maxAttempts',
+  'maxCrateBytes',
 ];
 const SERVE_KEYS: OptionKey[] = [
   ...SYNC_KEYS,

@@ -8,5 +8,5 @@ export { ExitCode } from '@lcs/cli-kit';
 
 /** Maps an error thrown by a command to the exit status. */
 export function exitCodeFor(error: unknown): ExitCode {
-  return shared(error, ['INDEX_NOT_SCANNABLE']);
+  return shared(error, ['INDEX_NOT_SCANNABLE', 'INDEX_DL_REFUSED']);
 }

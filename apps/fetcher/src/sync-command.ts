@@ -45,6 +45,9 @@ export function openContext(config: SyncConfig | ServeConfig): FetcherContext {
       headersTimeoutMs: config.timeoutSeconds * 1000,
       idleTimeoutMs: config.timeoutSeconds * 1000,
       maxAttempts: config.maxAttempts,
+      maxBytes: config.maxCrateBytes,
+      // Local files are read only from a template the operator gave, never from an index's dl.
+      allowFileUrls: config.dl?.startsWith('file:') === true,
     }),
   };
 }

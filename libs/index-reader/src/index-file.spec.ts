@@ -57,7 +57,7 @@ describe('parseIndexFile', () => {
 
   it('keeps unknown fields untouched', () => {
     const entry = parseIndexLine(
-      'x',
+      'de/mo/demo',
       1,
       line({ pubtime: '2025-01-01T00:00:00Z', brand_new: { a: [1] } }),
     );
@@ -73,6 +73,50 @@ describe('parseIndexFile', () => {
     expect(bad).toBeInstanceOf(IndexLineError);
     expect((bad as IndexLineError).message).toMatch(/^x:7: deps\.0\.features/);
   });
+
+  it('refuses a line whose name does not belong in its file, so it cannot shadow the real one', () => {
+    // cc@1.0.73 placed in 1/q: cargo reads cc from 2/cc only.
+    const file = parseIndexFile(
+      '1/q',
+      `${line({ name: 'cc', vers: '1.0.73' })}\n${line({ name: 'q' })}\n`,
+    );
+    expect(file.entries.map((e) => e.name)).toEqual(['q']);
+    expect(file.errors).toHaveLength(1);
+    expect(file.errors[0]?.message).toMatch(
+      /^1\/q:1: name: "cc" does not belong in 1\/q \(its file is 2\/cc\)/,
+    );
+    // The name's case does not matter for the path; the lowercased path does.
+    expect(parseIndexLine('de/mo/demo', 1, line({ name: 'DeMo' }))).not.toBeInstanceOf(
+      IndexLineError,
+    );
+  });
+
+  it.each([
+    ['..', 'name'],
+    ['a/b', 'name'],
+    ['/../etc', 'name'],
+  ])('refuses the name %j (%s)', (name, field) => {
+    const bad = parseIndexLine('2/..', 1, line({ name }));
+    expect(bad).toBeInstanceOf(IndexLineError);
+    expect((bad as IndexLineError).message).toContain(
+      `${field}: ${JSON.stringify(name)} is not a valid crate name`,
+    );
+  });
+
+  it.each(['1.0', 'latest', '../../x', '1.0.0/..', '1.0.0 ', ''])(
+    'refuses the version %j',
+    (vers) => {
+      const bad = parseIndexLine('de/mo/demo', 1, line({ vers }));
+      expect(bad).toBeInstanceOf(IndexLineError);
+    },
+  );
+
+  it.each(['1.0.0', '0.1.0-alpha.1', '1.0.0+build.5', '2.0.0-rc.1+meta', '0.01.0'])(
+    'accepts the version %j',
+    (vers) => {
+      expect(parseIndexLine('de/mo/demo', 1, line({ vers }))).not.toBeInstanceOf(IndexLineError);
+    },
+  );
 });
 
 describe('entry helpers', () => {

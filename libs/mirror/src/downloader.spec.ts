@@ -2,7 +2,10 @@
  * The downloader against the registry simulator's injected faults, over real loopback HTTP. After
  * every fault: nothing partial or wrong is stored, the failure says why, and a later attempt works.
  */
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FsCrateStore } from '@lcs/crate-store';
@@ -156,13 +159,85 @@ describe('Downloader fault handling', () => {
 
   it('reads file:// templates (offline copies) and treats a missing file as 404', async () => {
     const { crate } = target(0);
-    const error = await downloader()
+    const error = await downloader({ allowFileUrls: true })
       .download('file:///nonexistent/x.crate', crate, freshStore())
       .catch((e: unknown) => e);
     expect(classifyFailure((error as DownloadFailedError).lastError)).toMatchObject({
       reason: 'http_client',
       retryable: false,
     });
+  });
+});
+
+describe('Downloader limits', () => {
+  let server: Server;
+  let base: string;
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      if (req.url === '/liar') {
+        // Claims 10 GiB and sends nothing: refused before a byte is read.
+        res.writeHead(200, { 'content-length': String(10 * 1024 ** 3) });
+        res.flushHeaders();
+        return;
+      }
+      // Chunked, no length: only counting can stop it.
+      res.writeHead(200, { 'content-type': 'application/gzip' });
+      const chunk = Buffer.alloc(64 * 1024, 1);
+      let sent = 0;
+      const pump = () => {
+        while (sent < 64 * 1024 * 1024 && res.write(chunk)) sent += chunk.length;
+        if (sent < 64 * 1024 * 1024) res.once('drain', pump);
+        else res.end();
+      };
+      res.on('close', () => res.removeAllListeners('drain'));
+      pump();
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(() => {
+    server.closeAllConnections();
+    server.close();
+  });
+  const crate = { name: 'big', version: '1.0.0', cksum: 'a'.repeat(64) };
+
+  it('refuses a body whose Content-Length is over the limit, before reading it', async () => {
+    const error = await downloader({ maxBytes: 1024 * 1024 })
+      .download(`${base}/liar`, crate, freshStore())
+      .catch((e: unknown) => e);
+    expect((error as DownloadFailedError).attempts).toBe(1);
+    expect((error as DownloadFailedError).lastError).toMatchObject({ code: 'DOWNLOAD_TOO_LARGE' });
+    expect(classifyFailure((error as DownloadFailedError).lastError).reason).toBe('too_large');
+  });
+
+  it('cuts a body without a length once it counts past the limit, storing nothing', async () => {
+    const store = freshStore();
+    const error = await downloader({ maxBytes: 1024 * 1024 })
+      .download(`${base}/endless`, crate, store)
+      .catch((e: unknown) => e);
+    expect((error as DownloadFailedError).lastError).toMatchObject({ code: 'DOWNLOAD_TOO_LARGE' });
+    expect(files(store)).toEqual([]);
+  });
+
+  it('refuses file:// URLs unless the operator allowed them', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lcs-local-'));
+    dirs.push(dir);
+    writeFileSync(join(dir, 'secret'), 'not a crate');
+    const error = await downloader()
+      .download(`file://${dir}/secret`, crate, freshStore())
+      .catch((e: unknown) => e);
+    expect((error as DownloadFailedError).lastError).toMatchObject({ code: 'DOWNLOAD_REFUSED' });
+    expect((error as Error).message).not.toContain('sha256');
+  });
+
+  it('refuses a FIFO at once instead of hanging on it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lcs-fifo-'));
+    dirs.push(dir);
+    execFileSync('mkfifo', [join(dir, 'pipe.crate')]);
+    const error = await downloader({ allowFileUrls: true })
+      .download(`file://${dir}/pipe.crate`, crate, freshStore())
+      .catch((e: unknown) => e);
+    expect((error as DownloadFailedError).lastError).toMatchObject({ code: 'DOWNLOAD_REFUSED' });
   });
 });
 

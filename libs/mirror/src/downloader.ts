@@ -5,6 +5,7 @@
  * an identifying `User-Agent` as crates.io's data access policy asks
  * (https://crates.io/data-access: "a user-agent ... with contact information").
  */
+import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
@@ -29,11 +30,29 @@ export interface DownloaderOptions {
   readonly backoffMaxMs?: number;
   /** Keep-alive connections per host (default 16). */
   readonly maxSockets?: number;
+  /**
+   * Largest `.crate` accepted, bytes (default {@link DEFAULT_MAX_CRATE_BYTES}): refused from its
+   * Content-Length before reading, and cut when the body counts past it.
+   */
+  readonly maxBytes?: number;
+  /**
+   * Read `file://` URLs (an offline copy of a registry). Only for templates the operator gave:
+   * an index must never choose to read local files.
+   */
+  readonly allowFileUrls?: boolean;
   /** Injected for tests; defaults to `setTimeout`. */
   readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   /** Injected for tests: a number in [0, 1). */
   readonly random?: () => number;
 }
+
+/**
+ * The default per-crate limit, 256 MiB: crates.io's upload limit is 10 MB unless the crates.io team
+ * grants a crate more, and the few with such exceptions stay within tens of MB; 256 MiB keeps an
+ * order of magnitude of headroom while bounding what a hostile or broken server can make a run
+ * download and store.
+ */
+export const DEFAULT_MAX_CRATE_BYTES = 256 * 1024 * 1024;
 
 /** Result of {@link Downloader.download}. */
 export interface DownloadResult extends PutResult {
@@ -101,6 +120,8 @@ export class Downloader {
       maxAttempts: options.maxAttempts ?? 4,
       backoffBaseMs: options.backoffBaseMs ?? 500,
       backoffMaxMs: options.backoffMaxMs ?? 60_000,
+      maxBytes: options.maxBytes ?? DEFAULT_MAX_CRATE_BYTES,
+      allowFileUrls: options.allowFileUrls ?? false,
     };
     // node:http with keep-alive rather than fetch(): Node streams cost about half of what fetch's
     // web streams cost per byte (measured in `npm run bench`).
@@ -200,7 +221,15 @@ export class Downloader {
     signal: AbortSignal | undefined,
     replace: boolean,
   ): Promise<PutResult> {
-    if (url.startsWith('file:')) return store.put(crate, await readLocal(url), { signal, replace });
+    if (url.startsWith('file:')) {
+      if (!this.#options.allowFileUrls)
+        throw new DownloadError(
+          'DOWNLOAD_REFUSED',
+          url,
+          'file:// URLs are read only from a template the operator gives',
+        );
+      return store.put(crate, await readLocal(url, this.#options.maxBytes), { signal, replace });
+    }
     const controller = new AbortController();
     const onAbort = () => controller.abort(signal?.reason);
     signal?.addEventListener('abort', onAbort, { once: true });
@@ -230,10 +259,19 @@ export class Downloader {
       }
       const length = header(response.headers['content-length']);
       expected = length && /^\d+$/.test(length) ? Number(length) : undefined;
+      const maxBytes = this.#options.maxBytes;
+      if (expected !== undefined && expected > maxBytes) {
+        response.destroy();
+        throw tooLarge(url, `Content-Length ${expected}`, maxBytes);
+      }
       restartTimer();
       const counted = (async function* () {
         for await (const chunk of response as AsyncIterable<Uint8Array>) {
           received += chunk.byteLength;
+          if (received > maxBytes) {
+            response.destroy();
+            throw tooLarge(url, `${received} bytes read`, maxBytes);
+          }
           restartTimer();
           yield chunk;
         }
@@ -287,16 +325,39 @@ export class Downloader {
   }
 }
 
-/** Reads a `file://` download (an offline copy of a registry's files); a missing file is a 404. */
-async function readLocal(url: string): Promise<AsyncIterable<Uint8Array>> {
+function tooLarge(url: string, what: string, maxBytes: number): DownloadError {
+  return new DownloadError(
+    'DOWNLOAD_TOO_LARGE',
+    url,
+    `${what}: over the limit of ${maxBytes} bytes per crate`,
+  );
+}
+
+/**
+ * Reads a `file://` download (an offline copy of a registry's files); a missing file is a 404.
+ * Opened without blocking and checked to be a regular file: a FIFO or a device would otherwise
+ * hang the run beyond every timeout and signal.
+ */
+async function readLocal(url: string, maxBytes: number): Promise<AsyncIterable<Uint8Array>> {
   const path = fileURLToPath(url);
-  const handle = await open(path, 'r').catch((error: unknown) => {
-    const status = (error as { code?: string }).code === 'ENOENT' ? 404 : 403;
-    throw new DownloadError('DOWNLOAD_HTTP_STATUS', url, `${path}: ${(error as Error).message}`, {
-      status,
-      cause: error,
-    });
-  });
+  const handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK).catch(
+    (error: unknown) => {
+      const status = (error as { code?: string }).code === 'ENOENT' ? 404 : 403;
+      throw new DownloadError('DOWNLOAD_HTTP_STATUS', url, `${path}: ${(error as Error).message}`, {
+        status,
+        cause: error,
+      });
+    },
+  );
+  const info = await handle.stat();
+  if (!info.isFile()) {
+    await handle.close();
+    throw new DownloadError('DOWNLOAD_REFUSED', url, `${path} is not a regular file`);
+  }
+  if (info.size > maxBytes) {
+    await handle.close();
+    throw tooLarge(url, `${path} has ${info.size} bytes`, maxBytes);
+  }
   return handle.createReadStream();
 }
 

@@ -8,7 +8,13 @@ export type MirrorErrorCode =
   | 'DOWNLOAD_TIMEOUT'
   | 'DOWNLOAD_NETWORK'
   | 'DOWNLOAD_TRUNCATED'
+  /** The body is larger than the per-crate limit (said by Content-Length, or counted). */
+  | 'DOWNLOAD_TOO_LARGE'
+  /** The URL is not one this run may read (a `file://` URL the operator did not give, a FIFO). */
+  | 'DOWNLOAD_REFUSED'
   | 'INDEX_NOT_SCANNABLE'
+  /** The index's `config.json` names a download location that is not http(s). */
+  | 'INDEX_DL_REFUSED'
   | 'SYNC_ABORTED';
 
 /** Base class of every error this library throws. */

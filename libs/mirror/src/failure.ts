@@ -37,7 +37,10 @@ export function classifyFailure(error: unknown): Failure {
       // than its index promises fails every attempt and is recorded.
       return { reason: 'checksum', code, message, retryable: true };
     case 'CRATE_TOO_LARGE':
+    case 'DOWNLOAD_TOO_LARGE':
       return { reason: 'too_large', code, message, retryable: false };
+    case 'DOWNLOAD_REFUSED':
+      return { reason: 'http_client', code, message, retryable: false };
     case 'STORE_FAILED':
     case 'CRATE_REF_INVALID':
       return {

@@ -15,7 +15,10 @@ import type { CrateStore, FailedVersion, RunnerLock, SyncStateStore } from '@lcs
 import {
   downloadUrl,
   GitIndexSource,
+  InvalidCrateNameError,
+  readCrate,
   readIndexConfig,
+  type IndexFile,
   type ScannableIndexSource,
 } from '@lcs/index-reader';
 import type { FetcherMetrics } from '@lcs/metrics';
@@ -51,6 +54,11 @@ export interface SyncOptions {
   readonly signal?: AbortSignal;
   /** How long in-flight downloads may finish after `signal`, ms (default 30 s). */
   readonly drainMs?: number;
+  /**
+   * Consecutive store failures after which the run stops taking work and ends `failed` (default 5):
+   * downloading more while the store is down only wastes the registry's bandwidth.
+   */
+  readonly storeFailureLimit?: number;
   readonly onEvent?: (event: SyncEvent) => void;
 }
 
@@ -71,8 +79,8 @@ export type SyncEvent =
       readonly fields?: Record<string, unknown>;
     };
 
-/** How a run ended. */
-export type SyncStatus = 'ok' | 'partial' | 'interrupted';
+/** How a run ended; `failed`: the store kept failing and the run stopped taking work. */
+export type SyncStatus = 'ok' | 'partial' | 'interrupted' | 'failed';
 
 /** The run summary; `--json` prints it as the last stdout line. */
 export interface SyncSummary {
@@ -113,9 +121,20 @@ export async function runSync(options: SyncOptions): Promise<SyncSummary> {
     );
   }
   const dl = options.dl ?? config?.dl ?? '';
+  // An index chooses only where to download over HTTP: a file:// (or any other) dl from an index
+  // would let it read local files into the store.
+  if (options.dl === undefined && !/^https?:\/\//i.test(dl)) {
+    throw new MirrorError(
+      'INDEX_DL_REFUSED',
+      dl,
+      `${source.location}: config.json dl ${JSON.stringify(dl.slice(0, 200))} is not an http(s) URL (a local mirror's file:// template can only be given with --dl)`,
+    );
+  }
   const head = source instanceof GitIndexSource ? source.commit : undefined;
   const cursor = await state.cursor();
-  const previous = await state.failures();
+  const previous = await stillInIndex(source, await state.failures(), (message) =>
+    emit({ type: 'log', level: 'info', message }),
+  );
 
   const report: PlanReport = {
     mode: 'full',
@@ -197,7 +216,10 @@ export async function runSync(options: SyncOptions): Promise<SyncSummary> {
     queued: 0,
   };
   const drain = new AbortController();
-  const stopping = () => options.signal?.aborted === true || lock.signal.aborted;
+  const storeLimit = Math.max(1, options.storeFailureLimit ?? 5);
+  let storeFailuresInARow = 0;
+  let storeDown = false;
+  const stopping = () => options.signal?.aborted === true || lock.signal.aborted || storeDown;
   const onLockLost = () => drain.abort(lock.signal.reason);
   lock.signal.addEventListener('abort', onLockLost, { once: true });
   let drainTimer: NodeJS.Timeout | undefined;
@@ -229,6 +251,7 @@ export async function runSync(options: SyncOptions): Promise<SyncSummary> {
         replace: item.replace === true,
       });
       if (item.retry) counts.retried++;
+      storeFailuresInARow = 0;
       if (result.outcome === 'stored') {
         counts.downloaded++;
         counts.bytes += result.bytes;
@@ -255,6 +278,16 @@ export async function runSync(options: SyncOptions): Promise<SyncSummary> {
       });
       counts.failed++;
       metrics?.failed(failure.reason);
+      storeFailuresInARow = failure.reason === 'store' ? storeFailuresInARow + 1 : 0;
+      if (storeFailuresInARow >= storeLimit && !storeDown) {
+        storeDown = true;
+        emit({
+          type: 'log',
+          level: 'error',
+          message: `${storeLimit} store failures in a row: no new downloads this run (the store ${store.location} looks unavailable)`,
+          fields: { store: store.location, code: failure.code },
+        });
+      }
       emit({
         type: 'log',
         level: 'warn',
@@ -337,11 +370,13 @@ export async function runSync(options: SyncOptions): Promise<SyncSummary> {
     lock,
   );
 
-  const status: SyncStatus = interrupted
-    ? 'interrupted'
-    : retryList.length > 0 || counts.deferred > 0
-      ? 'partial'
-      : 'ok';
+  const status: SyncStatus = storeDown
+    ? 'failed'
+    : interrupted
+      ? 'interrupted'
+      : retryList.length > 0 || counts.deferred > 0
+        ? 'partial'
+        : 'ok';
   const summary: SyncSummary = {
     status,
     mode: report.mode,
@@ -377,7 +412,36 @@ export async function runSync(options: SyncOptions): Promise<SyncSummary> {
     metrics.backlog(summary.missing, retryList.length);
     const synced = newCursor ?? cursor;
     if (synced?.committedAt) metrics.indexCommitTime(new Date(synced.committedAt));
-    metrics.finished(status === 'ok' ? 'success' : 'partial', summary.duration_s);
+    metrics.finished(
+      status === 'ok' ? 'success' : status === 'failed' ? 'failure' : 'partial',
+      summary.duration_s,
+    );
   }
   return summary;
+}
+
+/**
+ * The retry entries whose version the index still holds with the same checksum; the others are
+ * dropped before any download (a version the index deleted, or an entry a malformed line once
+ * produced), each with a log line.
+ */
+async function stillInIndex(
+  source: ScannableIndexSource,
+  failures: readonly FailedVersion[],
+  log: (message: string) => void,
+): Promise<FailedVersion[]> {
+  const kept: FailedVersion[] = [];
+  for (const failure of failures) {
+    const id = key(failure);
+    let entries: IndexFile['entries'] = [];
+    try {
+      entries = (await readCrate(source, failure.name))?.entries ?? [];
+    } catch (error) {
+      if (!(error instanceof InvalidCrateNameError)) throw error;
+    }
+    if (entries.some((e) => e.vers === failure.version && e.cksum === failure.cksum))
+      kept.push(failure);
+    else log(`${id} left the retry list: no longer in the index`);
+  }
+  return kept;
 }
