@@ -56,11 +56,12 @@ try {
     ],
     s3env,
   );
-  const runs = { fs: [], s3: [] };
+  const runs = { fs: [], s3: [], single: [] };
   for (let r = 0; r < Number(repeatArg); r++) {
-    for (const [kind, store, env] of [
-      ['fs', join(tmp, 'store'), {}],
-      ['s3', 's3://crates/bench', s3env],
+    for (const [kind, store, env, extra] of [
+      ['fs', join(tmp, 'store'), {}, []],
+      ['s3', 's3://crates/bench', s3env, []],
+      ['single', join(tmp, 'store'), {}, ['--parse-threads', '0']],
     ]) {
       const out = await run(
         [
@@ -75,6 +76,7 @@ try {
           '--metadata',
           join(tmp, `lock-${kind}-${r}`),
           '--json',
+          ...extra,
         ],
         env,
       );
@@ -87,7 +89,12 @@ try {
   }
   const median = (list) => [...list].sort((a, b) => a.ms - b.ms)[Math.floor(list.length / 2)];
   console.log(
-    JSON.stringify({ versions: sim.published.size, fs: median(runs.fs), s3: median(runs.s3) }),
+    JSON.stringify({
+      versions: sim.published.size,
+      fs: median(runs.fs),
+      s3: median(runs.s3),
+      single: median(runs.single),
+    }),
   );
 } finally {
   await s3.stop();

@@ -19,36 +19,49 @@ import { timed } from './timed.mjs';
 
 const BACKFILLER = resolve(import.meta.dirname, '../../apps/backfiller/dist/main.js');
 const FORMAT = 'https://github.com/example/lcs#augmented-index';
-const [corpus, cratesArg, perCrateArg] = process.argv.slice(2);
+const [corpus, cratesArg, perCrateArg, repeatArg = '3'] = process.argv.slice(2);
+const repeat = Number(repeatArg);
 const tmp = mkdtempSync(join(tmpdir(), 'ais-scale-'));
 const ident = 'bench <bench@example.com> 1700000000 +0000';
 
 function fastImport(gitdir) {
   execFileSync('git', ['init', '-q', '--bare', '--initial-branch=master', gitdir]);
-  const child = spawn('git', ['--git-dir', gitdir, 'fast-import', '--quiet', '--done', '--depth=4'], {
-    stdio: ['pipe', 'inherit', 'inherit'],
-  });
+  const child = spawn(
+    'git',
+    ['--git-dir', gitdir, 'fast-import', '--quiet', '--done', '--depth=4'],
+    {
+      stdio: ['pipe', 'inherit', 'inherit'],
+    },
+  );
   const done = new Promise((res, rej) =>
-    child.on('close', (code) => (code === 0 ? res() : rej(new Error(`fast-import exited ${code}`)))),
+    child.on('close', (code) =>
+      code === 0 ? res() : rej(new Error(`fast-import exited ${code}`)),
+    ),
   );
   const write = async (text) => {
     if (!child.stdin.write(text)) await new Promise((r) => child.stdin.once('drain', r));
   };
-  const file = (path, body) => write(`M 100644 inline ${path}\ndata ${Buffer.byteLength(body)}\n${body}\n`);
+  const file = (path, body) =>
+    write(`M 100644 inline ${path}\ndata ${Buffer.byteLength(body)}\n${body}\n`);
   const commit = async (mark, message, from) => {
-    await write(`commit refs/heads/master\nmark :${mark}\ncommitter ${ident}\ndata ${Buffer.byteLength(message)}\n${message}\n`);
+    await write(
+      `commit refs/heads/master\nmark :${mark}\ncommitter ${ident}\ndata ${Buffer.byteLength(message)}\n${message}\n`,
+    );
     if (from) await write(`from :${from}\n`);
   };
   return { file, commit, end: async () => (child.stdin.end('done\n'), done) };
 }
 
-const rev = (gitdir, r) => execFileSync('git', ['--git-dir', gitdir, 'rev-parse', r], { encoding: 'utf8' }).trim();
+const rev = (gitdir, r) =>
+  execFileSync('git', ['--git-dir', gitdir, 'rev-parse', r], { encoding: 'utf8' }).trim();
 
 /** The corpus as new versions: index lines, augmented store files. */
 function corpusCrates() {
   const out = [];
   const paths = new Set();
-  for (const file of readdirSync(corpus).filter((f) => f.endsWith('.crate')).sort()) {
+  for (const file of readdirSync(corpus)
+    .filter((f) => f.endsWith('.crate'))
+    .sort()) {
     const [, name, version] = /^(.*)-(\d+\.\d+\.\d+.*)\.crate$/.exec(file) ?? [];
     if (!name || paths.has(fixturePath(name))) continue;
     paths.add(fixturePath(name));
@@ -64,7 +77,12 @@ const indexLine = (c) =>
 
 const crates = corpusCrates();
 const newPaths = new Set(crates.map((c) => c.path));
-const options = { crates: Number(cratesArg), versionsPerCrate: Number(perCrateArg), seed: 11, sorted: true };
+const options = {
+  crates: Number(cratesArg),
+  versionsPerCrate: Number(perCrateArg),
+  seed: 11,
+  sorted: true,
+};
 const started = performance.now();
 
 // The original indexes: big (generated, then the corpus published) and small (only the corpus).
@@ -104,7 +122,17 @@ async function augmented(gitdir, originalFirst, withGenerated) {
       if (newPaths.has(path)) continue;
       const out = lines.map((l) => {
         const { name, vers, cksum } = JSON.parse(l);
-        return JSON.stringify({ name, vers, cksum, schema: 1, dev_deps: [], edition: '2018', targets: { bins: [] }, build_script: false, cargo_lock: false });
+        return JSON.stringify({
+          name,
+          vers,
+          cksum,
+          schema: 1,
+          dev_deps: [],
+          edition: '2018',
+          targets: { bins: [] },
+          build_script: false,
+          cargo_lock: false,
+        });
       });
       await fi.file(path, `${out.join('\n')}\n`);
     }
@@ -131,26 +159,61 @@ const copy = (from, name) => {
 const run = async (original, augmentedIndex, extra = []) => {
   const out = await timed(
     process.execPath,
-    [BACKFILLER, 'run', '--original-index', original, '--augmented-index', augmentedIndex,
-      '--store', join(tmp, 'store'), '--metadata', join(tmp, `meta-${Math.random()}`), '--json', ...extra],
+    [
+      BACKFILLER,
+      'run',
+      '--original-index',
+      original,
+      '--augmented-index',
+      augmentedIndex,
+      '--store',
+      join(tmp, 'store'),
+      '--metadata',
+      join(tmp, `meta-${Math.random()}`),
+      '--json',
+      ...extra,
+    ],
     { cwd: tmp, okCodes: [0, 1] },
   );
-  return { ms: out.ms, rssMiB: out.rssMiB, summary: JSON.parse(out.stdout.trim().split('\n').at(-1)) };
+  return {
+    ms: out.ms,
+    rssMiB: out.rssMiB,
+    summary: JSON.parse(out.stdout.trim().split('\n').at(-1)),
+  };
 };
 
 try {
-  const smallRun = await run(small, copy(augSmall, 'run-small.git'));
-  const bigCopy = copy(augBig, 'run-big.git');
-  const bigRun = await run(big, bigCopy);
+  // Small and big alternate, each on a fresh copy; the median of `repeat` runs of each.
+  const smalls = [];
+  const bigs = [];
+  let bigCopy;
+  for (let r = 0; r < repeat; r++) {
+    smalls.push(await run(small, copy(augSmall, `run-small-${r}.git`)));
+    bigCopy = copy(augBig, `run-big-${r}.git`);
+    bigs.push(await run(big, bigCopy));
+  }
+  const median = (list) => [...list].sort((a, b) => a.ms - b.ms)[Math.floor(list.length / 2)];
+  const smallRun = { ...median(smalls), rssMiB: Math.max(...smalls.map((x) => x.rssMiB)) };
+  const bigRun = { ...median(bigs), rssMiB: Math.max(...bigs.map((x) => x.rssMiB)) };
   const idle = await run(big, bigCopy);
   const remotes = join(tmp, 'remotes');
   mkdirSync(remotes);
   copy(augBig, 'remotes/aug.git');
-  execFileSync('git', ['--git-dir', join(remotes, 'aug.git'), 'config', 'http.receivepack', 'true']);
+  execFileSync('git', [
+    '--git-dir',
+    join(remotes, 'aug.git'),
+    'config',
+    'http.receivepack',
+    'true',
+  ]);
   const server = await startGitServer(remotes);
   let clone;
   try {
-    clone = await run(big, `${server.endpoint}/aug.git`, ['--augmented-index-dir', join(tmp, 'fresh-clone'), '--push']);
+    clone = await run(big, `${server.endpoint}/aug.git`, [
+      '--augmented-index-dir',
+      join(tmp, 'fresh-clone'),
+      '--push',
+    ]);
   } finally {
     await server.stop();
   }
