@@ -3,6 +3,7 @@
  * queued), started by the signed webhook or the fallback interval; each sync takes the lock, so a
  * CronJob fetcher and this server never overlap either.
  */
+import { LockHeldError } from '@lcs/crate-store';
 import { createWebhookServer, SyncScheduler } from '@lcs/mirror';
 import type { AddressInfo } from 'node:net';
 import type { ServeConfig } from './config.js';
@@ -24,10 +25,19 @@ export async function runServe(
       reporter.finish();
       reporter.log('info', 'sync finished', { ...summary });
     },
-    (error) =>
-      reporter.log('error', `sync failed: ${(error as Error).message}`, {
-        code: (error as { code?: string }).code,
-      }),
+    {
+      onError: (error) =>
+        reporter.log('error', `sync failed: ${(error as Error).message}`, {
+          code: (error as { code?: string }).code,
+        }),
+      // Another runner (the CronJob) holds the lock: the hook is kept and tried again.
+      isBusy: (error) => {
+        const busy = error instanceof LockHeldError;
+        if (busy) reporter.log('info', `lock busy (${error.message}): sync retried in 30 s`);
+        return busy;
+      },
+      busyRetryMs: 30_000,
+    },
   );
   const server = createWebhookServer({
     scheduler,
@@ -65,8 +75,12 @@ export async function runServe(
   reporter.log('info', 'stopping: no new syncs; the running one saves its progress');
   clearInterval(interval);
   syncStop.abort();
-  server.close();
+  // close() stops Node's request timeouts: a client holding a half-sent request would keep the
+  // process alive. Connections still open after the drain period are cut.
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
   server.closeIdleConnections();
-  await scheduler.close();
+  const cut = setTimeout(() => server.closeAllConnections(), config.drainSeconds * 1000);
+  await Promise.all([scheduler.close(), closed]);
+  clearTimeout(cut);
   await context.metadata.close();
 }

@@ -1,7 +1,9 @@
 /**
  * Coalesces sync requests: never two syncs at once, and while one runs at most one follow-up is
  * queued, so a burst of webhooks gives one or two syncs, never more, and the last hook's index
- * state is always picked up by a sync that starts after it.
+ * state is always picked up by a sync that starts after it. A sync that could not start because
+ * another runner holds the lock (a CronJob) is tried again after `busyRetryMs`: a hook is never
+ * dropped.
  */
 
 /** What a scheduled sync reports. */
@@ -11,6 +13,20 @@ export interface SchedulerState {
   readonly runs: number;
   readonly lastError: unknown;
   readonly lastFinishedAt: Date | undefined;
+  /** A retry is waiting for another runner to free the lock. */
+  readonly waitingForLock: boolean;
+  /** `close()` was called: no more syncs. */
+  readonly closed: boolean;
+}
+
+/** Options of {@link SyncScheduler}. */
+export interface SyncSchedulerOptions {
+  /** Called with every failed sync. */
+  readonly onError?: (error: unknown) => void;
+  /** `true` for an error that means "another runner holds the lock": retried, not a failure. */
+  readonly isBusy?: (error: unknown) => boolean;
+  /** Wait before retrying a sync refused by a busy lock, ms (default 30 s). */
+  readonly busyRetryMs?: number;
 }
 
 /** Runs `sync` on request, one at a time, with at most one follow-up queued. */
@@ -21,11 +37,15 @@ export class SyncScheduler {
   #lastError: unknown;
   #lastFinishedAt: Date | undefined;
   #closed = false;
+  #busyTimer: NodeJS.Timeout | undefined;
+  readonly #options: SyncSchedulerOptions;
 
   constructor(
     private readonly sync: (reason: string) => Promise<void>,
-    private readonly onError: (error: unknown) => void = () => undefined,
-  ) {}
+    options: SyncSchedulerOptions | ((error: unknown) => void) = {},
+  ) {
+    this.#options = typeof options === 'function' ? { onError: options } : options;
+  }
 
   /** Requests a sync. Returns `started` or `queued` (or `ignored` once closed). */
   trigger(reason: string): 'started' | 'queued' | 'ignored' {
@@ -46,8 +66,13 @@ export class SyncScheduler {
         await this.sync(why);
         this.#lastError = undefined;
       } catch (error) {
-        this.#lastError = error;
-        this.onError(error);
+        if (this.#options.isBusy?.(error) && !this.#closed) {
+          // Not a failure: the holder's run may predate the hook, so try again once it is done.
+          this.#retryLater(why);
+        } else {
+          this.#lastError = error;
+          this.#options.onError?.(error);
+        }
       }
       this.#lastFinishedAt = new Date();
       if (!this.#queued || this.#closed) break;
@@ -57,6 +82,15 @@ export class SyncScheduler {
     this.#running = undefined;
   }
 
+  #retryLater(reason: string): void {
+    if (this.#busyTimer) return;
+    this.#busyTimer = setTimeout(() => {
+      this.#busyTimer = undefined;
+      this.trigger(`${reason.replace(/ \(retry: lock was busy\)$/, '')} (retry: lock was busy)`);
+    }, this.#options.busyRetryMs ?? 30_000);
+    this.#busyTimer.unref();
+  }
+
   get state(): SchedulerState {
     return {
       running: this.#running !== undefined,
@@ -64,6 +98,8 @@ export class SyncScheduler {
       runs: this.#runs,
       lastError: this.#lastError,
       lastFinishedAt: this.#lastFinishedAt,
+      waitingForLock: this.#busyTimer !== undefined,
+      closed: this.#closed,
     };
   }
 
@@ -71,6 +107,8 @@ export class SyncScheduler {
   async close(): Promise<void> {
     this.#closed = true;
     this.#queued = false;
+    clearTimeout(this.#busyTimer);
+    this.#busyTimer = undefined;
     await this.#running;
   }
 }

@@ -1,8 +1,10 @@
 /**
  * The fetcher's HTTP server (the docs.rs RFC's `/_/index-webhook`): `POST /_/index-webhook` starts
  * a sync in the background (202) when its HMAC signature is valid (401 otherwise, nothing starts);
- * `GET /healthz` (the process serves), `GET /readyz` (the last sync did not fail, or none ran yet),
- * `GET /metrics`. Bodies are capped, responses carry defensive headers.
+ * `GET /healthz` (the process serves), `GET /readyz` (the server takes hooks: 503 only once it is
+ * shutting down; the last sync's outcome is in the body, not the status, so a failed sync never
+ * stops the Service from routing hooks here), `GET /metrics`. Bodies are capped (413, also for a
+ * chunked body), responses carry defensive headers.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { SyncScheduler } from './sync-scheduler.js';
@@ -48,22 +50,31 @@ function send(
   response.end(`${JSON.stringify(body)}\n`);
 }
 
-/** Reads the body up to `limit` bytes; `undefined` when it is larger. */
+/**
+ * Reads the body up to `limit` bytes; `undefined` when it is larger. An oversize body is not cut
+ * with a reset (the client would never see the 413): what follows is read and discarded, up to a
+ * bound, while the 413 goes out with `connection: close`.
+ */
 function readBody(request: IncomingMessage, limit: number): Promise<Buffer | undefined> {
   return new Promise((resolve, reject) => {
     const declared = Number(request.headers['content-length'] ?? 0);
-    if (declared > limit) {
-      request.resume();
-      return resolve(undefined);
-    }
     const chunks: Buffer[] = [];
     let size = 0;
+    const discard = () => {
+      request.removeAllListeners('data');
+      let drained = 0;
+      request.on('data', (chunk: Buffer) => {
+        drained += chunk.length;
+        if (drained > 16 * limit) request.destroy();
+      });
+      request.resume();
+      resolve(undefined);
+    };
+    if (declared > limit) return discard();
     request.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > limit) {
-        request.destroy();
-        resolve(undefined);
-      } else chunks.push(chunk);
+      if (size > limit) discard();
+      else chunks.push(chunk);
     });
     request.on('end', () => resolve(Buffer.concat(chunks)));
     request.on('error', reject);
@@ -116,12 +127,14 @@ export function createWebhookServer(options: WebhookServerOptions): Server {
       if (path === '/healthz') return send(response, 200, { ok: true });
       if (path === '/readyz') {
         const state = options.scheduler.state;
-        const ready = state.lastError === undefined;
+        const ready = !state.closed;
         return send(response, ready ? 200 : 503, {
           ready,
           running: state.running,
           queued: state.queued,
+          waiting_for_lock: state.waitingForLock,
           runs: state.runs,
+          last_sync_ok: state.runs === 0 ? null : state.lastError === undefined,
           last_finished_at: state.lastFinishedAt ?? null,
         });
       }

@@ -1,3 +1,4 @@
+import { request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { SyncScheduler } from './sync-scheduler.js';
@@ -66,6 +67,37 @@ describe('SyncScheduler', () => {
   });
 });
 
+describe('SyncScheduler with a busy lock', () => {
+  it('retries a sync refused because another runner holds the lock, without calling it a failure', async () => {
+    const busy = Object.assign(new Error('lock held by the CronJob'), { code: 'LOCK_HELD' });
+    const reasons: string[] = [];
+    const errors: unknown[] = [];
+    const scheduler = new SyncScheduler(
+      async (reason) => {
+        reasons.push(reason);
+        if (reasons.length < 3) throw busy;
+      },
+      {
+        onError: (e) => errors.push(e),
+        isBusy: (e) => (e as { code?: unknown }).code === 'LOCK_HELD',
+        busyRetryMs: 20,
+      },
+    );
+    expect(scheduler.trigger('webhook')).toBe('started');
+    await new Promise((r) => setTimeout(r, 10));
+    expect(scheduler.state).toMatchObject({ waitingForLock: true, lastError: undefined });
+    for (let i = 0; i < 50 && reasons.length < 3; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(reasons).toEqual([
+      'webhook',
+      'webhook (retry: lock was busy)',
+      'webhook (retry: lock was busy)',
+    ]);
+    expect(errors).toEqual([]);
+    await scheduler.close();
+    expect(scheduler.state).toMatchObject({ waitingForLock: false, runs: 3 });
+  });
+});
+
 describe('createWebhookServer', () => {
   async function start(options: { secret?: string; allowUnsigned?: boolean } = { secret: SECRET }) {
     const triggers: string[] = [];
@@ -131,5 +163,43 @@ describe('createWebhookServer', () => {
     expect((await fetch(`${base}/nope`)).status).toBe(404);
     await scheduler.close();
     await close();
+  });
+
+  it('answers 413 to an oversize chunked body instead of resetting the connection', async () => {
+    const { base, close, scheduler } = await start();
+    const url = new URL(`${base}/_/index-webhook`);
+    const status = await new Promise<number>((resolve, reject) => {
+      const request = httpRequest(
+        { host: url.hostname, port: url.port, path: url.pathname, method: 'POST' },
+        (response) => {
+          response.resume();
+          resolve(response.statusCode ?? 0);
+        },
+      );
+      request.on('error', reject);
+      // No Content-Length: chunked, so only counting can refuse it.
+      for (let i = 0; i < 64; i++) request.write('x'.repeat(1024));
+      request.end();
+    });
+    expect(status).toBe(413);
+    await scheduler.close();
+    await close();
+  });
+
+  it('stays ready after a failed sync (readiness is the server, not the last sync); not once closing', async () => {
+    const scheduler = new SyncScheduler(async () => {
+      throw new Error('index unreachable');
+    });
+    const server = createWebhookServer({ scheduler, allowUnsigned: true });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    scheduler.trigger('x');
+    await new Promise((r) => setTimeout(r, 20));
+    const ready = await fetch(`${base}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toMatchObject({ ready: true, last_sync_ok: false, runs: 1 });
+    await scheduler.close();
+    expect((await fetch(`${base}/readyz`)).status).toBe(503);
+    await new Promise<void>((r) => server.close(() => r()));
   });
 });
