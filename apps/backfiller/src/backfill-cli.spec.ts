@@ -237,8 +237,115 @@ describe('ais-backfiller run (end to end)', () => {
   }, 120_000);
 
   it('refuses bad configuration with exit 2 naming the input', async () => {
-    const bad = await run(['run', '--author', 'nobody'], { cwd: workdir() });
+    const bad = await run(['run', '--author', 'nobody', '--json'], { cwd: workdir() });
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--author "nobody"');
+    expect(bad.summary).toMatchObject({ status: 'error', error: { code: 'CONFIG_INVALID' } });
   });
+
+  it('refuses, with exit 2 and nothing changed, a directory with files and a remote of another project', async () => {
+    const cwd = workdir();
+    await mirror(cwd);
+    const plain = join(cwd, 'notes');
+    mkdirSync(plain);
+    writeFileSync(join(plain, 'todo.txt'), 'mine');
+    const refused = await backfill(cwd, '--augmented-index', plain);
+    expect(refused.code).toBe(2);
+    expect(refused.summary).toMatchObject({
+      status: 'error',
+      error: { code: 'AUGMENTED_REPO_FOREIGN' },
+    });
+    expect(readdirSync(plain)).toEqual(['todo.txt']);
+
+    // A remote whose history is another project's: refused, not adopted, not pushed to.
+    const remotes = workdir();
+    const other = join(remotes, 'other.git');
+    execFileSync('git', ['init', '-q', '--bare', other]);
+    const src = workdir();
+    execFileSync('git', ['init', '-q', src]);
+    writeFileSync(join(src, 'Cargo.toml'), '[package]\nname = "x"\n');
+    execFileSync('git', ['-C', src, 'add', '.']);
+    execFileSync('git', [
+      '-C',
+      src,
+      '-c',
+      'user.name=x',
+      '-c',
+      'user.email=x@x',
+      'commit',
+      '-qm',
+      'x',
+    ]);
+    execFileSync('git', ['-C', src, 'push', '-q', other, 'HEAD:refs/heads/master']);
+    const before = execFileSync('git', ['--git-dir', other, 'rev-parse', 'master'], {
+      encoding: 'utf8',
+    });
+    const server = await startGitServer(remotes);
+    try {
+      const foreign = await backfill(
+        cwd,
+        '--augmented-index',
+        `${server.endpoint}/other.git`,
+        '--augmented-index-dir',
+        join(cwd, 'clone'),
+        '--push',
+      );
+      expect(foreign.code).toBe(2);
+      expect(foreign.summary).toMatchObject({ error: { code: 'AUGMENTED_REPO_FOREIGN' } });
+    } finally {
+      await server.stop();
+    }
+    expect(
+      execFileSync('git', ['--git-dir', other, 'rev-parse', 'master'], { encoding: 'utf8' }),
+    ).toBe(before);
+  });
+
+  it('reports a refused push with exit 4 and its own summary field; the next run fetches and completes', async () => {
+    const cwd = workdir();
+    await mirror(cwd);
+    const remotes = workdir();
+    const bare = join(remotes, 'aug.git');
+    execFileSync('git', ['init', '-q', '--bare', bare]);
+    // The remote refuses every push (as a protected branch or a moved-on remote would).
+    const hook = join(bare, 'hooks', 'pre-receive');
+    writeFileSync(hook, '#!/bin/sh\necho "branch is protected" >&2\nexit 1\n', { mode: 0o755 });
+    const server = await startGitServer(remotes);
+    try {
+      const url = `${server.endpoint}/aug.git`;
+      const refused = await backfill(
+        cwd,
+        '--augmented-index',
+        url,
+        '--augmented-index-dir',
+        join(cwd, 'a'),
+        '--push',
+      );
+      expect(refused.code).toBe(4);
+      expect(refused.summary).toMatchObject({ push: 'rejected' });
+      expect(refused.summary?.['commit']).toMatch(/^[0-9a-f]{40}$/);
+      expect(
+        refused.logs.some(
+          (l) => l['level'] === 'error' && String(l['msg']).startsWith('push rejected'),
+        ),
+      ).toBe(true);
+      rmSync(hook);
+      const next = await backfill(
+        cwd,
+        '--augmented-index',
+        url,
+        '--augmented-index-dir',
+        join(cwd, 'a'),
+        '--push',
+      );
+      expect(next.code, next.stderr).toBe(0);
+      // Nothing new to write: the commit the remote refused is pushed now.
+      expect(next.summary).toMatchObject({ push: 'pushed', commit: null, pending_files: 0 });
+      const remoteHead = execFileSync('git', ['--git-dir', bare, 'rev-parse', 'master'], {
+        encoding: 'utf8',
+      });
+      expect(remoteHead.trim()).toBe(refused.summary?.['commit']);
+    } finally {
+      await server.stop();
+    }
+  }, 120_000);
 });

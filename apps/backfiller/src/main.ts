@@ -5,7 +5,7 @@
  */
 import { parseConfig, USAGE } from './config.js';
 import { exitCodeFor, ExitCode } from './exit-codes.js';
-import { createReporter, stopSignal } from '@lcs/cli-kit';
+import { createReporter, errorSummary, jsonRequested, stopSignal } from '@lcs/cli-kit';
 import { runBackfill } from './run-command.js';
 
 async function main(argv: string[]): Promise<number> {
@@ -32,6 +32,7 @@ async function main(argv: string[]): Promise<number> {
   } catch (error) {
     reporter.finish();
     process.stderr.write(`ais-backfiller: ${(error as Error).message}\n`);
+    if (jsonRequested(argv, process.env)) process.stdout.write(`${errorSummary(error)}\n`);
     return exitCodeFor(error);
   }
 }

@@ -92,9 +92,11 @@ export async function runBackfill(
           });
           reporter.finish();
           const summary: RunSummary = { ...result, push: null };
-          if (config.push && summary.commit !== null) {
+          // Also pushes an earlier run's commit whose push failed, even when this run wrote none.
+          const head = repo.head();
+          if (config.push && head !== null && repo.needsPush()) {
             lock.assertHeld();
-            summary.push = await pushOnce(repo, reporter, summary.commit);
+            summary.push = await pushOnce(repo, reporter, head);
           }
           metrics.pending(summary.deferred + summary.skipped);
           const partial = summary.deferred > 0 || summary.skipped > 0 || summary.interrupted;

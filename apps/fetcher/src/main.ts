@@ -5,7 +5,7 @@
  */
 import { parseConfig, USAGE } from './config.js';
 import { exitCodeFor, ExitCode } from './exit-codes.js';
-import { createReporter, stopSignal } from '@lcs/cli-kit';
+import { createReporter, errorSummary, jsonRequested, stopSignal } from '@lcs/cli-kit';
 import { formatScanSummary, runScan } from './scan-command.js';
 import { runServe } from './serve-command.js';
 import { formatSyncSummary, runSyncCommand } from './sync-command.js';
@@ -42,6 +42,7 @@ async function main(argv: string[]): Promise<number> {
     reporter.finish();
     const code = exitCodeFor(error);
     process.stderr.write(`lcs-fetcher: ${(error as Error).message}\n`);
+    if (jsonRequested(argv, process.env)) process.stdout.write(`${errorSummary(error)}\n`);
     if (code === ExitCode.PartialFailure && (error as Error).stack) {
       process.stderr.write(`${(error as Error).stack}\n`);
     }

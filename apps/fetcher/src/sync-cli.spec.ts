@@ -4,7 +4,7 @@
  * filesystem store and file metadata.
  */
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FileMetadataStore, FsCrateStore, type StoredCrate } from '@lcs/crate-store';
@@ -204,6 +204,8 @@ describe('lcs-fetcher sync (end to end)', () => {
     const refused = await sync();
     expect(refused.code).toBe(3);
     expect(refused.stderr).toContain('held by the other fetcher');
+    // --json still ends stdout with one JSON line.
+    expect(refused.summary).toMatchObject({ status: 'error', error: { code: 'LOCK_HELD' } });
     expect(Date.now() - started).toBeLessThan(10_000);
     expect(await storedIds()).toEqual([]);
     await lock.release();
@@ -236,10 +238,24 @@ describe('lcs-fetcher sync (end to end)', () => {
     expect(resumed.summary).toMatchObject({ status: 'ok', downloaded: 24 });
   });
 
+  it('refuses an index whose config.json dl is a local file template, with exit 2 naming it', async () => {
+    writeFileSync(
+      join(sim.indexPath, 'config.json'),
+      JSON.stringify({ dl: 'file:///etc/{crate}' }),
+    );
+    sim.commit('hostile dl');
+    const refused = await sync();
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('file:///etc/{crate}');
+    expect(refused.summary).toMatchObject({ status: 'error', error: { code: 'INDEX_DL_REFUSED' } });
+    expect(await storedIds()).toEqual([]);
+  });
+
   it('refuses bad configuration with exit 2, naming the flag or variable and the value', async () => {
-    const badFlag = await run(['sync', '--concurrency', '0'], { cwd });
+    const badFlag = await run(['sync', '--concurrency', '0', '--json'], { cwd });
     expect(badFlag.code).toBe(2);
     expect(badFlag.stderr).toContain('--concurrency "0"');
+    expect(badFlag.summary).toMatchObject({ status: 'error', error: { code: 'CONFIG_INVALID' } });
     const badEnv = await run(['sync', '--index', sim.indexPath], {
       cwd,
       env: { LCS_STORE: 'gs://bucket' },

@@ -75,6 +75,8 @@ export class AugmentedRepo {
     private headOid: string | null,
     private readonly remote: string | undefined,
     private readonly token: string | undefined,
+    /** The remote's branch when opened (`null`: empty remote); what a push must move forward. */
+    private remoteHead: string | null,
   ) {}
 
   /** The git directory (bare repository, or `.git` of a work tree). */
@@ -99,6 +101,7 @@ export class AugmentedRepo {
     options: OpenAugmentedRepoOptions = {},
   ): Promise<AugmentedRepo> {
     const isUrl = /^https?:\/\//.test(location);
+    let remoteHead: string | null = null;
     if (isUrl && !options.cloneDir)
       throw new AugmentedIndexError(
         'AUGMENTED_REPO_INVALID',
@@ -116,7 +119,7 @@ export class AugmentedRepo {
         `${location} has a work tree, which needs the git executable; use a bare repository`,
       );
     if (isUrl) {
-      const remoteHead = await git.remoteHead(where.gitdir, location, BRANCH, options.token);
+      remoteHead = await git.remoteHead(where.gitdir, location, BRANCH, options.token);
       if (remoteHead) {
         await git.fetch(where.gitdir, location, BRANCH, options.token);
         await assertAugmented(git, where.gitdir, remoteHead, location);
@@ -142,6 +145,7 @@ export class AugmentedRepo {
       head,
       isUrl ? location : undefined,
       options.token,
+      remoteHead,
     );
     await repo.ensureLayoutFiles(options.original);
     return repo;
@@ -236,6 +240,14 @@ export class AugmentedRepo {
   }
 
   /**
+   * `true` when the branch holds commits the remote lacks: this run's, or an earlier run's whose
+   * push failed (a remote that refused them and then moved on is fetched anew instead).
+   */
+  needsPush(): boolean {
+    return this.remote !== undefined && this.headOid !== null && this.headOid !== this.remoteHead;
+  }
+
+  /**
    * Pushes the branch to the URL it was cloned from (fast-forward only).
    * @throws {AugmentedIndexError} `AUGMENTED_PUSH_REJECTED` when the remote moved on.
    */
@@ -247,6 +259,7 @@ export class AugmentedRepo {
         'no remote to push to: give an http(s) URL',
       );
     await this.git.push(this.where.gitdir, this.remote, BRANCH, this.token);
+    this.remoteHead = this.headOid;
   }
 
   /** Ends the writer and the object reader. */

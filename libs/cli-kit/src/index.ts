@@ -13,3 +13,4 @@ export {
 } from './option-table.js';
 export { ConfigError } from './config-error.js';
 export { stopSignal } from './stop-signal.js';
+export { errorSummary, jsonRequested } from './error-summary.js';

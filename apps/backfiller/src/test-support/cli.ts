@@ -12,6 +12,8 @@ export interface CliResult {
   stdout: string;
   stderr: string;
   summary: Record<string, unknown> | undefined;
+  /** stderr's JSON log lines. */
+  logs: Array<Record<string, unknown>>;
 }
 
 /** Runs `main` (default: the backfiller) with `args` in `cwd`. */
@@ -33,7 +35,11 @@ export function run(
         const summary = last.startsWith('{')
           ? (JSON.parse(last) as Record<string, unknown>)
           : undefined;
-        done({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr, summary });
+        const logs = stderr
+          .split('\n')
+          .filter((l) => l.startsWith('{'))
+          .map((l) => JSON.parse(l) as Record<string, unknown>);
+        done({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr, summary, logs });
       },
     );
   });
