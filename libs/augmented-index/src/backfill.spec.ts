@@ -15,7 +15,12 @@ import {
   type RegistrySimulator,
 } from '../../../tools/test-servers/index.mjs';
 import { AugmentedRepo } from './augmented-repo.js';
-import { backfill, type BackfillOptions, type BackfillSummary } from './backfill.js';
+import {
+  backfill,
+  type BackfillOptions,
+  type BackfillSummary,
+  type CrateSource,
+} from './backfill.js';
 import { CrateParserPool } from './crate-parser-pool.js';
 import { MANIFEST_MISMATCH } from './entry-generator.js';
 
@@ -35,10 +40,10 @@ beforeEach(async () => {
 });
 afterEach(() => sim.stop());
 
-const crates = {
-  get: async ({ name, version }: { name: string; version: string }) => {
+const crates: CrateSource = {
+  get: async ({ name, version }) => {
     const bytes = store.get(`${name}@${version}`);
-    return bytes ? [bytes] : undefined;
+    return bytes ? [new Uint8Array(bytes)] : undefined;
   },
 };
 
@@ -209,8 +214,8 @@ describe('backfill', () => {
   it('commits checkpoints on long runs; a run stopped after one keeps its work', async () => {
     const stop = new AbortController();
     let gets = 0;
-    const stopping = {
-      get: (ref: { name: string; version: string }) => {
+    const stopping: CrateSource = {
+      get: (ref) => {
         if (++gets === 5) stop.abort();
         return crates.get(ref);
       },
