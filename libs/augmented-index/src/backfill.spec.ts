@@ -43,7 +43,11 @@ afterEach(() => sim.stop());
 const crates: CrateSource = {
   get: async ({ name, version }) => {
     const bytes = store.get(`${name}@${version}`);
-    return bytes ? [new Uint8Array(bytes)] : undefined;
+    return bytes
+      ? (async function* () {
+          yield bytes;
+        })()
+      : undefined;
   },
 };
 
