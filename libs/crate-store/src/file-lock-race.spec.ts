@@ -2,8 +2,8 @@
  * The file lock between real processes racing in the same millisecond: exactly one of them gets it,
  * round after round, whether the lock is free or held by a stale (expired) lock file.
  */
-import { fork, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { fork, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -43,6 +43,20 @@ async function race(dir: string): Promise<number> {
   await Promise.all(released);
   return got;
 }
+
+describe('FileMetadataStore lock when its process exits without releasing it', () => {
+  it('removes its own lock file on exit (a second SIGTERM exits at once)', () => {
+    const dir = join(root, 'exit');
+    const dist = resolve(import.meta.dirname, '../dist/index.js');
+    const script = `const { FileMetadataStore } = await import(${JSON.stringify(dist)});
+await new FileMetadataStore(${JSON.stringify(dir)}).acquireLock({ name: 'fetcher' });
+process.exit(1);`;
+    const result = spawnSync(process.execPath, ['--input-type=module', '-e', script]);
+    expect(result.status).toBe(1);
+    expect(existsSync(join(dir, 'locks', 'fetcher.lock'))).toBe(false);
+    expect(readdirSync(join(dir, 'locks'))).toEqual([]);
+  });
+});
 
 describe('FileMetadataStore lock under a race between processes', () => {
   it(`gives a free lock to exactly one of three processes, ${ROUNDS} rounds`, async () => {

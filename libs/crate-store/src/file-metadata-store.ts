@@ -5,6 +5,7 @@
  * expiry passed, or whose holder process on this host is gone, is taken over under a second lock
  * file. It serializes runners on one machine (or one shared volume), not across machines.
  */
+import { readFileSync, unlinkSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { link, mkdir, readFile, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -179,7 +180,22 @@ class FileLock implements RunnerLock {
   ) {
     this.#tracker = new LeaseTracker(name, ttlMs);
     this.#renewal = setInterval(() => void this.#renew(ttlMs), ttlMs / 3).unref();
+    process.once('exit', this.#onExit);
   }
+
+  /**
+   * A process that exits without releasing (a second SIGTERM, `process.exit`) still frees its
+   * lock, synchronously, if the file is still its own: the next runner need not wait for expiry.
+   */
+  readonly #onExit = (): void => {
+    if (this.#released) return;
+    try {
+      const held = JSON.parse(readFileSync(this.path, 'utf8')) as Partial<LockFile>;
+      if (held.token === this.file.token) unlinkSync(this.path);
+    } catch {
+      // Gone or unreadable: nothing of ours to remove.
+    }
+  };
 
   get owner(): string {
     return this.file.owner;
@@ -216,6 +232,7 @@ class FileLock implements RunnerLock {
   async release(): Promise<void> {
     if (this.#released) return;
     this.#released = true;
+    process.off('exit', this.#onExit);
     clearInterval(this.#renewal);
     this.#tracker.stop();
     const held = await readLock(this.path);

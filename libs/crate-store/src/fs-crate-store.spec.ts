@@ -1,9 +1,9 @@
 /** Atomicity of the filesystem store under a real crash: a writer killed mid-body leaves no final key. */
 import { spawn } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { mkdirSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { FsCrateStore } from './fs-crate-store.js';
+import { FsCrateStore, STALE_TEMP_MS } from './fs-crate-store.js';
 import { all, crateWithBody, tempDir } from './test-support/crates.js';
 
 const DIST = resolve(import.meta.dirname, '../dist/index.js');
@@ -51,5 +51,21 @@ describe('FsCrateStore crash safety', () => {
     expect((await all(store.list())).map((c) => c.key)).toEqual([
       'crates/killed/killed-1.0.0.crate',
     ]);
+    // The killed writer's temporary file is swept by a listing once it is stale, not before.
+    const temp = readdirSync(crateDir).filter((f) => f.endsWith('.tmp'));
+    expect(temp).toHaveLength(1);
+    const old = (Date.now() - STALE_TEMP_MS - 60_000) / 1000;
+    utimesSync(join(crateDir, temp[0] ?? ''), old, old);
+    await all(store.list());
+    expect(readdirSync(crateDir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('a listing keeps a temporary file that is still being written', async () => {
+    const { dir, remove } = tempDir();
+    cleanup.push(remove);
+    mkdirSync(join(dir, 'crates', 'busy'), { recursive: true });
+    writeFileSync(join(dir, 'crates', 'busy', '.busy-1.0.0.abc.tmp'), 'in progress');
+    await all(new FsCrateStore(dir).list());
+    expect(readdirSync(join(dir, 'crates', 'busy'))).toEqual(['.busy-1.0.0.abc.tmp']);
   });
 });

@@ -157,7 +157,8 @@ export class FsCrateStore implements CrateStore {
   }
 
   async #listDir(top: string, name: string): Promise<StoredCrate[]> {
-    const files = await sortedEntries(join(top, name));
+    const dir = join(top, name);
+    const files = await sortedEntries(dir, (temp) => sweepStaleTemp(join(dir, temp)));
     const crates = await Promise.all(
       files.map(async (file) => {
         const key = `${CRATES_PREFIX}${name}/${file}`;
@@ -184,10 +185,30 @@ export class FsCrateStore implements CrateStore {
   }
 }
 
-/** Names in `dir` in code-unit order (as S3 lists), hidden and temporary files left out. */
-async function sortedEntries(dir: string): Promise<string[]> {
+/**
+ * A temporary file untouched for this long belongs to a put that was killed (a live put writes, and
+ * so touches it, at least every idle timeout): listings remove it.
+ */
+export const STALE_TEMP_MS = 60 * 60 * 1000;
+
+/** Removes `path` if it is older than {@link STALE_TEMP_MS}; errors are ignored (best effort). */
+async function sweepStaleTemp(path: string): Promise<void> {
+  const info = await stat(path).catch(() => undefined);
+  if (info && Date.now() - info.mtimeMs > STALE_TEMP_MS) await unlink(path).catch(() => undefined);
+}
+
+/**
+ * Names in `dir` in code-unit order (as S3 lists), hidden and temporary files left out; each
+ * temporary file is handed to `onTemp` (the sweep of killed puts' leftovers).
+ */
+async function sortedEntries(
+  dir: string,
+  onTemp?: (name: string) => Promise<void>,
+): Promise<string[]> {
   try {
     const names = await readdir(dir);
+    if (onTemp)
+      await Promise.all(names.filter((n) => n.startsWith('.') && n.endsWith('.tmp')).map(onTemp));
     return names.filter((name) => !name.startsWith('.')).sort();
   } catch (error) {
     if (isCode(error, 'ENOENT') || isCode(error, 'ENOTDIR')) return [];
