@@ -27,8 +27,8 @@ export type AnyIndexSource = GitIndexSource | DirectoryIndexSource | SparseIndex
 /**
  * Opens an index from a specification, the way operators write it:
  * - `sparse+https://index.crates.io/`: the sparse protocol;
- * - `https://github.com/rust-lang/crates.io-index` (or `http://`): a git index, cloned or fetched
- *   into `cacheDir` with isomorphic-git, then read at the fetched commit;
+ * - `https://github.com/rust-lang/crates.io-index` (or `http://`): a git index, fetched shallow
+ *   into the bare cache `cacheDir` (the git executable, or isomorphic-git), then read at that commit;
  * - a path or `file://` URL: a git repository (read at `rev`) when it is one, a plain directory otherwise.
  * @throws {IndexSourceInvalidError} naming the specification when it cannot be opened.
  */
@@ -45,7 +45,11 @@ export async function openIndex(
   if (/^https?:\/\//.test(spec)) {
     if (!options.cacheDir)
       throw new IndexSourceInvalidError(spec, 'a git URL needs a cache directory');
-    const fetched = await fetchRemoteIndex(spec, { ...options.remote, cacheDir: options.cacheDir });
+    const fetched = await fetchRemoteIndex(spec, {
+      ...(options.backend ? { backend: options.backend } : {}),
+      ...options.remote,
+      cacheDir: options.cacheDir,
+    });
     return GitIndexSource.open(fetched.gitdir, {
       rev: fetched.commit,
       ...(options.backend ? { backend: options.backend } : {}),

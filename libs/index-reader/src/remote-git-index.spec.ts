@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IndexSourceError } from './errors.js';
-import { GitIndexSource } from './git-index-source.js';
+import { GitIndexSource, type GitBackend } from './git-index-source.js';
 import { diffIndex } from './index-diff.js';
 import { readCrate } from './index-source.js';
 import { openIndex } from './open-index.js';
@@ -15,10 +15,12 @@ describe('http(s) git index over smart HTTP', () => {
   let server: GitHttpServer;
   let work: string;
   let url: string;
+  let original: string;
 
   beforeAll(async () => {
     tmp = tempDir();
     work = fixtureRepo(tmp.path);
+    original = git(work, 'rev-parse', 'HEAD');
     git(tmp.path, 'clone', '-q', '--bare', work, join(tmp.path, 'served', 'index.git'));
     server = await startGitHttpServer(join(tmp.path, 'served'));
     url = `${server.url}/index.git`;
@@ -28,41 +30,65 @@ describe('http(s) git index over smart HTTP', () => {
     tmp.cleanup();
   });
 
-  it('clones into a cache, then fetches only what changed, surviving a force-pushed squash', async () => {
-    const cacheDir = join(tmp.path, 'cache');
-    const first = await fetchRemoteIndex(url, { cacheDir });
-    expect(first.previous).toBeUndefined();
-    expect(first.commit).toBe(git(work, 'rev-parse', 'HEAD'));
-    expect(existsSync(join(cacheDir, 'objects'))).toBe(true);
-    expect(server.requests.some((r) => r.includes('git-upload-pack'))).toBe(true);
+  it.each<GitBackend>(['git', 'isomorphic-git'])(
+    'clones into a cache, then fetches only what changed, surviving a force-pushed squash (%s)',
+    async (backend) => {
+      // Each backend starts from the unsquashed history.
+      git(
+        work,
+        'push',
+        '-q',
+        '--force',
+        join(tmp.path, 'served', 'index.git'),
+        `${original}:refs/heads/master`,
+      );
+      const cacheDir = join(tmp.path, `cache-${backend}`);
+      const first = await fetchRemoteIndex(url, { cacheDir, backend });
+      expect(first.previous).toBeUndefined();
+      expect(first.commit).toBe(original);
+      expect(existsSync(join(cacheDir, 'objects'))).toBe(true);
+      expect(server.requests.some((r) => r.includes('git-upload-pack'))).toBe(true);
 
-    // The registry squashes: a new root commit with one more crate, force-pushed.
-    writeFiles(work, {
-      'sq/ua/squashed': `${JSON.stringify({ name: 'squashed', vers: '1.0.0', deps: [], cksum: 'c'.repeat(64), features: {} })}\n`,
-    });
-    git(work, 'add', '-A');
-    const tree = git(work, 'write-tree');
-    const squash = git(work, 'commit-tree', tree, '-m', 'squash');
-    git(
-      work,
-      'push',
-      '-q',
-      '--force',
-      join(tmp.path, 'served', 'index.git'),
-      `${squash}:refs/heads/master`,
+      // The registry squashes: a new root commit with one more crate, force-pushed.
+      writeFiles(work, {
+        'sq/ua/squashed': `${JSON.stringify({ name: 'squashed', vers: '1.0.0', deps: [], cksum: 'c'.repeat(64), features: {} })}\n`,
+      });
+      git(work, 'add', '-A');
+      const tree = git(work, 'write-tree');
+      git(work, 'reset', '-q', '--hard', original);
+      const squash = git(work, 'commit-tree', tree, '-m', 'squash');
+      git(
+        work,
+        'push',
+        '-q',
+        '--force',
+        join(tmp.path, 'served', 'index.git'),
+        `${squash}:refs/heads/master`,
+      );
+
+      const second = await fetchRemoteIndex(url, { cacheDir, backend });
+      expect(second.previous).toBe(first.commit);
+      expect(second.commit).toBe(squash);
+
+      const source = await GitIndexSource.open(second.gitdir, { rev: second.commit });
+      expect((await readCrate(source, 'squashed'))?.entries.map((e) => e.vers)).toEqual(['1.0.0']);
+      const changes = [];
+      for await (const d of diffIndex(source.store, first.commit, second.commit))
+        changes.push(...d.changes);
+      await source.close();
+      expect(changes.map((c) => `${c.kind} ${c.name}`)).toEqual(['Added squashed']);
+    },
+  );
+
+  it('lets one fetch into a cache at a time: concurrent fetchers wait, then agree', async () => {
+    const cacheDir = join(tmp.path, 'cache-concurrent');
+    const results = await Promise.all(
+      Array.from({ length: 4 }, () => fetchRemoteIndex(url, { cacheDir, backend: 'git' })),
     );
-
-    const second = await fetchRemoteIndex(url, { cacheDir });
-    expect(second.previous).toBe(first.commit);
-    expect(second.commit).toBe(squash);
-
-    const source = await GitIndexSource.open(second.gitdir, { rev: second.commit });
-    expect((await readCrate(source, 'squashed'))?.entries.map((e) => e.vers)).toEqual(['1.0.0']);
-    const changes = [];
-    for await (const d of diffIndex(source.store, first.commit, second.commit))
-      changes.push(...d.changes);
-    await source.close();
-    expect(changes.map((c) => `${c.kind} ${c.name}`)).toEqual(['Added squashed']);
+    expect(new Set(results.map((r) => r.commit)).size).toBe(1);
+    // Exactly one of them was the first fetch; the others found its commit.
+    expect(results.filter((r) => r.previous === undefined)).toHaveLength(1);
+    expect(existsSync(join(cacheDir, 'lcs-fetch.lock'))).toBe(false);
   });
 
   it('opens an http URL through openIndex', async () => {

@@ -1,8 +1,12 @@
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { HttpClient } from 'isomorphic-git';
+import { withCacheLock } from './cache-lock.js';
 import { IndexSourceError } from './errors.js';
+import { GitCliObjectStore } from './git-cli-object-store.js';
+import type { GitBackend } from './git-index-source.js';
 import { loadIsoGit } from './iso-git.js';
 
 /** The local ref the fetched commit is recorded under, so it survives isomorphic-git's bookkeeping. */
@@ -20,8 +24,15 @@ export interface FetchRemoteIndexOptions {
   readonly http?: HttpClient;
   /** Extra request headers (e.g. User-Agent, authorization). */
   readonly headers?: Record<string, string>;
-  /** Progress of the transfer. */
+  /** Progress of the transfer (isomorphic-git only). */
   readonly onProgress?: (event: { phase: string; loaded: number; total?: number }) => void;
+  /**
+   * `auto` (default): the git executable where installed (a shallow fetch that transfers what
+   * changed, in git's memory), isomorphic-git otherwise or when `http` is given.
+   */
+  readonly backend?: GitBackend;
+  /** Longest wait for another process fetching into the same cache, ms (default 10 min). */
+  readonly lockTimeoutMs?: number;
 }
 
 /** What {@link fetchRemoteIndex} did. */
@@ -45,9 +56,111 @@ export async function fetchRemoteIndex(
   url: string,
   options: FetchRemoteIndexOptions,
 ): Promise<FetchRemoteIndexResult> {
+  await mkdir(options.cacheDir, { recursive: true });
+  const useCli =
+    options.http === undefined &&
+    (options.backend === 'git' ||
+      ((options.backend ?? 'auto') === 'auto' && (await GitCliObjectStore.available())));
+  return withCacheLock(options.cacheDir, options.lockTimeoutMs ?? 600_000, () =>
+    useCli ? fetchWithGit(url, options) : fetchWithIsoGit(url, options),
+  );
+}
+
+/** Runs git on the cache; configuration travels in the environment (no secrets in argv). */
+function runGit(
+  gitdir: string,
+  args: string[],
+  config: ReadonlyArray<readonly [string, string]> = [],
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  const entries: ReadonlyArray<readonly [string, string]> = [
+    ['core.hooksPath', '/dev/null'],
+    ['gc.auto', '0'],
+    ['protocol.file.allow', 'never'],
+    ...config,
+  ];
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    GIT_TERMINAL_PROMPT: '0',
+    GIT_CONFIG_COUNT: String(entries.length),
+  };
+  entries.forEach(([key, value], i) => {
+    env[`GIT_CONFIG_KEY_${i}`] = key;
+    env[`GIT_CONFIG_VALUE_${i}`] = value;
+  });
+  return new Promise((resolve) => {
+    execFile(
+      'git',
+      ['--git-dir', gitdir, ...args],
+      { env, maxBuffer: 1 << 24 },
+      (error, stdout, stderr) =>
+        resolve({ code: error ? Number(error.code ?? 1) || 1 : 0, stdout, stderr }),
+    );
+  });
+}
+
+/**
+ * The git executable: a bare cache, `fetch --depth 1` of the branch into a private ref with a
+ * forced refspec. Git negotiates with the objects the cache holds, so a fetch after a small change
+ * transfers that change; a squash is followed like any other update. `gc.auto` is off: pruning could
+ * remove the commit a reader's cursor still diffs from.
+ */
+async function fetchWithGit(
+  url: string,
+  options: FetchRemoteIndexOptions,
+): Promise<FetchRemoteIndexResult> {
+  const gitdir = options.cacheDir;
+  if (!fs.existsSync(join(gitdir, 'HEAD'))) {
+    const init = await runGit(gitdir, ['init', '-q', '--bare', gitdir]);
+    if (init.code !== 0)
+      throw new IndexSourceError(gitdir, `git init failed: ${init.stderr.trim()}`);
+  }
+  const resolve = async (ref: string) => {
+    const out = await runGit(gitdir, ['rev-parse', '-q', '--verify', `${ref}^{commit}`]);
+    return out.code === 0 ? out.stdout.trim() : undefined;
+  };
+  const previous = await resolve(FETCHED_REF);
+  // http.extraHeader is multi-valued: one entry per header.
+  const config = Object.entries(options.headers ?? {}).map(([name, value]) =>
+    name.toLowerCase() === 'user-agent'
+      ? (['http.userAgent', value] as const)
+      : (['http.extraHeader', `${name}: ${value}`] as const),
+  );
+  const source = options.ref ? `refs/heads/${options.ref}` : 'HEAD';
+  const fetched = await runGit(
+    gitdir,
+    [
+      'fetch',
+      '-q',
+      '--no-tags',
+      '--depth',
+      String(options.depth ?? 1),
+      '--end-of-options',
+      url,
+      `+${source}:${FETCHED_REF}-new`,
+    ],
+    config,
+  );
+  if (fetched.code !== 0)
+    throw new IndexSourceError(
+      url,
+      `fetch failed: ${fetched.stderr.trim().split('\n').slice(-2).join(' ')}`,
+    );
+  const commit = await resolve(`${FETCHED_REF}-new`);
+  if (!commit) throw new IndexSourceError(url, 'the remote has no such branch');
+  const moved = await runGit(gitdir, ['update-ref', FETCHED_REF, commit]);
+  if (moved.code !== 0)
+    throw new IndexSourceError(gitdir, `cannot record ${commit}: ${moved.stderr.trim()}`);
+  await runGit(gitdir, ['update-ref', '-d', `${FETCHED_REF}-new`]);
+  return { gitdir, commit, previous };
+}
+
+/** isomorphic-git, for machines without git (memory: see the README's benchmark). */
+async function fetchWithIsoGit(
+  url: string,
+  options: FetchRemoteIndexOptions,
+): Promise<FetchRemoteIndexResult> {
   const { git, http: nodeHttp } = await loadIsoGit();
   const gitdir = options.cacheDir;
-  await mkdir(gitdir, { recursive: true });
   if (!fs.existsSync(join(gitdir, 'HEAD'))) await git.init({ fs, gitdir, bare: true });
   // A forced refspec ('+'): the remote-tracking ref follows the remote even when history was rewritten.
   await git.setConfig({ fs, gitdir, path: 'remote.origin.url', value: url });
