@@ -3,17 +3,22 @@
 // Usage: node fetcher-bench.mjs <corpus-dir> <repeat> <crates> <versions-per-crate> <changed>
 //   1. mirror the corpus over loopback: `curl --parallel` (baseline) vs lcs-fetcher into the
 //      filesystem store vs lcs-fetcher into S3 (s3rver), same URLs, 8 in flight;
-//   2. an incremental run: <changed> new versions over a generated index of <crates> crates.
+//   2. an incremental run: <changed> new versions over a generated index of <crates> crates;
+//   3. that index over smart HTTP (git http-backend): first clone into an empty cache (git, and the
+//      isomorphic-git fallback), the incremental fetch of the second commit, and an incremental
+//      `sync --index http://...` end to end.
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { startRegistrySimulator, startS3rver } from '../test-servers/index.mjs';
+import { execFileSync } from 'node:child_process';
+import { startGitServer, startRegistrySimulator, startS3rver } from '../test-servers/index.mjs';
 import { generateGitIndex } from './generate-git-index.mjs';
 import { timed } from './timed.mjs';
 
 const MAIN = resolve(import.meta.dirname, '../../apps/fetcher/dist/main.js');
+const FETCH = resolve(import.meta.dirname, 'index-fetch-worker.mjs');
 const [corpus, repeatArg, cratesArg, perCrateArg, changedArg] = process.argv.slice(2);
 const repeat = Number(repeatArg);
 const tmp = mkdtempSync(join(tmpdir(), 'lcs-fetcher-bench-'));
@@ -163,9 +168,65 @@ async function incrementalBench() {
       '--json',
     ]);
     const summary = JSON.parse(run.stdout.trim().split('\n').at(-1));
-    return { ...index, generatedS, run: { ms: run.ms, rssMiB: run.rssMiB }, summary };
+    const http = await httpBench(gitdir, index, meta);
+    return { ...index, generatedS, run: { ms: run.ms, rssMiB: run.rssMiB }, summary, http };
   } finally {
     server.close();
+  }
+}
+
+/** The generated index served over smart HTTP: clone, incremental fetch, incremental sync. */
+async function httpBench(gitdir, index, meta) {
+  const root = join(tmp, 'served');
+  const served = join(root, 'index.git');
+  execFileSync('git', ['init', '-q', '--bare', served]);
+  const publish = (commit) =>
+    execFileSync('git', [
+      '--git-dir',
+      gitdir,
+      'push',
+      '-q',
+      '--force',
+      served,
+      `${commit}:refs/heads/master`,
+    ]);
+  publish(index.first);
+  const server = await startGitServer(root);
+  const url = `${server.endpoint}/index.git`;
+  const fetchOnce = async (cache, backend) => {
+    const out = await timed(process.execPath, [FETCH, url, cache, backend]);
+    return { ms: out.ms, rssMiB: out.rssMiB };
+  };
+  try {
+    const clone = await fetchOnce(join(tmp, 'cache-git'), 'git');
+    const isoClone = await fetchOnce(join(tmp, 'cache-iso'), 'isomorphic-git').catch((error) => ({
+      error: String(error.message).slice(0, 300),
+    }));
+    execFileSync('cp', ['-a', join(tmp, 'cache-git'), join(tmp, 'cache-sync')]);
+    publish(index.second);
+    const fetch = await fetchOnce(join(tmp, 'cache-git'), 'git');
+    // The store already holds the new versions from the local run: start from an empty one.
+    writeFileSync(
+      join(meta, 'keys/fetcher/cursor.value'),
+      JSON.stringify({ commit: index.first, syncedAt: new Date().toISOString() }),
+    );
+    const sync = await timed(process.execPath, [
+      MAIN,
+      'sync',
+      '--index',
+      url,
+      '--index-dir',
+      join(tmp, 'cache-sync'),
+      '--store',
+      join(tmp, 'http-store'),
+      '--metadata',
+      meta,
+      '--json',
+    ]);
+    const summary = JSON.parse(sync.stdout.trim().split('\n').at(-1));
+    return { clone, isoClone, fetch, sync: { ms: sync.ms, rssMiB: sync.rssMiB, summary } };
+  } finally {
+    await server.stop();
   }
 }
 

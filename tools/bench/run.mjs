@@ -3,7 +3,7 @@
 // Every measurement runs in its own process (peak RSS is its own). Options:
 //   --crates N            size of the generated index (default 200000, crates.io's size)
 //   --versions-per-crate N  (default 10: 2 million versions)
-//   --changed N           files changed between the two generated commits (default 1000)
+//   --changed N           files changed between the two generated commits (default 1500)
 //   --repeat N            runs per fast measurement, the median is shown (default 3)
 //   --only NAME           run one section: index-reader, cargo-manifest, crate-store, metrics,
 //                         fetcher or backfiller
@@ -26,7 +26,7 @@ const { values } = parseArgs({
   options: {
     crates: { type: 'string', default: '200000' },
     'versions-per-crate': { type: 'string', default: '10' },
-    changed: { type: 'string', default: '1000' },
+    changed: { type: 'string', default: '1500' },
     repeat: { type: 'string', default: '3' },
     only: { type: 'string' },
     'list-keys': { type: 'string', default: '100000' },
@@ -273,6 +273,32 @@ function fetcherBench() {
   row(
     `sync from the cursor commit (${incremental.summary.mode}, ${incremental.summary.scanned_crates} files diffed)`,
     incremental.run,
+  );
+  const http = incremental.http;
+  console.log(
+    `\nlcs-fetcher: that index over smart HTTP (git http-backend on loopback), whole process`,
+  );
+  row('first clone into an empty cache (git, shallow, bare)', http.clone, undefined, {
+    text: '< 60 s, < 512 MiB',
+    ok: (r) => r.ms < 60_000 && r.rssMiB < 512,
+  });
+  if (http.isoClone.error)
+    console.log(`  first clone, isomorphic-git fallback: failed: ${http.isoClone.error}`);
+  else row('first clone, isomorphic-git fallback', http.isoClone, http.clone);
+  row(
+    `incremental fetch of the second commit (${fmt(incremental.changedFiles)} files)`,
+    http.fetch,
+    undefined,
+    {
+      text: '< 10 s, < 300 MiB',
+      ok: (r) => r.ms < 10_000 && r.rssMiB < 300,
+    },
+  );
+  row(
+    `incremental sync --index http://... (${fmt(http.sync.summary.downloaded)} downloads)`,
+    http.sync,
+    undefined,
+    { text: '< 30 s', ok: (r) => r.ms < 30_000 },
   );
 }
 
