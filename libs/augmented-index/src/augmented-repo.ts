@@ -15,7 +15,6 @@ import type { Author, CommitWriter } from './commit-writer.js';
 import { AugmentedIndexError } from './errors.js';
 import { gitAvailable } from './git-command.js';
 import { gitCliRepoGit } from './git-cli-repo-git.js';
-import { isoGitRepoGit } from './iso-git-repo-git.js';
 import type { RepoBackend, RepoGit } from './repo-git.js';
 import {
   assertClean,
@@ -307,7 +306,8 @@ function formatConfig(config: AugmentedConfig): string {
 
 async function pickBackend(backend: RepoBackend): Promise<RepoGit> {
   if (backend === 'git' || (backend === 'auto' && (await gitAvailable()))) return gitCliRepoGit;
-  return isoGitRepoGit;
+  // Loaded only when used: importing isomorphic-git costs about 50 ms of every start.
+  return (await import('./iso-git-repo-git.js')).isoGitRepoGit;
 }
 
 /** Refuses a commit whose tree is not an augmented index (it is left as it is). */
