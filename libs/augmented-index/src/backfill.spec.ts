@@ -4,10 +4,10 @@
  * the worker pool giving the same entries as the main thread. The original index is the registry
  * simulator's real git repository; crates come from a small in-memory store.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { GitIndexSource } from '@lcs/index-reader';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
@@ -25,6 +25,7 @@ import { CrateParserPool } from './crate-parser-pool.js';
 import { MANIFEST_MISMATCH } from './entry-generator.js';
 
 const AUTHOR = { name: 'AIS test', email: 'ais@example.com' };
+const KILLED = resolve(import.meta.dirname, 'test-support/killed-backfill.mjs');
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
@@ -237,6 +238,41 @@ describe('backfill', () => {
     // keeping what was committed and generating only the rest.
     const rest = await run({ checkpointEntries: 3 });
     expect(rest).toMatchObject({ mode: 'full', processed: 7, written: 7, pending_files: 0 });
+  });
+
+  it('leaves a valid repository when killed (SIGKILL) mid-run; the next run completes without duplicates', async () => {
+    const cratesJson = join(mkdtempSync(join(tmpdir(), 'ais-kill-')), 'crates.json');
+    dirs.push(dirname(cratesJson));
+    writeFileSync(
+      cratesJson,
+      JSON.stringify(Object.fromEntries([...store].map(([id, b]) => [id, b.toString('hex')]))),
+    );
+    const child = spawn(process.execPath, [KILLED, sim.indexPath, augmented, cratesJson], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      execArgv: [],
+    });
+    await new Promise<void>((res, rej) => {
+      child.stdout.on('data', (d: Buffer) => d.toString().includes('hanging') && res());
+      child.once('exit', (code) => rej(new Error(`exited early with ${code}`)));
+    });
+    child.kill('SIGKILL');
+    await new Promise((res) => child.once('exit', res));
+    // The checkpoint is committed (whole files, at least 3 entries); the rest left only
+    // unreferenced objects.
+    expect(git('rev-list', '--count', 'HEAD')).toBe('1');
+    expect(git('fsck', '--strict', '--no-dangling')).toBe('');
+    const committed = git('grep', '-c', '"vers"', 'HEAD', '--', '*/*')
+      .split('\n')
+      .reduce((sum, line) => sum + Number(line.split(':').at(-1)), 0);
+    expect(committed).toBeGreaterThanOrEqual(3);
+    expect(committed).toBeLessThan(12);
+    const rest = await run();
+    expect(rest).toMatchObject({ mode: 'full', written: 12 - committed, pending_files: 0 });
+    for (const name of sim.names) {
+      const versions = lines(name).map((l) => l['vers']);
+      expect(new Set(versions).size, name).toBe(versions.length);
+      expect(versions).toHaveLength(2);
+    }
   });
 
   it('records an error line when the manifest names another package or version', async () => {
