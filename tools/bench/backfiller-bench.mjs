@@ -56,12 +56,12 @@ try {
     ],
     s3env,
   );
-  const runs = { fs: [], s3: [], single: [] };
+  const runs = { fs: [], s3: [], workers: [] };
   for (let r = 0; r < Number(repeatArg); r++) {
     for (const [kind, store, env, extra] of [
       ['fs', join(tmp, 'store'), {}, []],
       ['s3', 's3://crates/bench', s3env, []],
-      ['single', join(tmp, 'store'), {}, ['--parse-threads', '0']],
+      ['workers', join(tmp, 'store'), {}, ['--parse-threads', '2']],
     ]) {
       const out = await run(
         [
@@ -93,7 +93,7 @@ try {
       versions: sim.published.size,
       fs: median(runs.fs),
       s3: median(runs.s3),
-      single: median(runs.single),
+      workers: median(runs.workers),
     }),
   );
 } finally {

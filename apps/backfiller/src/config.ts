@@ -2,7 +2,6 @@
  * The backfiller's configuration: flags and environment parsed once at start-up with zod. Every
  * flag also reads an environment variable (flags win); a bad value is refused naming it.
  */
-import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import {
   ConfigError,
@@ -98,10 +97,11 @@ const OPTIONS = {
     flag: 'parse-threads',
     env: 'AIS_PARSE_THREADS',
     // Measured on 2 cores: inflating already runs on libuv's thread pool beside the main thread,
-    // and two workers made a 400-crate backfill slower (1.22 -> 1.53 s, +120 MiB); they pay once
-    // the main thread's tar and TOML work is the bottleneck, on more cores.
-    default: String(availableParallelism() > 2 ? availableParallelism() - 1 : 0),
-    help: 'worker threads reading crates (0: on the main thread; default: cores - 1 above 2 cores)',
+    // and two workers made a 400-crate backfill no faster (and +110 MiB). The default stays 0, also
+    // because a container sees every core of its node (not its CPU limit): one worker per core would
+    // break the pod's memory limit on a large node.
+    default: '0',
+    help: 'worker threads reading crates (0: on the main thread, beside the zlib thread pool)',
   },
   full: {
     flag: 'full',
