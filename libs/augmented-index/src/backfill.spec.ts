@@ -249,7 +249,6 @@ describe('backfill', () => {
     );
     const child = spawn(process.execPath, [KILLED, sim.indexPath, augmented, cratesJson], {
       stdio: ['ignore', 'pipe', 'inherit'],
-      execArgv: [],
     });
     await new Promise<void>((res, rej) => {
       child.stdout.on('data', (d: Buffer) => d.toString().includes('hanging') && res());
