@@ -61,14 +61,19 @@ export default [
     rules: { '@nx/enforce-module-boundaries': ['error', boundaries] },
   },
   {
-    // Tests may start the shared real servers (s3rver, etcd, registry simulator) from tools/.
+    // Tests may start the shared real servers (s3rver, etcd, registry simulator) from tools/, and
+    // locate the Node runtimes of the test matrix.
     files: ['**/*.spec.ts', '**/test-support/**/*.ts'],
     rules: {
       '@nx/enforce-module-boundaries': [
         'error',
         {
           ...boundaries,
-          allow: ['../../../tools/test-servers/**', '../../../../tools/test-servers/**'],
+          allow: [
+            '../../../tools/test-servers/**',
+            '../../../../tools/test-servers/**',
+            '../../tools/node-runtime.mjs',
+          ],
         },
       ],
     },

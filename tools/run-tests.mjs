@@ -1,12 +1,15 @@
 #!/usr/bin/env node
 // `npm test`: every check CI runs, then one closing line summing every project's vitest results:
 //   tests: N passed, N failed, N skipped
-// Steps: nx sync:check, lint + typecheck + build + test of every project, prettier --check.
+// Steps: nx sync:check, lint + typecheck + build + test of every project, prettier --check, then the
+// runtime matrix: every project's tests again under each Node of tools/runtimes.json (installed on
+// demand; LCS_TEST_MATRIX=0 skips it for a quick local run, CI always runs it).
 // Each step runs even when an earlier one failed, so one run shows every problem; the exit status
 // is non-zero when any step failed or any project produced no test report.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { extraRuntimes, runtimeBinDir } from './node-runtime.mjs';
 
 const ROOT = resolve(import.meta.dirname, '..');
 // Every workspace project: libs/*, apps/*, and the top-level deploy project.
@@ -44,26 +47,66 @@ for (const [label, command, args] of steps) {
   if (result.status !== 0) failedSteps.push(label);
 }
 
-let passed = 0;
-let failed = 0;
-let skipped = 0;
-const missing = [];
-console.log('\n==> results by project');
-for (const project of projects) {
-  if (!existsSync(report(project))) {
-    missing.push(project);
-    console.log(`${project}: no test report`);
-    continue;
+/** Sums this run's vitest reports, printing one line per project. */
+function collect(label) {
+  const total = { label, passed: 0, failed: 0, skipped: 0, missing: [] };
+  console.log(`\n==> results by project (${label})`);
+  for (const project of projects) {
+    if (!existsSync(report(project))) {
+      total.missing.push(project);
+      console.log(`${project}: no test report`);
+      continue;
+    }
+    const r = JSON.parse(readFileSync(report(project), 'utf8'));
+    total.passed += r.numPassedTests;
+    total.failed += r.numFailedTests;
+    total.skipped += r.numPendingTests + r.numTodoTests;
+    console.log(
+      `${project}: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests + r.numTodoTests} skipped`,
+    );
   }
-  const r = JSON.parse(readFileSync(report(project), 'utf8'));
-  passed += r.numPassedTests;
-  failed += r.numFailedTests;
-  skipped += r.numPendingTests + r.numTodoTests;
-  console.log(
-    `${project}: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests + r.numTodoTests} skipped`,
-  );
+  return total;
 }
+
+const runs = [collect(`Node ${process.versions.node}`)];
+if (process.env['LCS_TEST_MATRIX'] !== '0' || process.env['CI']) {
+  for (const [major, version] of Object.entries(extraRuntimes())) {
+    const label = `Node ${version}`;
+    console.log(`\n==> test under ${label}`);
+    for (const project of projects) rmSync(report(project), { force: true });
+    let bin;
+    try {
+      bin = runtimeBinDir(major, version);
+    } catch (error) {
+      failedSteps.push(`${label}: ${error.message}`);
+      continue;
+    }
+    const started = performance.now();
+    const result = spawnSync(nx, ['run-many', '-t', 'test', '--output-style=static'], {
+      cwd: ROOT,
+      stdio: 'inherit',
+      env: {
+        NX_DAEMON: 'false',
+        ...process.env,
+        PATH: `${bin}:${process.env['PATH'] ?? ''}`,
+        LCS_TEST_NODE_MAJOR: major,
+        LCS_MACHINE_NODE_MAJOR: process.versions.node.split('.')[0],
+      },
+    });
+    if (result.status !== 0) failedSteps.push(`test under ${label}`);
+    const run = collect(label);
+    run.seconds = Math.round((performance.now() - started) / 1000);
+    runs.push(run);
+  }
+}
+
+console.log('\n==> runtimes');
+for (const run of runs)
+  console.log(
+    `${run.label}: ${run.passed} passed, ${run.failed} failed, ${run.skipped} skipped${run.seconds ? ` (${run.seconds} s)` : ''}${run.missing.length ? `; no test report: ${run.missing.join(', ')}` : ''}`,
+  );
+const sum = (key) => runs.reduce((n, r) => n + r[key], 0);
+const missing = runs.flatMap((r) => r.missing);
 if (failedSteps.length > 0) console.log(`failed steps: ${failedSteps.join('; ')}`);
-if (missing.length > 0) console.log(`projects without a test report: ${missing.join(', ')}`);
-console.log(`tests: ${passed} passed, ${failed} failed, ${skipped} skipped`);
-process.exitCode = failedSteps.length > 0 || missing.length > 0 || failed > 0 ? 1 : 0;
+console.log(`tests: ${sum('passed')} passed, ${sum('failed')} failed, ${sum('skipped')} skipped`);
+process.exitCode = failedSteps.length > 0 || missing.length > 0 || sum('failed') > 0 ? 1 : 0;
