@@ -8,13 +8,14 @@
 //   idle     the big run again: nothing to do
 //   clone    a first run from a fresh clone over smart HTTP (git http-backend), pushing its commit
 // Prints one JSON line. Usage: node backfiller-scale-bench.mjs <corpus-dir> <crates> <versions-per-crate>
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fixturePath, generateIndex } from '../fixture-index.mjs';
 import { startGitServer } from '../test-servers/index.mjs';
+import { fastImport } from './generate-git-index.mjs';
 import { timed } from './timed.mjs';
 
 const BACKFILLER = resolve(import.meta.dirname, '../../apps/backfiller/dist/main.js');
@@ -24,23 +25,9 @@ const repeat = Number(repeatArg);
 const tmp = mkdtempSync(join(tmpdir(), 'ais-scale-'));
 const ident = 'bench <bench@example.com> 1700000000 +0000';
 
-function fastImport(gitdir) {
+function importer(gitdir) {
   execFileSync('git', ['init', '-q', '--bare', '--initial-branch=master', gitdir]);
-  const child = spawn(
-    'git',
-    ['--git-dir', gitdir, 'fast-import', '--quiet', '--done', '--depth=4'],
-    {
-      stdio: ['pipe', 'inherit', 'inherit'],
-    },
-  );
-  const done = new Promise((res, rej) =>
-    child.on('close', (code) =>
-      code === 0 ? res() : rej(new Error(`fast-import exited ${code}`)),
-    ),
-  );
-  const write = async (text) => {
-    if (!child.stdin.write(text)) await new Promise((r) => child.stdin.once('drain', r));
-  };
+  const { write, end } = fastImport(gitdir);
   const file = (path, body) =>
     write(`M 100644 inline ${path}\ndata ${Buffer.byteLength(body)}\n${body}\n`);
   const commit = async (mark, message, from) => {
@@ -49,7 +36,7 @@ function fastImport(gitdir) {
     );
     if (from) await write(`from :${from}\n`);
   };
-  return { file, commit, end: async () => (child.stdin.end('done\n'), done) };
+  return { file, commit, end: async () => (await write('done\n'), end()) };
 }
 
 const rev = (gitdir, r) =>
@@ -90,7 +77,7 @@ const big = join(tmp, 'original-big.git');
 const small = join(tmp, 'original-small.git');
 let versions = 0;
 {
-  const fi = fastImport(big);
+  const fi = importer(big);
   await fi.commit(1, 'generated');
   for (const { path, lines } of generateIndex(options)) {
     if (newPaths.has(path)) continue;
@@ -101,7 +88,7 @@ let versions = 0;
   await fi.commit(2, 'publish the corpus', 1);
   for (const c of crates) await fi.file(c.path, indexLine(c));
   await fi.end();
-  const fs = fastImport(small);
+  const fs = importer(small);
   await fs.commit(1, 'empty');
   await fs.file('config.json', '{"dl":"https://crates.io/api/v1/crates"}\n');
   await fs.commit(2, 'publish the corpus', 1);
@@ -113,7 +100,7 @@ let versions = 0;
 const README = '# Augmented crates index\n';
 const CONFIG = `${JSON.stringify({ schema: 1, augments: 'bench', format: FORMAT }, null, 2)}\n`;
 async function augmented(gitdir, originalFirst, withGenerated) {
-  const fi = fastImport(gitdir);
+  const fi = importer(gitdir);
   await fi.commit(1, `ais: bench\n\nAIS-Original-Commit: ${originalFirst}\n`);
   await fi.file('README.md', README);
   await fi.file('config.json', CONFIG);

@@ -7,7 +7,8 @@ import { spawn } from 'node:child_process';
 import { execFileSync } from 'node:child_process';
 import { generateIndex, rng, versionEntry } from '../fixture-index.mjs';
 
-function fastImport(gitdir) {
+/** A `git fast-import` process on `gitdir`: `write(text)` with back-pressure, `end()` waits for it. */
+export function fastImport(gitdir) {
   const child = spawn(
     'git',
     ['--git-dir', gitdir, 'fast-import', '--quiet', '--done', '--depth=4'],

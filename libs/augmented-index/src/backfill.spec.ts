@@ -8,7 +8,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { GitIndexSource } from '@lcs/index-reader';
+import { GitIndexSource, indexPath } from '@lcs/index-reader';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   startRegistrySimulator,
@@ -76,18 +76,10 @@ async function run(
 const show = (path: string, gitdir = augmented) =>
   execFileSync('git', ['--git-dir', gitdir, 'show', `HEAD:${path}`], { encoding: 'utf8' });
 const lines = (name: string) =>
-  show(pathOf(name))
+  show(indexPath(name))
     .trim()
     .split('\n')
     .map((l) => JSON.parse(l) as Record<string, unknown>);
-const pathOf = (name: string) => {
-  const n = name.toLowerCase();
-  return n.length <= 2
-    ? `${n.length}/${n}`
-    : n.length === 3
-      ? `3/${n[0]}/${n}`
-      : `${n.slice(0, 2)}/${n.slice(2, 4)}/${n}`;
-};
 const git = (...args: string[]) =>
   execFileSync('git', ['--git-dir', augmented, ...args], { encoding: 'utf8' }).trim();
 const headOf = () =>
@@ -127,7 +119,7 @@ describe('backfill', () => {
     store.delete(`${b}@0.1.1`);
     const first = await run();
     expect(first).toMatchObject({ skipped: 1, pending_files: 1 });
-    expect(show('.ais/pending')).toBe(`${pathOf(b)}\n`);
+    expect(show('.ais/pending')).toBe(`${indexPath(b)}\n`);
     // Nothing changed in the original index: only the pending file is joined again.
     const still = await run();
     expect(still).toMatchObject({

@@ -14,7 +14,7 @@ import {
   SyncStateStore,
   type CrateStore,
 } from '@lcs/crate-store';
-import { GitIndexSource } from '@lcs/index-reader';
+import { GitIndexSource, indexPath } from '@lcs/index-reader';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   startRegistrySimulator,
@@ -113,7 +113,7 @@ describe('runSync safety', () => {
     const first = await sync();
     expect(first.summary).toMatchObject({ status: 'partial', retry_list: 1 });
     // The registry deletes that version (the whole crate file, here).
-    execFileSync('git', ['-C', sim.indexPath, 'rm', '-q', '--', indexPathOf(a)]);
+    execFileSync('git', ['-C', sim.indexPath, 'rm', '-q', '--', indexPath(a)]);
     sim.commit('delete a crate');
     const before = sim.downloads.length;
     const second = await sync();
@@ -152,12 +152,3 @@ describe('runSync safety', () => {
     expect(real).toBeDefined();
   });
 });
-
-function indexPathOf(name: string): string {
-  const n = name.toLowerCase();
-  return n.length <= 2
-    ? `${n.length}/${n}`
-    : n.length === 3
-      ? `3/${n[0]}/${n}`
-      : `${n.slice(0, 2)}/${n.slice(2, 4)}/${n}`;
-}
