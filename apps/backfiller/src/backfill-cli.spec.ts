@@ -344,6 +344,38 @@ describe('ais-backfiller run (end to end)', () => {
         encoding: 'utf8',
       });
       expect(remoteHead.trim()).toBe(refused.summary?.['commit']);
+
+      // Once the remote has history: a refused commit on top of it is kept in the clone (not reset
+      // to the remote) and pushed by the next run.
+      const [name = ''] = sim.names;
+      await sim.publish(name, '0.9.0');
+      await mirror(cwd);
+      writeFileSync(hook, '#!/bin/sh\nexit 1\n', { mode: 0o755 });
+      const again = await backfill(
+        cwd,
+        '--augmented-index',
+        url,
+        '--augmented-index-dir',
+        join(cwd, 'a'),
+        '--push',
+      );
+      expect(again.code).toBe(4);
+      expect(again.summary).toMatchObject({ written: 1, push: 'rejected' });
+      rmSync(hook);
+      const delivered = await backfill(
+        cwd,
+        '--augmented-index',
+        url,
+        '--augmented-index-dir',
+        join(cwd, 'a'),
+        '--push',
+      );
+      expect(delivered.summary).toMatchObject({ push: 'pushed', commit: null, processed: 0 });
+      expect(
+        execFileSync('git', ['--git-dir', bare, 'rev-parse', 'master'], {
+          encoding: 'utf8',
+        }).trim(),
+      ).toBe(again.summary?.['commit']);
     } finally {
       await server.stop();
     }

@@ -107,6 +107,21 @@ describe.each<RepoBackend>(['git', 'isomorphic-git'])('AugmentedRepo (%s)', (bac
     expect(git(dir, 'rev-parse', 'HEAD')).toBe(before);
   });
 
+  it('keeps a file staged while a commit is being written for the next commit', async () => {
+    const dir = fresh();
+    const repo = await AugmentedRepo.open(dir, { backend });
+    await repo.write('1/a', '{"name":"a"}\n');
+    // A checkpoint commit and another task's write, interleaved as in a running backfill.
+    const committing = repo.commit('one', AUTHOR, { original: null, pending: ['2/cd'] });
+    const staging = repo.write('2/cd', '{"name":"cd"}\n');
+    await Promise.all([committing, staging]);
+    await repo.commit('two', AUTHOR, { original: null, pending: [] });
+    expect(git(dir, 'ls-tree', '-r', '--name-only', 'HEAD').split('\n')).toEqual(
+      expect.arrayContaining(['1/a', '2/cd']),
+    );
+    await repo.close();
+  });
+
   it('never moves a branch another writer moved (compare-and-swap)', async () => {
     const dir = fresh();
     const setup = await AugmentedRepo.open(dir, { backend });

@@ -122,8 +122,11 @@ export class AugmentedRepo {
       if (remoteHead) {
         await git.fetch(where.gitdir, location, BRANCH, options.token);
         await assertAugmented(git, where.gitdir, remoteHead, location);
+        // The remote is the truth, except where the clone holds commits on top of it that an
+        // earlier push failed to deliver: those are kept and pushed by this run.
         const local = await git.resolve(where.gitdir, BRANCH_REF);
-        if (local !== remoteHead) await git.updateRef(where.gitdir, BRANCH_REF, remoteHead, local);
+        const ahead = local !== null && (await git.isAncestor(where.gitdir, remoteHead, local));
+        if (!ahead) await git.updateRef(where.gitdir, BRANCH_REF, remoteHead, local);
       }
     }
     const head = await git.resolve(where.gitdir, 'HEAD');
@@ -222,15 +225,18 @@ export class AugmentedRepo {
       await this.write('config.json', formatConfig(this.config));
     }
     if (this.changes.size === 0 && !options.force) return null;
+    // Taken synchronously: files other tasks stage while this commit is written (a checkpoint in
+    // the middle of a run) belong to the next commit, and must not be cleared unwritten.
+    const changes = new Map(this.changes);
+    this.changes.clear();
     const parent = this.headOid;
     const written = await this.writer().commit({
       parent,
-      changes: this.changes,
+      changes,
       message: messageWithState(message, state.original),
       author,
       time: Date.now() / 1000,
     });
-    this.changes.clear();
     if (parent && !options.force && written.tree === (await this.treeOf(parent))) return null;
     await this.git.updateRef(this.where.gitdir, BRANCH_REF, written.oid, parent);
     await syncWorkTree(this.where, parent, written.oid);

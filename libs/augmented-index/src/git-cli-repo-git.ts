@@ -45,6 +45,15 @@ export const gitCliRepoGit: RepoGit = {
         `${ref} moved during the run (another writer?); nothing was overwritten: ${stderr.trim()}`,
       );
   },
+  async isAncestor(gitdir, ancestor, descendant) {
+    const { code } = await runGit(
+      gitdir,
+      ['merge-base', '--is-ancestor', ancestor, descendant],
+      gitdir,
+      { okCodes: [1, 128] },
+    );
+    return code === 0;
+  },
   async remoteHead(gitdir, url, branch, token) {
     const ref = `refs/heads/${branch}`;
     const { stdout } = await runGit(gitdir, ['ls-remote', '--end-of-options', url, ref], url, {

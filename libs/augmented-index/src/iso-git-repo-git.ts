@@ -41,6 +41,10 @@ export const isoGitRepoGit: RepoGit = {
       );
     await git.writeRef({ fs, gitdir, ref, value, force: true });
   },
+  async isAncestor(gitdir, ancestor, descendant) {
+    if (ancestor === descendant) return true;
+    return git.isDescendent({ fs, gitdir, oid: descendant, ancestor }).catch(() => false);
+  },
   async remoteHead(_gitdir, url, branch, token) {
     try {
       const refs = await git.listServerRefs({

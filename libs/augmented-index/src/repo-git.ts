@@ -23,6 +23,8 @@ export interface RepoGit {
    * @throws {AugmentedIndexError} `AUGMENTED_REPO_CONFLICT` when it moved.
    */
   updateRef(gitdir: string, ref: string, value: string, expected: string | null): Promise<void>;
+  /** `true` when `ancestor` is `descendant` or one of its ancestors. */
+  isAncestor(gitdir: string, ancestor: string, descendant: string): Promise<boolean>;
   /** The commit of `branch` on the remote, or `null` when it has none. */
   remoteHead(gitdir: string, url: string, branch: string, token?: string): Promise<string | null>;
   /** Fetches `branch` at depth 1 into `refs/remotes/origin/<branch>`. */
