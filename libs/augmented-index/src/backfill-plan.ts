@@ -5,7 +5,7 @@
  * (`--full`), before the first complete run, when the recorded commit is gone (the original was
  * squashed, or a fresh clone lacks it), when the schema rose, or for an original without commits.
  */
-import { diffIndex, type GitObjectStore } from '@lcs/index-reader';
+import { diffIndex, IndexSourceError, type GitObjectStore } from '@lcs/index-reader';
 import { AUGMENTED_SCHEMA } from './augmented-entry.js';
 import type { AugmentedState } from './repo-state.js';
 
@@ -39,8 +39,15 @@ export async function planBackfill(
     };
   const paths = new Set(state.pending);
   if (state.original !== original.oid) {
-    for await (const diff of diffIndex(original.store, state.original, original.oid))
-      paths.add(diff.path);
+    try {
+      for await (const diff of diffIndex(original.store, state.original, original.oid))
+        paths.add(diff.path);
+    } catch (error) {
+      // The commit is there but not all of its trees (a shallow clone can hold a commit whose
+      // history it never fetched): the join cannot be incremental, and a full one is still right.
+      if (!(error instanceof IndexSourceError)) throw error;
+      return { mode: 'full', reason: `cannot diff from ${state.original}: ${error.message}` };
+    }
   }
   return { mode: 'incremental', since: state.original, paths: [...paths].sort() };
 }

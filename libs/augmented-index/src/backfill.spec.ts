@@ -173,6 +173,26 @@ describe('backfill', () => {
     expect(await run()).toMatchObject({ mode: 'incremental', files_joined: 0 });
   });
 
+  it('falls back to a full join when the recorded commit is there but its trees are not', async () => {
+    await run();
+    // A commit object whose tree the repository never received (as a shallow clone can hold).
+    const bogus = execFileSync(
+      'git',
+      ['-C', sim.indexPath, 'hash-object', '-t', 'commit', '-w', '--literally', '--stdin'],
+      {
+        input: `tree ${'d'.repeat(40)}\nauthor x <x@x> 0 +0000\ncommitter x <x@x> 0 +0000\n\nshallow\n`,
+        encoding: 'utf8',
+      },
+    ).trim();
+    const repo = await AugmentedRepo.open(augmented);
+    await repo.commit('point at it', AUTHOR, { original: bogus, pending: [] }, { force: true });
+    await repo.close();
+    const full = await run();
+    expect(full.mode).toBe('full');
+    expect(full.mode_reason).toContain(`cannot diff from ${bogus}`);
+    expect(full).toMatchObject({ processed: 0, files_joined: 6 });
+  });
+
   it('runs a full join on --full and when the original has no commits recorded yet', async () => {
     await run();
     const forced = await run({ full: true });
