@@ -4,7 +4,8 @@
 //   1. mirror the corpus over loopback: `curl --parallel` (baseline) vs lcs-fetcher into the
 //      filesystem store vs lcs-fetcher into S3 (s3rver), same URLs, 8 in flight;
 //   2. an incremental run: <changed> new versions over a generated index of <crates> crates;
-//   3. that index over smart HTTP (git http-backend): first clone into an empty cache (git, and the
+//   3. the full plan over that index against a store listing of all but <changed> of its versions;
+//   4. that index over smart HTTP (git http-backend): first clone into an empty cache (git, and the
 //      isomorphic-git fallback), the incremental fetch of the second commit, and an incremental
 //      `sync --index http://...` end to end.
 import { createHash, randomBytes } from 'node:crypto';
@@ -19,6 +20,7 @@ import { timed } from './timed.mjs';
 
 const MAIN = resolve(import.meta.dirname, '../../apps/fetcher/dist/main.js');
 const FETCH = resolve(import.meta.dirname, 'index-fetch-worker.mjs');
+const FULL_PLAN = resolve(import.meta.dirname, 'full-plan-worker.mjs');
 const [corpus, repeatArg, cratesArg, perCrateArg, changedArg] = process.argv.slice(2);
 const repeat = Number(repeatArg);
 const tmp = mkdtempSync(join(tmpdir(), 'lcs-fetcher-bench-'));
@@ -168,8 +170,23 @@ async function incrementalBench() {
       '--json',
     ]);
     const summary = JSON.parse(run.stdout.trim().split('\n').at(-1));
+    const plan = await timed(process.execPath, [
+      FULL_PLAN,
+      gitdir,
+      cratesArg,
+      perCrateArg,
+      changedArg,
+    ]);
+    const fullPlan = { ...JSON.parse(plan.stdout.trim()), ms: plan.ms, rssMiB: plan.rssMiB };
     const http = await httpBench(gitdir, index, meta);
-    return { ...index, generatedS, run: { ms: run.ms, rssMiB: run.rssMiB }, summary, http };
+    return {
+      ...index,
+      generatedS,
+      run: { ms: run.ms, rssMiB: run.rssMiB },
+      summary,
+      fullPlan,
+      http,
+    };
   } finally {
     server.close();
   }

@@ -274,6 +274,13 @@ function fetcherBench() {
     `sync from the cursor commit (${incremental.summary.mode}, ${incremental.summary.scanned_crates} files diffed)`,
     incremental.run,
   );
+  const plan = incremental.fullPlan;
+  row(
+    `full plan: ${fmt(plan.stored)} stored keys listed, ${fmt(plan.versions)} versions scanned, ${fmt(plan.planned)} planned`,
+    plan,
+    undefined,
+    { text: '< 300 MiB', ok: (r) => r.rssMiB < 300 },
+  );
   const http = incremental.http;
   console.log(
     `\nlcs-fetcher: that index over smart HTTP (git http-backend on loopback), whole process`,

@@ -13,6 +13,7 @@ export {
 } from './downloader.js';
 export { DownloadError, MirrorError, type MirrorErrorCode } from './errors.js';
 export { classifyFailure, type Failure } from './failure.js';
+export { CompactKeySet } from './compact-key-set.js';
 export {
   hasCommit,
   planFull,

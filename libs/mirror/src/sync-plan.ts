@@ -4,6 +4,7 @@
  * the store's listing does not hold. Both also report what they saw (scanned crates and versions,
  * yank changes, deletions) for the summary and the metrics.
  */
+import { CompactKeySet } from './compact-key-set.js';
 import type { CrateStore, StoredCrate } from '@lcs/crate-store';
 import {
   diffIndex,
@@ -49,7 +50,7 @@ export type CrateSeen = (name: string, versions: number) => void;
 /** Full plan: every index version missing from `stored` (a set of `name@version`). */
 export async function* planFull(
   source: ScannableIndexSource,
-  stored: ReadonlySet<string>,
+  stored: { has(key: string): boolean },
   report: PlanReport,
   onCrate?: CrateSeen,
   /** Keys (`name@version`) to look out for; the ones the index no longer has are reported deleted. */
@@ -139,9 +140,9 @@ export async function* planIncremental(
   }
 }
 
-/** Every stored crate as `name@version`. Memory: about 80 bytes per stored version. */
-export async function storedSet(store: CrateStore, signal?: AbortSignal): Promise<Set<string>> {
-  const stored = new Set<string>();
+/** Every stored crate as `name@version`, in a {@link CompactKeySet} (about 30 bytes per stored version). */
+export async function storedSet(store: CrateStore, signal?: AbortSignal): Promise<CompactKeySet> {
+  const stored = new CompactKeySet();
   for await (const crate of store.list({ signal }) as AsyncIterable<StoredCrate>)
     stored.add(`${crate.name}@${crate.version}`);
   return stored;

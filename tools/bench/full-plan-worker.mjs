@@ -1,0 +1,56 @@
+// The fetcher's full plan at crates.io's size, as its own process: a store listing of every version
+// of the generated index but `missing` of them (a fake store that lists from the generator, so no
+// 2 M files are needed on disk), the set of stored keys built from it, then `planFull` over the
+// index at its first commit. Prints ms, peak RSS and what was planned.
+// Usage: node full-plan-worker.mjs <gitdir> <crates> <versions-per-crate> <missing>
+import { GitIndexSource } from '../../libs/index-reader/dist/index.js';
+import { planFull, storedSet } from '../../libs/mirror/dist/sync-plan.js';
+import { generateIndex } from '../fixture-index.mjs';
+
+const [gitdir, crates, perCrate, missingArg] = process.argv.slice(2);
+const missing = Number(missingArg);
+const options = {
+  crates: Number(crates),
+  versionsPerCrate: Number(perCrate),
+  seed: 11,
+  sorted: true,
+};
+// Every `every`-th version is not stored: about `missing` in all.
+const every = Math.max(1, Math.round((options.crates * options.versionsPerCrate) / missing));
+const store = {
+  async *list() {
+    let i = 0;
+    for (const { name, lines } of generateIndex(options)) {
+      for (const line of lines) {
+        if (i++ % every === 0) continue;
+        const vers = /"vers":"([^"]+)"/.exec(line)[1];
+        yield { name, version: vers, key: `crates/${name}/${name}-${vers}.crate`, size: 1 };
+      }
+    }
+  },
+};
+const started = performance.now();
+const stored = await storedSet(store);
+const listedMs = performance.now() - started;
+const source = await GitIndexSource.open(gitdir, { rev: 'master~1' });
+const report = {
+  mode: 'full',
+  scannedCrates: 0,
+  scannedVersions: 0,
+  yankChanges: 0,
+  deletedVersions: [],
+  malformedLines: 0,
+};
+let planned = 0;
+for await (const item of planFull(source, stored, report)) if (item) planned++;
+await source.close();
+console.log(
+  JSON.stringify({
+    ms: performance.now() - started,
+    listedMs,
+    stored: stored.size,
+    planned,
+    versions: report.scannedVersions,
+    selfRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
+  }),
+);
