@@ -14,6 +14,7 @@ import { AUGMENTED_SCHEMA } from './augmented-entry.js';
 import type { Author, CommitWriter } from './commit-writer.js';
 import { AugmentedIndexError } from './errors.js';
 import { gitAvailable } from './git-command.js';
+import { sweepStagingRefs } from './fast-import-writer.js';
 import { gitCliRepoGit } from './git-cli-repo-git.js';
 import type { RepoBackend, RepoGit } from './repo-git.js';
 import {
@@ -138,6 +139,7 @@ export class AugmentedRepo {
       }
     }
     await assertClean(where, location);
+    if (git.kind === 'git') await sweepStagingRefs(where.gitdir);
     const store = await git.objectStore(where.gitdir);
     const repo = new AugmentedRepo(
       location,

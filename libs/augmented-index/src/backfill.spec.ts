@@ -277,8 +277,11 @@ describe('backfill', () => {
       .reduce((sum, line) => sum + Number(line.split(':').at(-1)), 0);
     expect(committed).toBeGreaterThanOrEqual(3);
     expect(committed).toBeLessThan(12);
+    // The killed writer's staging ref is left behind, until the next run sweeps it.
+    expect(git('for-each-ref', 'refs/ais/')).toMatch(/refs\/ais\/staging-/);
     const rest = await run();
     expect(rest).toMatchObject({ mode: 'full', written: 12 - committed, pending_files: 0 });
+    expect(git('for-each-ref', 'refs/ais/')).toBe('');
     for (const name of sim.names) {
       const versions = lines(name).map((l) => l['vers']);
       expect(new Set(versions).size, name).toBe(versions.length);

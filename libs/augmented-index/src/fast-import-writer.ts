@@ -148,6 +148,25 @@ export class FastImportWriter implements CommitWriter {
   }
 }
 
+/**
+ * Deletes the staging refs a killed writer left (`refs/ais/staging-*`). They only pin objects a
+ * commit of the branch already holds, or a checkpoint the branch never took; deleting the ref of a
+ * writer that is still running is harmless too (it rewrites its ref at its next checkpoint, and
+ * reads commit ids from fast-import, not from the ref).
+ */
+export async function sweepStagingRefs(gitdir: string): Promise<void> {
+  const { stdout } = await runGit(
+    gitdir,
+    ['for-each-ref', '--format=%(refname)', 'refs/ais/'],
+    gitdir,
+  );
+  const refs = stdout.split('\n').filter((ref) => ref.startsWith('refs/ais/staging-'));
+  if (refs.length === 0) return;
+  await runGit(gitdir, ['update-ref', '--stdin'], gitdir, {
+    input: refs.map((ref) => `delete ${ref}\n`).join(''),
+  });
+}
+
 /** Paths come from validated crate names or fixed names; fast-import reads them unquoted. */
 function assertPath(path: string): void {
   if (!/^[A-Za-z0-9._/-]+$/.test(path) || path.startsWith('/') || path.split('/').includes('..'))
