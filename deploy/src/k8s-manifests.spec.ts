@@ -13,12 +13,14 @@ const files = readdirSync(DIR)
 const manifests = loadManifests(files);
 const byKind = (kind: string) => manifests.filter((m) => m.kind === kind);
 
-// Pod specs of workloads: CronJob → jobTemplate.spec.template.spec; Deployment → template.spec.
+// Pod specs of workloads: CronJob → jobTemplate.spec.template.spec; Job, Deployment → template.spec.
 type PodSpec = {
   terminationGracePeriodSeconds?: number;
   securityContext?: { runAsNonRoot?: boolean };
   containers: Array<{
     name: string;
+    args?: string[];
+    env?: Array<{ name: string; value?: string }>;
     envFrom?: Array<{ configMapRef?: { name: string }; secretRef?: { name: string } }>;
     securityContext?: { allowPrivilegeEscalation?: boolean; readOnlyRootFilesystem?: boolean };
   }>;
@@ -40,6 +42,7 @@ describe('Kubernetes manifests', () => {
         .map((m) => m.body.metadata?.name)
         .sort(),
     ).toEqual(['lcs-fetcher-server', 'pushgateway']);
+    expect(byKind('Job').map((m) => m.body.metadata?.name)).toEqual(['lcs-fetcher-first-fill']);
     expect(byKind('Service')).toHaveLength(2);
     expect(byKind('ConfigMap')).toHaveLength(1);
     expect(byKind('Secret')).toHaveLength(1);
@@ -80,7 +83,7 @@ describe('Kubernetes manifests', () => {
   });
 
   it('run every container as non-root without privilege escalation on a read-only root', () => {
-    for (const m of [...byKind('CronJob'), ...byKind('Deployment')]) {
+    for (const m of [...byKind('CronJob'), ...byKind('Job'), ...byKind('Deployment')]) {
       const pod = podSpec(m);
       expect(pod.securityContext?.runAsNonRoot, m.file).toBe(true);
       for (const c of pod.containers) {
@@ -106,7 +109,7 @@ describe('Kubernetes manifests', () => {
     );
     const configData = (byKind('ConfigMap')[0]?.body['data'] ?? {}) as Record<string, string>;
     expect(Object.values(configData).join('\n')).not.toMatch(/secret|password|token=/i);
-    for (const m of [...byKind('CronJob'), ...byKind('Deployment')].filter(
+    for (const m of [...byKind('CronJob'), ...byKind('Job'), ...byKind('Deployment')].filter(
       (w) => w.body.metadata?.name !== 'pushgateway',
     )) {
       for (const c of podSpec(m).containers) {
@@ -123,7 +126,31 @@ describe('Kubernetes manifests', () => {
     }
   });
 
-  it('are all listed in kustomization.yaml, except the example Secret', () => {
+  it('fill the store with an Indexed Job whose shard count is its completions, each index retried alone', () => {
+    const [job] = byKind('Job');
+    if (!job) throw new Error('no Job');
+    const spec = job.body['spec'] as {
+      completionMode: string;
+      completions: number;
+      parallelism: number;
+      backoffLimitPerIndex?: number;
+      activeDeadlineSeconds?: number;
+    };
+    expect(spec.completionMode).toBe('Indexed');
+    expect(spec.parallelism).toBeLessThanOrEqual(spec.completions);
+    expect(spec.backoffLimitPerIndex).toBeGreaterThan(0);
+    expect(spec.activeDeadlineSeconds).toBeGreaterThan(0);
+    const [container] = podSpec(job).containers;
+    const env = new Map((container?.env ?? []).map((e) => [e.name, e.value]));
+    expect(Number(env.get('LCS_SHARD_COUNT'))).toBe(spec.completions);
+    expect(container?.args).toContain('sync');
+    // Pods of one fill run on any node at once: no ReadWriteOnce claim shared between them.
+    const volumes = (job.body['spec'] as { template: { spec: { volumes: object[] } } }).template
+      .spec.volumes;
+    expect(volumes.every((v) => !('persistentVolumeClaim' in v))).toBe(true);
+  });
+
+  it('are all listed in kustomization.yaml, except the example Secret and the one-off fill Job', () => {
     const kustomization = parse(readFileSync(join(DIR, 'kustomization.yaml'), 'utf8')) as Record<
       string,
       unknown
@@ -143,7 +170,13 @@ describe('Kubernetes manifests', () => {
     const listed = (kustomization['resources'] as string[]).sort();
     const present = readdirSync(DIR)
       .filter(
-        (f) => f.endsWith('.yaml') && !['kustomization.yaml', 'secrets.example.yaml'].includes(f),
+        (f) =>
+          f.endsWith('.yaml') &&
+          ![
+            'kustomization.yaml',
+            'secrets.example.yaml',
+            'fetcher-first-fill-job.yaml',
+          ].includes(f),
       )
       .sort();
     expect(listed).toEqual(present);

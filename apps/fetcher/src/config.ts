@@ -13,6 +13,7 @@ import {
 } from '@lcs/cli-kit';
 
 export { ConfigError };
+import { MAX_SHARDS, parseShard, type Shard } from '@lcs/mirror';
 import { z } from 'zod';
 
 /** The crates.io git index: the default `--index`. */
@@ -61,7 +62,12 @@ const syncOptions = {
   maxAttempts: count(1, 20),
   maxCrateBytes: count(1024, 5 * 1024 ** 3),
 };
-const syncSchema = z.object({ command: z.literal('sync'), ...syncOptions });
+const syncSchema = z.object({
+  command: z.literal('sync'),
+  ...syncOptions,
+  shard: z.string().min(1).optional(),
+  shardCount: count(1, MAX_SHARDS).optional(),
+});
 const serveSchema = z.object({
   command: z.literal('serve'),
   ...syncOptions,
@@ -74,8 +80,10 @@ const serveSchema = z.object({
 
 /** A parsed `scan` command line. */
 export type ScanConfig = z.infer<typeof scanSchema>;
-/** A parsed `sync` command line. */
-export type SyncConfig = z.infer<typeof syncSchema>;
+/** A parsed `sync` command line; `shard` resolved from `--shard` or `--shard-count` and the Job index. */
+export type SyncConfig = Omit<z.infer<typeof syncSchema>, 'shard' | 'shardCount'> & {
+  readonly shard?: Shard;
+};
 /** A parsed `serve` command line. */
 export type ServeConfig = z.infer<typeof serveSchema>;
 /** Any parsed command line. */
@@ -192,6 +200,16 @@ const OPTIONS = {
     default: String(256 * 1024 * 1024),
     help: 'largest .crate accepted, bytes (crates.io allows 10 MB unless it grants more)',
   },
+  shard: {
+    flag: 'shard',
+    env: 'LCS_SHARD',
+    help: 'sync: mirror only shard I/N of the crates (own cursor, retry list and lock; I from 0)',
+  },
+  shardCount: {
+    flag: 'shard-count',
+    env: 'LCS_SHARD_COUNT',
+    help: 'sync: N shards, this one JOB_COMPLETION_INDEX (a Kubernetes Indexed Job)',
+  },
   port: { flag: 'port', env: 'LCS_PORT', default: '8080', help: 'serve: HTTP port' },
   host: { flag: 'host', env: 'LCS_HOST', default: '0.0.0.0', help: 'serve: listen address' },
   intervalMinutes: {
@@ -256,6 +274,9 @@ Commands:
 Options of sync and serve (each also read from the environment variable shown):
 ${optionHelp(OPTIONS, SYNC_KEYS)}
 
+Options of sync only:
+${optionHelp(OPTIONS, ['shard', 'shardCount'])}
+
 Options of serve only:
 ${optionHelp(
   OPTIONS,
@@ -304,7 +325,7 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv): Config {
     command === 'scan'
       ? SCAN_KEYS
       : command === 'sync'
-        ? SYNC_KEYS
+        ? [...SYNC_KEYS, 'shard' as const, 'shardCount' as const]
         : command === 'serve'
           ? SERVE_KEYS
           : undefined;
@@ -333,5 +354,41 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv): Config {
       `invalid ${what} ${shown}: ${issue?.message}`,
     );
   }
-  return result.data;
+  if (result.data.command !== 'sync') return result.data;
+  const { shard, shardCount, ...sync } = result.data;
+  const resolved = resolveShard(shard, shardCount, origin, env);
+  return resolved ? { ...sync, shard: resolved } : sync;
+}
+
+/**
+ * The shard of a sync: `--shard I/N`, or `--shard-count N` with I from `JOB_COMPLETION_INDEX`, the
+ * index Kubernetes gives each pod of an Indexed Job (0 to completions - 1).
+ */
+function resolveShard(
+  shard: string | undefined,
+  shardCount: number | undefined,
+  origin: Record<string, string>,
+  env: NodeJS.ProcessEnv,
+): Shard | undefined {
+  const parse = (text: string, what: string) => {
+    try {
+      return parseShard(text);
+    } catch (error) {
+      throw new ConfigError(text, `invalid ${what}: ${(error as Error).message}`);
+    }
+  };
+  if (shard !== undefined && shardCount !== undefined)
+    throw new ConfigError(
+      shard,
+      `give ${origin['shard']} or ${origin['shardCount']}, not both`,
+    );
+  if (shard !== undefined) return parse(shard, origin['shard'] ?? 'shard');
+  if (shardCount === undefined) return undefined;
+  const index = env['JOB_COMPLETION_INDEX'];
+  if (index === undefined || !/^\d+$/.test(index))
+    throw new ConfigError(
+      index ?? '',
+      `${origin['shardCount']} needs JOB_COMPLETION_INDEX (set by an Indexed Job), got ${JSON.stringify(index ?? null)}`,
+    );
+  return parse(`${index}/${shardCount}`, `JOB_COMPLETION_INDEX ${JSON.stringify(index)} of ${shardCount} shards`);
 }

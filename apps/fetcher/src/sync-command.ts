@@ -11,7 +11,7 @@ import {
 } from '@lcs/crate-store';
 import { isScannable, openIndex } from '@lcs/index-reader';
 import { FetcherMetrics, MetricsRegistry } from '@lcs/metrics';
-import { Downloader, runSync, type SyncSummary } from '@lcs/mirror';
+import { Downloader, runSync, shardLabel, shardStateName, type SyncSummary } from '@lcs/mirror';
 import { ConfigError, type ServeConfig, type SyncConfig } from './config.js';
 import { ExitCode } from './exit-codes.js';
 import type { Reporter } from '@lcs/cli-kit';
@@ -33,11 +33,13 @@ export interface FetcherContext {
 export function openContext(config: SyncConfig | ServeConfig): FetcherContext {
   const store = openCrateStore(config.store);
   const metadata = openMetadataStore(config.metadata);
-  const registry = new MetricsRegistry();
+  const shard = 'shard' in config ? config.shard : undefined;
+  // A shard's series carry it as a label (at most 256 values), so N pods never overwrite each other.
+  const registry = new MetricsRegistry(shard ? { shard: shardLabel(shard) } : {});
   return {
     store,
     metadata,
-    state: new SyncStateStore({ metadata, objects: store }),
+    state: new SyncStateStore({ metadata, objects: store, namespace: stateName(config) }),
     registry,
     metrics: new FetcherMetrics(registry, { perCrateVersions: !config.noPerCrateMetrics }),
     downloader: new Downloader({
@@ -52,6 +54,11 @@ export function openContext(config: SyncConfig | ServeConfig): FetcherContext {
   };
 }
 
+/** The name of the run's cursor, retry list and lock: `fetcher`, or a shard's own. */
+function stateName(config: SyncConfig | ServeConfig): string {
+  return shardStateName('fetcher', 'shard' in config ? config.shard : undefined);
+}
+
 /** One sync under the single-runner lock: lock, pull the index, run, release. */
 export async function syncOnce(
   config: SyncConfig | ServeConfig,
@@ -59,7 +66,11 @@ export async function syncOnce(
   reporter: Reporter,
   signal: AbortSignal,
 ): Promise<SyncSummary> {
-  const lock = await context.metadata.acquireLock({ name: 'fetcher', ttlSeconds: config.lockTtl });
+  const shard = 'shard' in config ? config.shard : undefined;
+  const lock = await context.metadata.acquireLock({
+    name: stateName(config),
+    ttlSeconds: config.lockTtl,
+  });
   try {
     reporter.log('info', 'pulling the index', { index: config.index });
     const source = await openIndex(config.index, {
@@ -81,6 +92,7 @@ export async function syncOnce(
         concurrency: config.concurrency,
         ...(config.maxSessionCrates ? { maxSessionCrates: config.maxSessionCrates } : {}),
         full: config.full,
+        ...(shard ? { shard } : {}),
         ...(config.dl ? { dl: config.dl } : {}),
         signal,
         drainMs: config.drainSeconds * 1000,
@@ -116,7 +128,12 @@ export async function deliverMetrics(
   if (config.pushgateway)
     deliveries.push([
       'pushgateway',
-      () => context.registry.push(config.pushgateway ?? '', { job: 'lcs-fetcher' }),
+      () =>
+        context.registry.push(config.pushgateway ?? '', {
+          job: 'lcs-fetcher',
+          // One group per shard: a shard's push replaces its own series, never another shard's.
+          ...(config.shard ? { groupings: { shard: shardLabel(config.shard) } } : {}),
+        }),
     ]);
   for (const [what, deliver] of deliveries) {
     await deliver().catch((error: unknown) =>
@@ -153,7 +170,7 @@ export async function runSyncCommand(
 export function formatSyncSummary(s: SyncSummary): string {
   const n = (v: number) => v.toLocaleString('en-US');
   return [
-    `sync       ${s.status} (${s.mode}) index ${s.index_commit?.slice(0, 12) ?? '(directory)'}${s.cursor_moved ? ', cursor moved' : ', cursor kept'}`,
+    `sync       ${s.status} (${s.mode}${s.shard ? `, shard ${s.shard}` : ''}) index ${s.index_commit?.slice(0, 12) ?? '(directory)'}${s.cursor_moved ? ', cursor moved' : ', cursor kept'}`,
     `scanned    ${n(s.scanned_crates)} crates, ${n(s.scanned_versions)} versions`,
     `downloaded ${n(s.downloaded)} (${(s.bytes / 2 ** 20).toFixed(1)} MiB), ${n(s.already_stored)} already stored`,
     `failed     ${n(s.failed)} this run; ${n(s.retry_list)} on the retry list; ${n(s.deferred)} deferred to the next run`,

@@ -1,7 +1,12 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, resolve, sep } from 'node:path';
 import { IndexSourceError, IndexSourceInvalidError } from './errors.js';
-import { isIndexFilePath, type RawIndexFile, type ScannableIndexSource } from './index-source.js';
+import {
+  isIndexFilePath,
+  type RawIndexFile,
+  type ScannableIndexSource,
+  type ScanOptions,
+} from './index-source.js';
 import { mapOrdered } from './map-ordered.js';
 
 function isMissing(error: unknown): boolean {
@@ -47,8 +52,8 @@ export class DirectoryIndexSource implements ScannableIndexSource {
     }
   }
 
-  files(): AsyncIterable<RawIndexFile> {
-    return mapOrdered(this.paths(''), 16, async (path) => {
+  files(options: ScanOptions = {}): AsyncIterable<RawIndexFile> {
+    return mapOrdered(this.paths('', options.filter), 16, async (path) => {
       const content = await this.readFile(path);
       if (content === undefined)
         throw new IndexSourceError(this.location, `${path} vanished during the scan`);
@@ -62,14 +67,14 @@ export class DirectoryIndexSource implements ScannableIndexSource {
   }
 
   /** Index file paths in byte order of their names, like git's tree order for these names. */
-  private async *paths(prefix: string): AsyncGenerator<string> {
+  private async *paths(prefix: string, filter?: (path: string) => boolean): AsyncGenerator<string> {
     const entries = await readdir(join(this.root, prefix), { withFileTypes: true });
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const entry of entries) {
       if (entry.name.startsWith('.')) continue;
       const path = prefix + entry.name;
-      if (entry.isDirectory()) yield* this.paths(`${path}/`);
-      else if (entry.isFile() && isIndexFilePath(path)) yield path;
+      if (entry.isDirectory()) yield* this.paths(`${path}/`, filter);
+      else if (entry.isFile() && isIndexFilePath(path) && (filter?.(path) ?? true)) yield path;
     }
   }
 }

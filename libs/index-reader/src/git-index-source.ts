@@ -4,7 +4,12 @@ import { IndexSourceError, IndexSourceInvalidError } from './errors.js';
 import { GitCliObjectStore } from './git-cli-object-store.js';
 import { parseCommit, type GitCommitInfo, type GitObjectStore } from './git-object-store.js';
 import { readBlob, walkTree } from './git-tree-walk.js';
-import { isIndexFilePath, type RawIndexFile, type ScannableIndexSource } from './index-source.js';
+import {
+  isIndexFilePath,
+  type RawIndexFile,
+  type ScannableIndexSource,
+  type ScanOptions,
+} from './index-source.js';
 import { IsoGitObjectStore } from './iso-git-object-store.js';
 import { mapOrdered } from './map-ordered.js';
 
@@ -99,8 +104,8 @@ export class GitIndexSource implements ScannableIndexSource {
     return this.store.readPath(this.commit.oid, path);
   }
 
-  files(): AsyncIterable<RawIndexFile> {
-    return mapOrdered(this.indexFiles(), this.readAhead, async ({ path, oid }) => ({
+  files(options: ScanOptions = {}): AsyncIterable<RawIndexFile> {
+    return mapOrdered(this.indexFiles(options.filter), this.readAhead, async ({ path, oid }) => ({
       path,
       content: await readBlob(this.store, oid, path),
     }));
@@ -110,9 +115,11 @@ export class GitIndexSource implements ScannableIndexSource {
     return this.store.close();
   }
 
-  private async *indexFiles(): AsyncGenerator<{ path: string; oid: string }> {
+  private async *indexFiles(
+    filter?: (path: string) => boolean,
+  ): AsyncGenerator<{ path: string; oid: string }> {
     for await (const file of walkTree(this.store, this.commit.tree)) {
-      if (isIndexFilePath(file.path)) yield file;
+      if (isIndexFilePath(file.path) && (filter?.(file.path) ?? true)) yield file;
     }
   }
 }

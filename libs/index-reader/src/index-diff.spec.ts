@@ -117,6 +117,20 @@ describe.each(['git', 'isomorphic-git'] as GitBackend[])('diffIndex (%s)', (back
     ).toEqual([['2/ab', 0, [2]]]);
   });
 
+  it('keeps only the crate files a filter passes', async () => {
+    const source = await GitIndexSource.open(repo, { backend });
+    const diffs: IndexFileDiff[] = [];
+    const filter = (path: string) => path.startsWith('ne/') || path === '1/a';
+    for await (const d of diffIndex(source.store, from, to, { filter })) diffs.push(d);
+    await source.close();
+    expect(summarize(diffs)).toEqual([
+      '1/a VersionDeleted a 0.1.0',
+      '1/a Added a 0.1.0',
+      'ne/wc/newcrate Added newcrate 0.1.0',
+      'ne/wc/newcrate AddedAndYanked newcrate 0.2.0',
+    ]);
+  });
+
   it('is empty between a commit and itself, and reverses cleanly', async () => {
     const source = await GitIndexSource.open(repo, { backend });
     const same: IndexFileDiff[] = [];

@@ -58,18 +58,21 @@ const NO_ENTRIES: GitTreeEntry[] = [];
  * between, so a squashed or force-pushed history is handled the same way: crates.io squashes its
  * index periodically). Only subtrees whose ids differ are read, so cost and memory follow the size
  * of the change, not of the index. Yields one {@link IndexFileDiff} per changed crate file, in path order.
+ * `options.filter` keeps only the crate files whose path passes (their blobs are the only ones read).
  */
 export async function* diffIndex(
   store: GitObjectStore,
   fromCommit: string,
   toCommit: string,
-  options: { readAhead?: number } = {},
+  options: { readAhead?: number; filter?: (path: string) => boolean } = {},
 ): AsyncGenerator<IndexFileDiff> {
   const [from, to] = await Promise.all([
     readCommitInfo(store, fromCommit),
     readCommitInfo(store, toCommit),
   ]);
-  const blobs = await changedBlobs(store, from.tree, to.tree);
+  const { filter } = options;
+  const changed = await changedBlobs(store, from.tree, to.tree);
+  const blobs = filter ? changed.filter((blob) => filter(blob.path)) : changed;
   const read = (oid: string | undefined, path: string) =>
     oid === undefined ? undefined : readBlob(store, oid, path);
   const pairs = mapOrdered(blobs, options.readAhead ?? 64, async (blob) => {

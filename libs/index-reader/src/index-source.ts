@@ -21,10 +21,19 @@ export interface IndexSource {
   close(): Promise<void>;
 }
 
+/** Options of {@link ScannableIndexSource.files} and {@link scanIndex}. */
+export interface ScanOptions {
+  /**
+   * Only the crate files whose index path passes are read (the others cost a tree entry, not a
+   * blob read): a shard of a sync reads its own crates only.
+   */
+  readonly filter?: (path: string) => boolean;
+}
+
 /** A source that can also list every crate (a directory or a git tree; the sparse protocol cannot). */
 export interface ScannableIndexSource extends IndexSource {
   /** Streams every crate file in path order, reading a bounded number ahead. */
-  files(): AsyncIterable<RawIndexFile>;
+  files(options?: ScanOptions): AsyncIterable<RawIndexFile>;
 }
 
 /** `true` when `source` can list its crates. */
@@ -61,6 +70,9 @@ export async function readIndexConfig(source: IndexSource): Promise<IndexConfig 
 }
 
 /** Streams every crate file of `source`, parsed. Malformed lines are reported per file, never thrown. */
-export async function* scanIndex(source: ScannableIndexSource): AsyncGenerator<IndexFile> {
-  for await (const file of source.files()) yield parseIndexFile(file.path, file.content);
+export async function* scanIndex(
+  source: ScannableIndexSource,
+  options: ScanOptions = {},
+): AsyncGenerator<IndexFile> {
+  for await (const file of source.files(options)) yield parseIndexFile(file.path, file.content);
 }

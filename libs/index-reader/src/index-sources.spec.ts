@@ -96,6 +96,26 @@ describe.each(sources)('%s source on the fixture index', (_label, open) => {
     }
   });
 
+  it('reads only the crate files a filter passes, in path order', async () => {
+    const source = await open();
+    const seen: string[] = [];
+    try {
+      const keep = (path: string) => {
+        seen.push(path);
+        return path.includes('a');
+      };
+      const paths: string[] = [];
+      for await (const file of scanIndex(source, { filter: keep })) paths.push(file.path);
+      expect(paths).toEqual(expected.paths.filter((p) => p.includes('a')));
+      expect(paths.length).toBeGreaterThan(0);
+      expect(paths.length).toBeLessThan(expected.paths.length);
+      // Every crate file was offered to the filter, nothing else (config.json is not a crate file).
+      expect(seen).toEqual(expected.paths);
+    } finally {
+      await source.close();
+    }
+  });
+
   it('reads one crate by name, keeping the name case in its lines', async () => {
     const source = await open();
     try {

@@ -86,6 +86,7 @@ export {
   type IndexSource,
   type RawIndexFile,
   type ScannableIndexSource,
+  type ScanOptions,
 } from './index-source.js';
 export { IsoGitObjectStore } from './iso-git-object-store.js';
 export { mapOrdered } from './map-ordered.js';

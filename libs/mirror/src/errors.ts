@@ -15,6 +15,8 @@ export type MirrorErrorCode =
   | 'INDEX_NOT_SCANNABLE'
   /** The index's `config.json` names a download location that is not http(s). */
   | 'INDEX_DL_REFUSED'
+  /** A shard that is not `I/N` with 0 <= I < N <= 256. */
+  | 'SHARD_INVALID'
   | 'SYNC_ABORTED';
 
 /** Base class of every error this library throws. */

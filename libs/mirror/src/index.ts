@@ -30,6 +30,17 @@ export {
   type SyncStatus,
   type SyncSummary,
 } from './sync-run.js';
+export {
+  formatShard,
+  inShard,
+  MAX_SHARDS,
+  parseShard,
+  pathInShard,
+  shardLabel,
+  shardOf,
+  shardStateName,
+  type Shard,
+} from './shard.js';
 export { SyncScheduler, type SchedulerState } from './sync-scheduler.js';
 export { signBody, verifySignature } from './webhook-signature.js';
 export { createWebhookServer, type WebhookServerOptions } from './webhook-server.js';

@@ -13,6 +13,7 @@ import {
   readCrate,
   scanIndex,
   type ScannableIndexSource,
+  type ScanOptions,
 } from '@lcs/index-reader';
 
 /** One crate version to mirror. */
@@ -55,11 +56,13 @@ export async function* planFull(
   onCrate?: CrateSeen,
   /** Keys (`name@version`) to look out for; the ones the index no longer has are reported deleted. */
   watch: ReadonlySet<string> = new Set(),
+  /** Which crate files to read (a shard's own); the totals then count those only. */
+  scan: ScanOptions = {},
 ): AsyncGenerator<WorkItem> {
   const present = new Set<string>();
   let crates = 0;
   let versions = 0;
-  for await (const file of scanIndex(source)) {
+  for await (const file of scanIndex(source, scan)) {
     report.malformedLines += file.errors.length;
     const name = file.entries[0]?.name;
     if (name === undefined) continue;
@@ -94,8 +97,11 @@ export async function* planIncremental(
   fromCommit: string,
   report: PlanReport,
   onCrate?: CrateSeen,
+  /** Which changed crate files to read (a shard's own). */
+  filter?: (path: string) => boolean,
 ): AsyncGenerator<WorkItem> {
-  for await (const diff of diffIndex(source.store, fromCommit, source.commit.oid)) {
+  const diffs = diffIndex(source.store, fromCommit, source.commit.oid, filter ? { filter } : {});
+  for await (const diff of diffs) {
     report.malformedLines += diff.errors.length;
     report.scannedCrates++;
     const name = diff.path.slice(diff.path.lastIndexOf('/') + 1);
@@ -140,11 +146,18 @@ export async function* planIncremental(
   }
 }
 
-/** Every stored crate as `name@version`, in a {@link CompactKeySet} (about 30 bytes per stored version). */
-export async function storedSet(store: CrateStore, signal?: AbortSignal): Promise<CompactKeySet> {
+/**
+ * Every stored crate as `name@version`, in a {@link CompactKeySet} (about 30 bytes per stored
+ * version); with `keep`, only the crates whose name passes (a shard's own: 1/N of the memory).
+ */
+export async function storedSet(
+  store: CrateStore,
+  signal?: AbortSignal,
+  keep?: (name: string) => boolean,
+): Promise<CompactKeySet> {
   const stored = new CompactKeySet();
   for await (const crate of store.list({ signal }) as AsyncIterable<StoredCrate>)
-    stored.add(`${crate.name}@${crate.version}`);
+    if (keep?.(crate.name) ?? true) stored.add(`${crate.name}@${crate.version}`);
   return stored;
 }
 

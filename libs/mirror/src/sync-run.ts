@@ -25,6 +25,7 @@ import type { FetcherMetrics } from '@lcs/metrics';
 import { DownloadFailedError, type Downloader } from './downloader.js';
 import { MirrorError } from './errors.js';
 import { classifyFailure } from './failure.js';
+import { formatShard, inShard, pathInShard, type Shard } from './shard.js';
 import {
   hasCommit,
   planFull,
@@ -48,6 +49,11 @@ export interface SyncOptions {
   readonly maxSessionCrates?: number;
   /** Ignore the cursor and compare the whole index with the store. */
   readonly full?: boolean;
+  /**
+   * Mirror only this shard's crates (see `shardOf`). `state` and `lock` must then be the shard's
+   * own (`shardStateName`), so shards run at once without sharing a cursor or retry list.
+   */
+  readonly shard?: Shard;
   /** Download URL template replacing the index's `dl` (a closer mirror of the same registry). */
   readonly dl?: string;
   /** Stop taking work (SIGTERM). */
@@ -86,6 +92,8 @@ export type SyncStatus = 'ok' | 'partial' | 'interrupted' | 'failed';
 export interface SyncSummary {
   readonly status: SyncStatus;
   readonly mode: 'full' | 'incremental';
+  /** `I/N` for a sharded run, `null` otherwise. */
+  readonly shard: string | null;
   readonly index_commit: string | null;
   readonly previous_commit: string | null;
   readonly cursor_moved: boolean;
@@ -131,6 +139,8 @@ export async function runSync(options: SyncOptions): Promise<SyncSummary> {
     );
   }
   const head = source instanceof GitIndexSource ? source.commit : undefined;
+  const { shard } = options;
+  const inMyShard = shard ? (path: string) => pathInShard(path, shard) : undefined;
   const cursor = await state.cursor();
   const previous = await stillInIndex(source, await state.failures(), (message) =>
     emit({ type: 'log', level: 'info', message }),
@@ -157,7 +167,7 @@ export async function runSync(options: SyncOptions): Promise<SyncSummary> {
     (await hasCommit(source as GitIndexSource, cursor.commit))
   ) {
     report.mode = 'incremental';
-    plan = planIncremental(source as GitIndexSource, cursor.commit, report, onCrate);
+    plan = planIncremental(source as GitIndexSource, cursor.commit, report, onCrate, inMyShard);
   } else {
     if (head && cursor && !options.full) {
       emit({
@@ -174,13 +184,19 @@ export async function runSync(options: SyncOptions): Promise<SyncSummary> {
       fields: { store: store.location },
     });
     const watch = new Set(previous.map(key));
-    plan = planFull(source, await storedSet(store, options.signal), report, onCrate, watch);
+    const stored = await storedSet(store, options.signal, (name) => inShard(name, shard));
+    plan = planFull(source, stored, report, onCrate, watch, inMyShard ? { filter: inMyShard } : {});
   }
   emit({
     type: 'log',
     level: 'info',
     message: `${report.mode} sync started`,
-    fields: { from: cursor?.commit ?? null, to: head?.oid ?? null, retry: previous.length },
+    fields: {
+      from: cursor?.commit ?? null,
+      to: head?.oid ?? null,
+      retry: previous.length,
+      ...(shard ? { shard: formatShard(shard) } : {}),
+    },
   });
 
   // Retries first (oldest failures), then the plan; each version at most once.
@@ -380,6 +396,7 @@ export async function runSync(options: SyncOptions): Promise<SyncSummary> {
   const summary: SyncSummary = {
     status,
     mode: report.mode,
+    shard: shard ? formatShard(shard) : null,
     index_commit: head?.oid ?? null,
     previous_commit: cursor?.commit ?? null,
     cursor_moved: moveCursor,
