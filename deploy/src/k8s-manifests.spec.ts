@@ -172,11 +172,9 @@ describe('Kubernetes manifests', () => {
       .filter(
         (f) =>
           f.endsWith('.yaml') &&
-          ![
-            'kustomization.yaml',
-            'secrets.example.yaml',
-            'fetcher-first-fill-job.yaml',
-          ].includes(f),
+          !['kustomization.yaml', 'secrets.example.yaml', 'fetcher-first-fill-job.yaml'].includes(
+            f,
+          ),
       )
       .sort();
     expect(listed).toEqual(present);

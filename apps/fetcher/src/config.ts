@@ -74,6 +74,7 @@ const serveSchema = z.object({
   port: count(0, 65535),
   host: z.string().min(1),
   intervalMinutes: count(0, 7 * 24 * 60),
+  busyRetrySeconds: count(1, 3600),
   webhookSecret: z.string().min(16, 'at least 16 characters').optional(),
   allowUnsignedWebhook: flag,
 });
@@ -218,6 +219,12 @@ const OPTIONS = {
     default: '60',
     help: 'serve: fallback sync interval (0: webhook only)',
   },
+  busyRetrySeconds: {
+    flag: 'busy-retry-seconds',
+    env: 'LCS_BUSY_RETRY_SECONDS',
+    default: '30',
+    help: 'serve: a hook refused by a busy lock is tried again after this long',
+  },
   webhookSecret: {
     env: 'LCS_WEBHOOK_SECRET',
     help: 'serve: HMAC secret of POST /_/index-webhook (environment only)',
@@ -258,6 +265,7 @@ const SERVE_KEYS: OptionKey[] = [
   'port',
   'host',
   'intervalMinutes',
+  'busyRetrySeconds',
   'webhookSecret',
   'allowUnsignedWebhook',
 ];
@@ -378,10 +386,7 @@ function resolveShard(
     }
   };
   if (shard !== undefined && shardCount !== undefined)
-    throw new ConfigError(
-      shard,
-      `give ${origin['shard']} or ${origin['shardCount']}, not both`,
-    );
+    throw new ConfigError(shard, `give ${origin['shard']} or ${origin['shardCount']}, not both`);
   if (shard !== undefined) return parse(shard, origin['shard'] ?? 'shard');
   if (shardCount === undefined) return undefined;
   const index = env['JOB_COMPLETION_INDEX'];
@@ -390,5 +395,8 @@ function resolveShard(
       index ?? '',
       `${origin['shardCount']} needs JOB_COMPLETION_INDEX (set by an Indexed Job), got ${JSON.stringify(index ?? null)}`,
     );
-  return parse(`${index}/${shardCount}`, `JOB_COMPLETION_INDEX ${JSON.stringify(index)} of ${shardCount} shards`);
+  return parse(
+    `${index}/${shardCount}`,
+    `JOB_COMPLETION_INDEX ${JSON.stringify(index)} of ${shardCount} shards`,
+  );
 }

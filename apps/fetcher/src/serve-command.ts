@@ -8,7 +8,7 @@ import { createWebhookServer, SyncScheduler } from '@lcs/mirror';
 import type { AddressInfo } from 'node:net';
 import type { ServeConfig } from './config.js';
 import type { Reporter } from '@lcs/cli-kit';
-import { openContext, syncOnce } from './sync-command.js';
+import { markSyncWanted, openContext, syncOnce } from './sync-command.js';
 
 /** Runs until `signal` aborts; then stops accepting hooks, lets the running sync stop, closes. */
 export async function runServe(
@@ -19,9 +19,19 @@ export async function runServe(
   const context = openContext(config);
   const syncStop = new AbortController();
   const scheduler = new SyncScheduler(
-    async (reason) => {
+    async (reason, request) => {
       reporter.log('info', `sync started (${reason})`);
-      const summary = await syncOnce(config, context, reporter, syncStop.signal);
+      const summary = await syncOnce(config, context, reporter, syncStop.signal).catch(
+        async (error: unknown) => {
+          // The holder (another replica, the CronJob) runs again for this hook before it releases;
+          // the retry below covers a hook that lands after its last look.
+          if (error instanceof LockHeldError && !request.retry)
+            await markSyncWanted(context.metadata, reason).catch((e: unknown) =>
+              reporter.log('warn', `cannot record the wanted sync: ${(e as Error).message}`),
+            );
+          throw error;
+        },
+      );
       reporter.finish();
       reporter.log('info', 'sync finished', { ...summary });
     },
@@ -33,10 +43,14 @@ export async function runServe(
       // Another runner (the CronJob) holds the lock: the hook is kept and tried again.
       isBusy: (error) => {
         const busy = error instanceof LockHeldError;
-        if (busy) reporter.log('info', `lock busy (${error.message}): sync retried in 30 s`);
+        if (busy)
+          reporter.log(
+            'info',
+            `lock busy (${error.message}): sync wanted; retried in ${config.busyRetrySeconds} s`,
+          );
         return busy;
       },
-      busyRetryMs: 30_000,
+      busyRetryMs: config.busyRetrySeconds * 1000,
     },
   );
   const server = createWebhookServer({

@@ -57,7 +57,9 @@ const args = (...extra: string[]) => [
 describe('lcs-fetcher sync --shard', () => {
   it('fills one bucket from three shards with no overlap; a killed shard blocks none and resumes; an unsharded run then downloads nothing', async () => {
     // Shard 1 stalls on one of its crates, and is killed there (a pod lost mid-run).
-    const stalled = [...sim.published.keys()].find((id) => shardOf(id.split('@')[0] ?? '', 3) === 1);
+    const stalled = [...sim.published.keys()].find(
+      (id) => shardOf(id.split('@')[0] ?? '', 3) === 1,
+    );
     if (!stalled) throw new Error('no crate in shard 1');
     sim.fault(stalled, { kind: 'stall' });
     const victim = start(args('--shard', '1/3'), { cwd, env: env() });

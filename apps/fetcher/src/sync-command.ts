@@ -2,12 +2,14 @@
  * Wiring of one sync: stores and lock from URLs, the index from its spec, the downloader, and the
  * metrics delivery. The work itself is `runSync` in @lcs/mirror.
  */
+import { randomUUID } from 'node:crypto';
 import {
   openCrateStore,
   openMetadataStore,
   SyncStateStore,
   type CrateStore,
   type MetadataStore,
+  type RunnerLock,
 } from '@lcs/crate-store';
 import { isScannable, openIndex } from '@lcs/index-reader';
 import { FetcherMetrics, MetricsRegistry } from '@lcs/metrics';
@@ -59,7 +61,26 @@ function stateName(config: SyncConfig | ServeConfig): string {
   return shardStateName('fetcher', 'shard' in config ? config.shard : undefined);
 }
 
-/** One sync under the single-runner lock: lock, pull the index, run, release. */
+/**
+ * The metadata key a server writes when a hook arrives while another runner holds the lock (a
+ * webhook replica, the CronJob): "a sync is wanted". The holder reads it before releasing and runs
+ * again when it changed during its run, so a hook received anywhere in the fleet is never lost.
+ */
+export const SYNC_WANTED_KEY = 'fetcher/sync-wanted';
+
+/** Most follow-up runs a holder makes for hooks received during its own runs (then the lock frees). */
+const MAX_FOLLOW_UPS = 3;
+
+/** Records that a sync is wanted (a unique value each time, so the holder sees it changed). */
+export async function markSyncWanted(metadata: MetadataStore, reason: string): Promise<void> {
+  const value = { at: new Date().toISOString(), reason, id: randomUUID() };
+  await metadata.put(SYNC_WANTED_KEY, JSON.stringify(value));
+}
+
+/**
+ * One sync under the single-runner lock: lock, pull the index, run; again while hooks arrived
+ * elsewhere during the run (unsharded runs only: a shard covers only its own crates); release.
+ */
 export async function syncOnce(
   config: SyncConfig | ServeConfig,
   context: FetcherContext,
@@ -72,47 +93,71 @@ export async function syncOnce(
     ttlSeconds: config.lockTtl,
   });
   try {
-    reporter.log('info', 'pulling the index', { index: config.index });
-    const source = await openIndex(config.index, {
-      cacheDir: config.indexDir ?? defaultIndexDir(config.index),
-    });
-    try {
-      if (!isScannable(source))
-        throw new ConfigError(
-          config.index,
-          `${config.index}: a sparse index cannot be listed; give a git index`,
-        );
-      return await runSync({
-        source,
-        store: context.store,
-        state: context.state,
-        lock,
-        downloader: context.downloader,
-        metrics: context.metrics,
-        concurrency: config.concurrency,
-        ...(config.maxSessionCrates ? { maxSessionCrates: config.maxSessionCrates } : {}),
-        full: config.full,
-        ...(shard ? { shard } : {}),
-        ...(config.dl ? { dl: config.dl } : {}),
-        signal,
-        drainMs: config.drainSeconds * 1000,
-        onEvent: (event) => {
-          if (event.type === 'log') reporter.log(event.level, event.message, event.fields);
-          else
-            reporter.progress({
-              done: event.done,
-              queued: event.queued,
-              downloaded: event.downloaded,
-              failed: event.failed,
-              MiB: (event.bytes / 2 ** 20).toFixed(1),
-            });
-        },
+    let wanted = shard ? undefined : await context.metadata.get(SYNC_WANTED_KEY);
+    let summary = await pullAndRun(config, context, reporter, signal, lock);
+    for (let followUps = 0; !shard && followUps < MAX_FOLLOW_UPS; followUps++) {
+      if (signal.aborted || summary.status === 'interrupted' || summary.status === 'failed') break;
+      const now = await context.metadata.get(SYNC_WANTED_KEY);
+      if (now === wanted) break;
+      wanted = now;
+      reporter.log('info', 'a sync was requested while this one ran: running again', {
+        wanted: now ? (JSON.parse(now) as unknown) : null,
       });
-    } finally {
-      await source.close();
+      summary = await pullAndRun(config, context, reporter, signal, lock);
     }
+    return summary;
   } finally {
     await lock.release();
+  }
+}
+
+/** Pulls the index and runs one sync under a held lock. */
+async function pullAndRun(
+  config: SyncConfig | ServeConfig,
+  context: FetcherContext,
+  reporter: Reporter,
+  signal: AbortSignal,
+  lock: RunnerLock,
+): Promise<SyncSummary> {
+  const shard = 'shard' in config ? config.shard : undefined;
+  reporter.log('info', 'pulling the index', { index: config.index });
+  const source = await openIndex(config.index, {
+    cacheDir: config.indexDir ?? defaultIndexDir(config.index),
+  });
+  try {
+    if (!isScannable(source))
+      throw new ConfigError(
+        config.index,
+        `${config.index}: a sparse index cannot be listed; give a git index`,
+      );
+    return await runSync({
+      source,
+      store: context.store,
+      state: context.state,
+      lock,
+      downloader: context.downloader,
+      metrics: context.metrics,
+      concurrency: config.concurrency,
+      ...(config.maxSessionCrates ? { maxSessionCrates: config.maxSessionCrates } : {}),
+      full: config.full,
+      ...(shard ? { shard } : {}),
+      ...(config.dl ? { dl: config.dl } : {}),
+      signal,
+      drainMs: config.drainSeconds * 1000,
+      onEvent: (event) => {
+        if (event.type === 'log') reporter.log(event.level, event.message, event.fields);
+        else
+          reporter.progress({
+            done: event.done,
+            queued: event.queued,
+            downloaded: event.downloaded,
+            failed: event.failed,
+            MiB: (event.bytes / 2 ** 20).toFixed(1),
+          });
+      },
+    });
+  } finally {
+    await source.close();
   }
 }
 

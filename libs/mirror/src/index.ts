@@ -41,6 +41,6 @@ export {
   shardStateName,
   type Shard,
 } from './shard.js';
-export { SyncScheduler, type SchedulerState } from './sync-scheduler.js';
+export { SyncScheduler, type SchedulerState, type SyncRequest } from './sync-scheduler.js';
 export { signBody, verifySignature } from './webhook-signature.js';
 export { createWebhookServer, type WebhookServerOptions } from './webhook-server.js';

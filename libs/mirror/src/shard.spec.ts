@@ -1,13 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MirrorError } from './errors.js';
-import {
-  inShard,
-  parseShard,
-  pathInShard,
-  shardLabel,
-  shardOf,
-  shardStateName,
-} from './shard.js';
+import { inShard, parseShard, pathInShard, shardLabel, shardOf, shardStateName } from './shard.js';
 
 describe('shards', () => {
   it('hash with 32-bit FNV-1a, matching the published test vectors', () => {

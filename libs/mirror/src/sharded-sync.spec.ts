@@ -7,7 +7,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FileMetadataStore, FsCrateStore, SyncStateStore, type StoredCrate } from '@lcs/crate-store';
+import {
+  FileMetadataStore,
+  FsCrateStore,
+  SyncStateStore,
+  type StoredCrate,
+} from '@lcs/crate-store';
 import { GitIndexSource } from '@lcs/index-reader';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {

@@ -29,6 +29,12 @@ export interface SyncSchedulerOptions {
   readonly busyRetryMs?: number;
 }
 
+/** What the scheduler tells a sync it starts. */
+export interface SyncRequest {
+  /** This run retries a request refused by a busy lock (it was recorded when first refused). */
+  readonly retry: boolean;
+}
+
 /** Runs `sync` on request, one at a time, with at most one follow-up queued. */
 export class SyncScheduler {
   #running: Promise<void> | undefined;
@@ -41,7 +47,7 @@ export class SyncScheduler {
   readonly #options: SyncSchedulerOptions;
 
   constructor(
-    private readonly sync: (reason: string) => Promise<void>,
+    private readonly sync: (reason: string, request: SyncRequest) => Promise<void>,
     options: SyncSchedulerOptions | ((error: unknown) => void) = {},
   ) {
     this.#options = typeof options === 'function' ? { onError: options } : options;
@@ -49,21 +55,26 @@ export class SyncScheduler {
 
   /** Requests a sync. Returns `started` or `queued` (or `ignored` once closed). */
   trigger(reason: string): 'started' | 'queued' | 'ignored' {
+    return this.#request(reason, false);
+  }
+
+  #request(reason: string, retry: boolean): 'started' | 'queued' | 'ignored' {
     if (this.#closed) return 'ignored';
     if (this.#running) {
       this.#queued = true;
       return 'queued';
     }
-    this.#running = this.#loop(reason);
+    this.#running = this.#loop(reason, retry);
     return 'started';
   }
 
-  async #loop(reason: string): Promise<void> {
+  async #loop(reason: string, firstIsRetry: boolean): Promise<void> {
     let why = reason;
+    let retry = firstIsRetry;
     for (;;) {
       this.#runs++;
       try {
-        await this.sync(why);
+        await this.sync(why, { retry });
         this.#lastError = undefined;
       } catch (error) {
         if (this.#options.isBusy?.(error) && !this.#closed) {
@@ -78,6 +89,7 @@ export class SyncScheduler {
       if (!this.#queued || this.#closed) break;
       this.#queued = false;
       why = 'queued follow-up';
+      retry = false;
     }
     this.#running = undefined;
   }
@@ -86,7 +98,10 @@ export class SyncScheduler {
     if (this.#busyTimer) return;
     this.#busyTimer = setTimeout(() => {
       this.#busyTimer = undefined;
-      this.trigger(`${reason.replace(/ \(retry: lock was busy\)$/, '')} (retry: lock was busy)`);
+      this.#request(
+        `${reason.replace(/ \(retry: lock was busy\)$/, '')} (retry: lock was busy)`,
+        true,
+      );
     }, this.#options.busyRetryMs ?? 30_000);
     this.#busyTimer.unref();
   }

@@ -71,10 +71,12 @@ describe('SyncScheduler with a busy lock', () => {
   it('retries a sync refused because another runner holds the lock, without calling it a failure', async () => {
     const busy = Object.assign(new Error('lock held by the CronJob'), { code: 'LOCK_HELD' });
     const reasons: string[] = [];
+    const retries: boolean[] = [];
     const errors: unknown[] = [];
     const scheduler = new SyncScheduler(
-      async (reason) => {
+      async (reason, request) => {
         reasons.push(reason);
+        retries.push(request.retry);
         if (reasons.length < 3) throw busy;
       },
       {
@@ -92,6 +94,8 @@ describe('SyncScheduler with a busy lock', () => {
       'webhook (retry: lock was busy)',
       'webhook (retry: lock was busy)',
     ]);
+    // Only the first request is new (the server records it as wanted); the others retry it.
+    expect(retries).toEqual([false, true, true]);
     expect(errors).toEqual([]);
     await scheduler.close();
     expect(scheduler.state).toMatchObject({ waitingForLock: false, runs: 3 });
