@@ -1,16 +1,14 @@
 /**
- * The embedded default store: a directory laid out like static.crates.io. Writes go to a hidden
- * temporary file in the final directory, are hashed as they stream, fsync'd, and only then linked
- * to the final name: `link(2)` fails with EEXIST instead of replacing, so a concurrent writer can
- * never swap a verified object, and a killed process leaves at most a `.tmp` file the listing skips.
+ * The embedded default store: a directory laid out like static.crates.io. A put streams into a
+ * temporary file, verified and flushed before it is linked to its final name
+ * ({@link writeVerifiedFile}), so a final name only ever holds verified, durable bytes.
  */
 import { randomBytes } from 'node:crypto';
-import { link, mkdir, open, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { mapOrdered } from '@lcs/index-reader';
 import {
   assertCksum,
-  crateId,
   crateKey,
   CRATES_PREFIX,
   parseCrateKey,
@@ -20,7 +18,8 @@ import {
 import type { CrateBody, CrateStore, PutOptions, PutResult, StoredCrate } from './crate-store.js';
 import { StoreFailedError } from './errors.js';
 import { assertStateKey } from './state-key.js';
-import { consumeVerified, MAX_SINGLE_PUT_BYTES, releaseBody } from './verified-body.js';
+import { MAX_SINGLE_PUT_BYTES, releaseBody } from './verified-body.js';
+import { writeVerifiedFile } from './verified-file.js';
 import { isCode } from './errno.js';
 
 /** Options of {@link FsCrateStore}. */
@@ -28,8 +27,6 @@ export interface FsCrateStoreOptions {
   /** Largest body accepted, in bytes (default 5 GiB, as S3's single PUT). */
   readonly maxObjectBytes?: number;
 }
-
-const WRITE_BATCH_BYTES = 1024 * 1024;
 
 /** A crate store in a local directory. */
 export class FsCrateStore implements CrateStore {
@@ -78,61 +75,13 @@ export class FsCrateStore implements CrateStore {
       await releaseBody(body);
       return { outcome: 'exists', key, bytes: 0 };
     }
-    const temp = join(
-      dirname(final),
-      `.${crate.name}-${crate.version}.${randomBytes(6).toString('hex')}.tmp`,
-    );
-    const dir = dirname(final);
-    const handle = await (
-      this.#dirs.has(dir)
-        ? Promise.resolve()
-        : mkdir(dir, { recursive: true }).then(() => void this.#dirs.add(dir))
-    )
-      .then(() => open(temp, 'wx'))
-      .catch(async (error: unknown) => {
-        await releaseBody(body);
-        throw new StoreFailedError(temp, 'create', { cause: error });
-      });
-    try {
-      // Chunks are gathered up to 1 MiB per write: most crates then take a single write call.
-      let pending: Uint8Array[] = [];
-      let pendingBytes = 0;
-      const flush = async () => {
-        if (pendingBytes === 0) return;
-        const data =
-          pending.length === 1 ? (pending[0] as Uint8Array) : Buffer.concat(pending, pendingBytes);
-        pending = [];
-        pendingBytes = 0;
-        await handle.write(data).catch((error: unknown) => {
-          throw new StoreFailedError(temp, 'write', { cause: error });
-        });
-      };
-      const { bytes } = await consumeVerified(crateId(crate), body, crate.cksum, {
-        maxBytes: this.#maxBytes,
-        signal: options.signal,
-        onChunk: async (chunk) => {
-          pending.push(chunk);
-          pendingBytes += chunk.byteLength;
-          if (pendingBytes >= WRITE_BATCH_BYTES) await flush();
-        },
-      });
-      await flush();
-      await handle.datasync().catch((error: unknown) => {
-        throw new StoreFailedError(temp, 'fsync', { cause: error });
-      });
-      await handle.close();
-      try {
-        if (options.replace) await rename(temp, final);
-        else await link(temp, final);
-        return { outcome: 'stored', key, bytes };
-      } catch (error) {
-        if (isCode(error, 'EEXIST')) return { outcome: 'exists', key, bytes: 0 };
-        throw new StoreFailedError(final, 'link', { cause: error });
-      }
-    } finally {
-      await handle.close().catch(() => undefined);
-      await unlink(temp).catch(() => undefined);
-    }
+    const { outcome, bytes } = await writeVerifiedFile(final, crate, body, {
+      maxBytes: this.#maxBytes,
+      signal: options.signal,
+      replace: options.replace === true,
+      knownDirs: this.#dirs,
+    });
+    return { outcome, key, bytes };
   }
 
   async delete(ref: CrateRef): Promise<boolean> {

@@ -1,0 +1,127 @@
+/**
+ * One crate body to one file of the filesystem store: streamed into a hidden temporary file in the
+ * final directory while it is hashed, flushed to disk (`fdatasync`), and only then linked to its
+ * final name. `link(2)` fails with EEXIST instead of replacing, so a concurrent writer can never
+ * swap a verified object; a killed process leaves at most a `.tmp` file the listing sweeps.
+ *
+ * The metadata calls (mkdir, open, write, close, link, unlink) are made synchronously: each is a
+ * few microseconds of a local filesystem, while a hand-off to libuv's thread pool costs two
+ * context switches and a futex wake-up per call; measured on the Debian corpus (4,536 puts,
+ * 296 MiB), futex calls fell from 117,000 to 25,000 and the run took about 10% less. Only
+ * `fdatasync`, which waits for the disk, stays asynchronous.
+ */
+import { randomBytes } from 'node:crypto';
+import {
+  closeSync,
+  fdatasync,
+  linkSync,
+  mkdirSync,
+  openSync,
+  renameSync,
+  unlinkSync,
+  writevSync,
+} from 'node:fs';
+import { dirname, join } from 'node:path';
+import { crateId, type CrateToStore } from './crate-key.js';
+import type { CrateBody } from './crate-store.js';
+import { StoreFailedError } from './errors.js';
+import { isCode } from './errno.js';
+import { consumeVerified, releaseBody } from './verified-body.js';
+
+/** Bytes gathered before a write: most crates then take a single `writev`. */
+const WRITE_BATCH_BYTES = 1024 * 1024;
+
+/** Temporary names: unique per process without a random draw per put. */
+const TEMP_PREFIX = `${process.pid}-${randomBytes(4).toString('hex')}`;
+let tempCounter = 0;
+
+/** Options of {@link writeVerifiedFile}. */
+export interface VerifiedFileOptions {
+  readonly maxBytes: number;
+  readonly signal?: AbortSignal | undefined;
+  /** Rename over an existing file (a re-published version) instead of refusing to replace it. */
+  readonly replace: boolean;
+  /** Directories known to exist (one mkdir per directory per process); updated. */
+  readonly knownDirs: Set<string>;
+}
+
+/** Writes `body` to `final` once verified and durable; `exists` when another writer was first. */
+export async function writeVerifiedFile(
+  final: string,
+  crate: CrateToStore,
+  body: CrateBody,
+  options: VerifiedFileOptions,
+): Promise<{ outcome: 'stored' | 'exists'; bytes: number }> {
+  const dir = dirname(final);
+  const temp = join(dir, `.${crate.name}-${crate.version}.${TEMP_PREFIX}-${++tempCounter}.tmp`);
+  let fd: number;
+  try {
+    if (!options.knownDirs.has(dir)) {
+      mkdirSync(dir, { recursive: true });
+      options.knownDirs.add(dir);
+    }
+    fd = openSync(temp, 'wx');
+  } catch (error) {
+    await releaseBody(body);
+    throw new StoreFailedError(temp, 'create', { cause: error });
+  }
+  let open = true;
+  try {
+    let pending: Uint8Array[] = [];
+    let pendingBytes = 0;
+    const flush = () => {
+      if (pendingBytes === 0) return;
+      try {
+        writevSync(fd, pending);
+      } catch (error) {
+        throw new StoreFailedError(temp, 'write', { cause: error });
+      }
+      pending = [];
+      pendingBytes = 0;
+    };
+    const { bytes } = await consumeVerified(crateId(crate), body, crate.cksum, {
+      maxBytes: options.maxBytes,
+      signal: options.signal,
+      onChunk: (chunk) => {
+        pending.push(chunk);
+        pendingBytes += chunk.byteLength;
+        if (pendingBytes >= WRITE_BATCH_BYTES) flush();
+      },
+    });
+    flush();
+    await new Promise<void>((resolve, reject) =>
+      fdatasync(fd, (error) =>
+        error ? reject(new StoreFailedError(temp, 'fsync', { cause: error })) : resolve(),
+      ),
+    );
+    closeSync(fd);
+    open = false;
+    try {
+      if (options.replace) renameSync(temp, final);
+      else linkSync(temp, final);
+      return { outcome: 'stored', bytes };
+    } catch (error) {
+      if (isCode(error, 'EEXIST')) return { outcome: 'exists', bytes: 0 };
+      throw new StoreFailedError(final, 'link', { cause: error });
+    }
+  } finally {
+    if (open) closeQuietly(fd);
+    unlinkQuietly(temp);
+  }
+}
+
+function closeQuietly(fd: number): void {
+  try {
+    closeSync(fd);
+  } catch {
+    // Already failing: the first error is the one reported.
+  }
+}
+
+function unlinkQuietly(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch {
+    // Gone already (linked and renamed away, or never created).
+  }
+}
