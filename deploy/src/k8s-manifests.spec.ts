@@ -126,6 +126,17 @@ describe('Kubernetes manifests', () => {
     }
   });
 
+  it('run the webhook server as a fleet that always has a ready replica', () => {
+    const server = byKind('Deployment').find((m) => m.body.metadata?.name === 'lcs-fetcher-server');
+    const spec = server?.body['spec'] as {
+      replicas: number;
+      strategy: { type: string; rollingUpdate?: { maxUnavailable?: number } };
+    };
+    expect(spec.replicas).toBeGreaterThanOrEqual(2);
+    expect(spec.strategy.type).toBe('RollingUpdate');
+    expect(spec.strategy.rollingUpdate?.maxUnavailable).toBe(0);
+  });
+
   it('fill the store with an Indexed Job whose shard count is its completions, each index retried alone', () => {
     const [job] = byKind('Job');
     if (!job) throw new Error('no Job');

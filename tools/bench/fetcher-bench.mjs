@@ -178,6 +178,20 @@ async function incrementalBench() {
       changedArg,
     ]);
     const fullPlan = { ...JSON.parse(plan.stdout.trim()), ms: plan.ms, rssMiB: plan.rssMiB };
+    // One pod of an 8-shard first fill: an eighth of the keys kept, an eighth of the files read.
+    const shardPlan = await timed(process.execPath, [
+      FULL_PLAN,
+      gitdir,
+      cratesArg,
+      perCrateArg,
+      changedArg,
+      '0/8',
+    ]);
+    fullPlan.shard = {
+      ...JSON.parse(shardPlan.stdout.trim()),
+      ms: shardPlan.ms,
+      rssMiB: shardPlan.rssMiB,
+    };
     const http = await httpBench(gitdir, index, meta);
     return {
       ...index,

@@ -2,12 +2,16 @@
 // of the generated index but `missing` of them (a fake store that lists from the generator, so no
 // 2 M files are needed on disk), the set of stored keys built from it, then `planFull` over the
 // index at its first commit. Prints ms, peak RSS and what was planned.
-// Usage: node full-plan-worker.mjs <gitdir> <crates> <versions-per-crate> <missing>
+// With a shard `I/N`, only that shard's keys are kept and only its index files read, as one pod of
+// a sharded first fill does.
+// Usage: node full-plan-worker.mjs <gitdir> <crates> <versions-per-crate> <missing> [I/N]
 import { GitIndexSource } from '../../libs/index-reader/dist/index.js';
+import { inShard, parseShard, pathInShard } from '../../libs/mirror/dist/shard.js';
 import { planFull, storedSet } from '../../libs/mirror/dist/sync-plan.js';
 import { generateIndex } from '../fixture-index.mjs';
 
-const [gitdir, crates, perCrate, missingArg] = process.argv.slice(2);
+const [gitdir, crates, perCrate, missingArg, shardArg] = process.argv.slice(2);
+const shard = shardArg ? parseShard(shardArg) : undefined;
 const missing = Number(missingArg);
 const options = {
   crates: Number(crates),
@@ -30,7 +34,7 @@ const store = {
   },
 };
 const started = performance.now();
-const stored = await storedSet(store);
+const stored = await storedSet(store, undefined, (name) => inShard(name, shard));
 const listedMs = performance.now() - started;
 const source = await GitIndexSource.open(gitdir, { rev: 'master~1' });
 const report = {
@@ -42,7 +46,9 @@ const report = {
   malformedLines: 0,
 };
 let planned = 0;
-for await (const item of planFull(source, stored, report)) if (item) planned++;
+const scan = shard ? { filter: (path) => pathInShard(path, shard) } : {};
+for await (const item of planFull(source, stored, report, undefined, new Set(), scan))
+  if (item) planned++;
 await source.close();
 console.log(
   JSON.stringify({

@@ -281,6 +281,12 @@ function fetcherBench() {
     undefined,
     { text: '< 300 MiB', ok: (r) => r.rssMiB < 300 },
   );
+  row(
+    `full plan, shard 0/8 (one pod of a sharded fill): ${fmt(plan.shard.stored)} keys kept, ${fmt(plan.shard.versions)} versions scanned`,
+    plan.shard,
+    plan,
+    { text: '< 300 MiB', ok: (r) => r.rssMiB < 300 },
+  );
   const http = incremental.http;
   console.log(
     `\nlcs-fetcher: that index over smart HTTP (git http-backend on loopback), whole process`,
