@@ -73,6 +73,7 @@ export default [
             '../../../tools/test-servers/**',
             '../../../../tools/test-servers/**',
             '../../tools/node-runtime.mjs',
+            '../../tools/test-prerequisites.mjs',
           ],
         },
       ],

@@ -10,8 +10,17 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { extraRuntimes, runtimeBinDir } from './node-runtime.mjs';
+import { ensureTestPrerequisites } from './test-prerequisites.mjs';
 
 const ROOT = resolve(import.meta.dirname, '..');
+
+// Servers and tools first: as root they are installed; otherwise stop now, naming what is missing.
+console.log('==> test prerequisites');
+const problems = ensureTestPrerequisites(ROOT);
+if (problems.length > 0) {
+  console.error(`npm test cannot run yet:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  process.exit(2);
+}
 // Every workspace project: libs/*, apps/*, and the top-level deploy project.
 const projects = [
   ...['libs', 'apps'].flatMap((group) =>
