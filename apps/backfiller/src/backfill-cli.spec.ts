@@ -180,6 +180,25 @@ describe('ais-backfiller run (end to end)', () => {
     const early = await backfill(cwd);
     expect(early.code).toBe(1);
     expect(early.summary).toMatchObject({ skipped: 2, written: 0 });
+    // `status` shows what is left, read without touching the repository or the lock.
+    const shown = await run(['status', '--json'], { cwd });
+    expect(shown.code, shown.stderr).toBe(0);
+    const status = JSON.parse(shown.stdout.trim()) as {
+      exists: boolean;
+      head: string;
+      original_commit: string;
+      pending: string[];
+      history: Array<{ commit: string }>;
+      lock_holder: string | null;
+    };
+    expect(status.exists).toBe(true);
+    expect(status.original_commit).toBe(
+      execFileSync('git', ['-C', sim.indexPath, 'rev-parse', 'HEAD'], { encoding: 'utf8' }).trim(),
+    );
+    expect(status.pending).toHaveLength(2);
+    expect(status.history[0]?.commit).toBe(status.head);
+    expect(status.lock_holder).toBeNull();
+    expect((await run(['status'], { cwd })).stdout).toContain('pending    2 crate files');
     expect(early.stderr).toContain('does not match the index cksum');
     await mirror(cwd);
     const second = await backfill(cwd);
@@ -236,10 +255,25 @@ describe('ais-backfiller run (end to end)', () => {
     }
   }, 120_000);
 
+  it('prints its version, the one in its package.json, and refuses a misspelt flag naming the right one', async () => {
+    const pkg = JSON.parse(readFileSync(join(import.meta.dirname, '../package.json'), 'utf8')) as {
+      version: string;
+    };
+    for (const args of [['-V'], ['run', '--version']]) {
+      const shown = await run(args, { cwd: workdir() });
+      expect(shown.code, args.join(' ')).toBe(0);
+      expect(shown.stdout).toBe(`ais-backfiller ${pkg.version}\n`);
+    }
+    const typo = await run(['run', '--max-crate', '5', '--json'], { cwd: workdir() });
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toContain('unknown option --max-crate (did you mean --max-crates?)');
+    expect(typo.summary).toMatchObject({ status: 'error', error: { code: 'CONFIG_INVALID' } });
+  });
+
   it('refuses bad configuration with exit 2 naming the input', async () => {
     const bad = await run(['run', '--author', 'nobody', '--json'], { cwd: workdir() });
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toContain('--author "nobody"');
+    expect(bad.messages).toContain('--author "nobody"');
     expect(bad.summary).toMatchObject({ status: 'error', error: { code: 'CONFIG_INVALID' } });
   });
 

@@ -2,11 +2,10 @@
  * The backfiller's configuration: flags and environment parsed once at start-up with zod. Every
  * flag also reads an environment variable (flags win); a bad value is refused naming it.
  */
-import { parseArgs } from 'node:util';
 import {
   ConfigError,
-  flagDeclarations,
   optionHelp,
+  parseCommandLine,
   resolveOptions,
   type OptionSpec,
 } from '@lcs/cli-kit';
@@ -34,6 +33,8 @@ const runSchema = z.object({
   gitBackend: z.enum(['auto', 'git', 'isomorphic-git']),
   push: flag,
   json: flag,
+  logFormat: z.enum(['auto', 'text', 'json']),
+  quiet: flag,
   author: z.string().regex(/^[^<>]+ <[^<>@\s]+@[^<>\s]+>$/, 'written as "Name <email>"'),
   gitToken: z.string().min(1).optional(),
   metricsFile: z
@@ -46,10 +47,33 @@ const runSchema = z.object({
     .optional(),
 });
 
+const statusSchema = z.object({
+  command: z.literal('status'),
+  augmentedIndex: runSchema.shape.augmentedIndex,
+  augmentedIndexDir: runSchema.shape.augmentedIndexDir,
+  metadata: runSchema.shape.metadata,
+  gitBackend: runSchema.shape.gitBackend,
+  json: flag,
+  logFormat: runSchema.shape.logFormat,
+  quiet: flag,
+});
+
 /** A parsed `run` command line. */
 export type RunConfig = z.infer<typeof runSchema>;
+/** A parsed `status` command line. */
+export type StatusConfig = z.infer<typeof statusSchema>;
 /** Any parsed command line. */
-export type Config = RunConfig | { command: 'help' };
+export type Config = RunConfig | StatusConfig | { command: 'help' } | { command: 'version' };
+
+const STATUS_KEYS = [
+  'augmentedIndex',
+  'augmentedIndexDir',
+  'metadata',
+  'gitBackend',
+  'json',
+  'logFormat',
+  'quiet',
+];
 
 const OPTIONS = {
   originalIndex: {
@@ -133,6 +157,18 @@ const OPTIONS = {
     default: 'ais-backfiller <ais-backfiller@localhost>',
     help: 'commit author, "Name <email>"',
   },
+  logFormat: {
+    flag: 'log-format',
+    env: 'AIS_LOG_FORMAT',
+    default: 'auto',
+    help: 'stderr logs: text, json, or auto (text on a terminal, json otherwise)',
+  },
+  quiet: {
+    flag: 'quiet',
+    env: 'AIS_QUIET',
+    boolean: true,
+    help: 'log only warnings and errors, no progress',
+  },
   gitToken: { env: 'AIS_GIT_TOKEN', help: 'token for pushing over HTTP (environment only)' },
   metricsFile: {
     flag: 'metrics-file',
@@ -149,6 +185,12 @@ const OPTIONS = {
 type Key = keyof typeof OPTIONS;
 
 export const USAGE = `Usage: ais-backfiller run [options]
+       ais-backfiller status [--augmented-index LOC] [--metadata META] [--json]
+
+status: what the augmented index records, read without changing it or taking the lock: the
+original commit it is complete up to, the pending versions, the last commits, the lock holder.
+
+run:
 
 Joins the original index with the augmented index, generates the entries that are missing,
 invalid, stale or of an older schema from the crates in the LCS store, drops entries of versions
@@ -159,10 +201,13 @@ a full join runs the first time, on --full, after a squash, and when the schema 
 Options (each also read from the environment variable shown):
 ${optionHelp(OPTIONS, Object.keys(OPTIONS), 28)}
 
-Exit status: 0 done; 1 some versions deferred (--max-crates), not in the store yet, or the run
-was stopped (the next run continues); 2 bad configuration or input (including an augmented index
+Exit status: 0 done; 1 some versions deferred (--max-crates) or not in the store yet (the next
+run continues); 2 bad configuration or input (including an augmented index
 location that holds something else, or uncommitted changes); 3 another backfiller holds the lock;
-4 committed, but the push was rejected or failed (the next run fetches and continues).
+4 committed, but the push was rejected or failed (the next run fetches and continues); 130 / 143
+stopped by SIGINT / SIGTERM (what was done is committed; the next run continues).
+
+Other options: -h, --help; -V, --version.
 `;
 
 /**
@@ -170,29 +215,27 @@ location that holds something else, or uncommitted changes); 3 another backfille
  * @throws {ConfigError} naming the bad flag or variable.
  */
 export function parseConfig(argv: string[], env: NodeJS.ProcessEnv): Config {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: { ...flagDeclarations(OPTIONS), help: { type: 'boolean', short: 'h' } },
-    });
-  } catch (error) {
-    throw new ConfigError(argv.join(' '), (error as Error).message);
-  }
-  const values = parsed.values as Record<string, string | boolean | undefined>;
-  const command = parsed.positionals[0];
-  if (values['help'] || command === undefined || command === 'help') return { command: 'help' };
-  if (command !== 'run')
-    throw new ConfigError(command, `unknown command ${JSON.stringify(command)} (run)`);
-  if (parsed.positionals.length > 1)
+  const line = parseCommandLine(argv, OPTIONS);
+  const { values } = line;
+  const command = line.positionals[0];
+  if (line.version) return { command: 'version' };
+  if (line.help || command === undefined || command === 'help') return { command: 'help' };
+  if (command !== 'run' && command !== 'status')
+    throw new ConfigError(command, `unknown command ${JSON.stringify(command)} (run, status)`);
+  if (line.positionals.length > 1)
     throw new ConfigError(
-      parsed.positionals[1] ?? '',
-      `unexpected argument ${JSON.stringify(parsed.positionals[1])}`,
+      line.positionals[1] ?? '',
+      `unexpected argument ${JSON.stringify(line.positionals[1])}`,
     );
-  const { raw, origin } = resolveOptions(OPTIONS, Object.keys(OPTIONS), values, env);
+  const keys = command === 'status' ? STATUS_KEYS : Object.keys(OPTIONS);
+  for (const name of Object.keys(values)) {
+    const key = Object.entries(OPTIONS).find(([, o]) => 'flag' in o && o.flag === name)?.[0];
+    if (key && !keys.includes(key))
+      throw new ConfigError(`--${name}`, `--${name} is not an option of ${command}`);
+  }
+  const { raw, origin } = resolveOptions(OPTIONS, keys, values, env);
   raw['command'] = command;
-  const result = runSchema.safeParse(raw);
+  const result = (command === 'status' ? statusSchema : runSchema).safeParse(raw);
   if (!result.success) {
     const issue = result.error.issues[0];
     const key = String(issue?.path[0] ?? 'command') as Key;

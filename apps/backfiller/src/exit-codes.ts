@@ -2,7 +2,7 @@
  * The backfiller's exit statuses (the shared ones of @lcs/cli-kit), with the error codes of its
  * own libraries that mean bad input.
  */
-import { AUGMENTED_BAD_INPUT_CODES } from '@lcs/augmented-index';
+import { AUGMENTED_BAD_INPUT_CODES } from '@lcs/augmented-index/errors';
 import { ExitCode as SharedExitCode, exitCodeFor as shared } from '@lcs/cli-kit';
 
 /** The shared statuses, and 4: committed locally, but the push was rejected or failed. */

@@ -5,11 +5,19 @@
  */
 import { parseConfig, USAGE } from './config.js';
 import { exitCodeFor, ExitCode } from './exit-codes.js';
-import { createReporter, errorSummary, jsonRequested, stopSignal } from '@lcs/cli-kit';
-import { runBackfill } from './run-command.js';
+import {
+  createReporter,
+  jsonRequested,
+  loggingRequested,
+  reportError,
+  signalExitCode,
+  stopSignal,
+  stoppedBy,
+} from '@lcs/cli-kit';
+import { VERSION } from './version.js';
 
 async function main(argv: string[]): Promise<number> {
-  const reporter = createReporter(process.stderr);
+  const reporter = createReporter(process.stderr, loggingRequested(argv, process.env, 'AIS'));
   // A second signal exits at once (stopSignal); every write is atomic, so nothing is half-stored.
   const signal = stopSignal((received) =>
     reporter.log('warn', `${received} received: finishing the files in progress, then committing`),
@@ -20,20 +28,37 @@ async function main(argv: string[]): Promise<number> {
       process.stdout.write(USAGE);
       return ExitCode.Ok;
     }
+    if (config.command === 'version') {
+      process.stdout.write(`ais-backfiller ${VERSION}\n`);
+      return ExitCode.Ok;
+    }
+    if (config.command === 'status') {
+      const { formatStatus, runStatus } = await import('./status-command.js');
+      const report = await runStatus(config);
+      process.stdout.write(`${config.json ? JSON.stringify(report) : formatStatus(report)}\n`);
+      return ExitCode.Ok;
+    }
+    // The libraries load only once the command line is understood: --help and a bad flag answer at once.
+    const { runBackfill } = await import('./run-command.js');
     const { summary, exitCode } = await runBackfill(config, reporter, signal);
     const n = (v: number) => v.toLocaleString('en-US');
-    process.stdout.write(
-      `backfill   ${n(summary.processed)} processed: ${n(summary.written)} written, ${n(summary.failed)} unreadable (recorded), ${n(summary.skipped)} not in store, ${n(summary.deferred)} deferred\n` +
-        `augmented  ${n(summary.files_changed)} files changed, ${n(summary.dropped)} lines dropped, commit ${summary.commit ?? '(none: nothing changed)'}\n` +
-        `took       ${summary.duration_s.toFixed(2)} s${summary.interrupted ? ' (stopped early)' : ''}\n`,
-    );
-    if (config.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
-    return exitCode;
+    // --json: stdout is the JSON object alone.
+    if (!config.json)
+      process.stdout.write(
+        `backfill   ${n(summary.processed)} processed: ${n(summary.written)} written, ${n(summary.failed)} unreadable (recorded), ${n(summary.skipped)} not in store, ${n(summary.deferred)} deferred\n` +
+          `augmented  ${n(summary.files_changed)} files changed, ${n(summary.dropped)} lines dropped, commit ${summary.commit ?? '(none: nothing changed)'}\n` +
+          `took       ${summary.duration_s.toFixed(2)} s${summary.interrupted ? ' (stopped early)' : ''}\n`,
+      );
+    else process.stdout.write(`${JSON.stringify(summary)}\n`);
+    // A run a signal stopped says so the way shells do (130, 143); what it did is committed.
+    const stopped = stoppedBy(signal);
+    return stopped && summary.interrupted && exitCode !== ExitCode.PushFailed
+      ? signalExitCode(stopped)
+      : exitCode;
   } catch (error) {
-    reporter.finish();
-    process.stderr.write(`ais-backfiller: ${(error as Error).message}\n`);
-    if (jsonRequested(argv, process.env)) process.stdout.write(`${errorSummary(error)}\n`);
-    return exitCodeFor(error);
+    const code = exitCodeFor(error);
+    reportError('ais-backfiller', error, code, reporter, jsonRequested(argv, process.env));
+    return code;
   }
 }
 

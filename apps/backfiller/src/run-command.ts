@@ -25,7 +25,8 @@ export type RunSummary = BackfillSummary & {
   push: 'pushed' | 'rejected' | 'failed' | null;
 };
 
-function tempDirFor(kind: string, url: string): string {
+/** Where a URL is cloned by default: under the OS temp directory, one folder per URL. */
+export function tempDirFor(kind: string, url: string): string {
   return join(
     tmpdir(),
     `ais-${kind}-${createHash('sha256').update(url).digest('hex').slice(0, 16)}`,

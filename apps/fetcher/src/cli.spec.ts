@@ -1,5 +1,5 @@
 /** The real command line, as operators run it: a child process of the built app. */
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -23,11 +23,12 @@ function run(args: string[], env: Record<string, string> = {}) {
 }
 
 describe('lcs-fetcher scan', () => {
-  it('scans the fixture and ends stdout with one JSON summary', async () => {
+  it('scans the fixture; with --json stdout is one JSON object and nothing else', async () => {
     const expected = await indexStats(await DirectoryIndexSource.open(FIXTURE));
     const { code, stdout, stderr } = await run(['scan', '--json'], { LCS_INDEX: FIXTURE });
     expect(code).toBe(0);
-    const summary = JSON.parse(stdout.trim().split('\n').at(-1) ?? '') as Record<string, unknown>;
+    expect(stdout.trim().split('\n')).toHaveLength(1);
+    const summary = JSON.parse(stdout) as Record<string, unknown>;
     expect(summary).toMatchObject({
       command: 'scan',
       crates: expected.crates,
@@ -36,7 +37,8 @@ describe('lcs-fetcher scan', () => {
       malformed_lines: 0,
       unsupported_lines: 1,
     });
-    expect(stdout).toContain(`crates     ${expected.crates}`);
+    const human = await run(['scan'], { LCS_INDEX: FIXTURE });
+    expect(human.stdout).toContain(`crates     ${expected.crates}`);
     // Off a TTY the log is JSON, one object per line.
     expect(
       stderr
@@ -61,16 +63,42 @@ describe('lcs-fetcher scan', () => {
   it.each([
     [['scan', '--index', '/no/such/index'], 'cannot open index "/no/such/index"'],
     [['scan', '--index', 'sparse+http://127.0.0.1:9/'], 'cannot be scanned'],
-    [['scan', '--index', FIXTURE, '--what'], "Unknown option '--what'"],
+    [['scan', '--index', FIXTURE, '--what'], 'unknown option --what; see --help'],
+    [['sync', '--concurency', '4'], 'unknown option --concurency (did you mean --concurrency?)'],
   ])('exits 2 on bad input %j', async (args, message) => {
     const { code, stderr } = await run(args);
     expect(code).toBe(2);
-    expect(stderr).toContain(message);
+    // Off a terminal the error is a JSON log line like the others (no stack for a typed error).
+    const last = JSON.parse(stderr.trim().split('\n').at(-1) ?? '') as Record<string, unknown>;
+    expect(last).toMatchObject({ level: 'error', exit_code: 2 });
+    expect(String(last['msg'])).toContain(message);
+    expect(last).not.toHaveProperty('stack');
+    const text = await run([...args, '--log-format', 'text']);
+    expect(text.stderr).toContain(`lcs-fetcher: `);
+    expect(text.stderr).toContain(message);
   });
 
   it('prints help with the exit statuses', async () => {
     const { code, stdout } = await run(['--help']);
     expect(code).toBe(0);
     expect(stdout).toContain('Exit status: 0 all done; 1 some versions failed');
+    expect(stdout).toContain('130 / 143');
+  });
+
+  it('installs as the lcs-fetcher command (npx lcs-fetcher): an executable bin linked by npm', () => {
+    const bin = resolve(import.meta.dirname, '../../../node_modules/.bin/lcs-fetcher');
+    const out = execFileSync(bin, ['--version'], { encoding: 'utf8' });
+    expect(out).toMatch(/^lcs-fetcher \d+\.\d+\.\d+\n$/);
+  });
+
+  it('prints its version with -V and --version, the one in its package.json', async () => {
+    const pkg = JSON.parse(readFileSync(join(import.meta.dirname, '../package.json'), 'utf8')) as {
+      version: string;
+    };
+    for (const args of [['-V'], ['--version'], ['sync', '--version']]) {
+      const { code, stdout } = await run(args);
+      expect(code, args.join(' ')).toBe(0);
+      expect(stdout).toBe(`lcs-fetcher ${pkg.version}\n`);
+    }
   });
 });

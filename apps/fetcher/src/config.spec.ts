@@ -7,6 +7,8 @@ describe('parseConfig', () => {
       command: 'scan',
       index: CRATES_IO_INDEX,
       json: false,
+      logFormat: 'auto',
+      quiet: false,
     });
   });
 
@@ -23,6 +25,8 @@ describe('parseConfig', () => {
       indexDir: '/cache',
       rev: 'abc',
       json: true,
+      logFormat: 'auto',
+      quiet: false,
     });
     expect(parseConfig(['scan', '--index', '/flag', '--index-dir', '/c2'], env)).toMatchObject({
       index: '/flag',
@@ -83,6 +87,21 @@ describe('parseConfig', () => {
 
   it('shows help without a command', () => {
     expect(parseConfig([], {})).toEqual({ command: 'help' });
-    expect(parseConfig(['scan', '-h'], {})).toEqual({ command: 'help' });
+    expect(parseConfig(['help'], {})).toEqual({ command: 'help' });
+    // A command's --help is that command's page.
+    expect(parseConfig(['scan', '-h'], {})).toEqual({ command: 'help', topic: 'scan' });
+    expect(parseConfig(['-V'], {})).toEqual({ command: 'version' });
+  });
+
+  it('takes the log format and --quiet on every command, and refuses an unknown format', () => {
+    expect(parseConfig(['status', '--log-format', 'json', '--quiet'], {})).toMatchObject({
+      command: 'status',
+      logFormat: 'json',
+      quiet: true,
+    });
+    expect(parseConfig(['sync'], { LCS_LOG_FORMAT: 'text' })).toMatchObject({ logFormat: 'text' });
+    expect(() => parseConfig(['scan', '--log-format', 'xml'], {})).toThrow(
+      'invalid --log-format "xml"',
+    );
   });
 });

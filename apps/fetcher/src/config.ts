@@ -3,17 +3,16 @@
  * also reads an environment variable (flags win); a bad value is refused naming the flag, the
  * variable and the value.
  */
-import { parseArgs } from 'node:util';
 import {
   ConfigError,
-  flagDeclarations,
   optionHelp,
+  parseCommandLine,
   resolveOptions,
   type OptionSpec,
 } from '@lcs/cli-kit';
 
 export { ConfigError };
-import { MAX_SHARDS, parseShard, type Shard } from '@lcs/mirror';
+import { MAX_SHARDS, parseShard, type Shard } from '@lcs/mirror/shard';
 import { z } from 'zod';
 
 /** The crates.io git index: the default `--index`. */
@@ -25,10 +24,15 @@ const flag = z
   .transform((v) => v === true || v === '1' || v === 'true');
 const url = z.string().regex(/^https?:\/\/\S+$/, 'an http(s) URL');
 
+const logging = {
+  logFormat: z.enum(['auto', 'text', 'json']),
+  quiet: flag,
+};
 const common = {
   index: z.string().min(1),
   indexDir: z.string().min(1).optional(),
   json: flag,
+  ...logging,
 };
 
 const scanSchema = z.object({
@@ -42,7 +46,7 @@ const syncOptions = {
   store: z.string().min(1),
   metadata: z.string().min(1),
   concurrency: count(1, 256),
-  maxSessionCrates: count(1, 100_000_000).optional(),
+  maxSessionCrates: count(0, 100_000_000).optional(),
   full: flag,
   dl: z
     .string()
@@ -68,6 +72,15 @@ const syncSchema = z.object({
   shard: z.string().min(1).optional(),
   shardCount: count(1, MAX_SHARDS).optional(),
 });
+const statusSchema = z.object({
+  command: z.literal('status'),
+  store: syncOptions.store,
+  metadata: syncOptions.metadata,
+  json: flag,
+  ...logging,
+  shard: z.string().min(1).optional(),
+  shardCount: count(1, MAX_SHARDS).optional(),
+});
 const serveSchema = z.object({
   command: z.literal('serve'),
   ...syncOptions,
@@ -85,10 +98,20 @@ export type ScanConfig = z.infer<typeof scanSchema>;
 export type SyncConfig = Omit<z.infer<typeof syncSchema>, 'shard' | 'shardCount'> & {
   readonly shard?: Shard;
 };
+/** A parsed `status` command line. */
+export type StatusConfig = Omit<z.infer<typeof statusSchema>, 'shard' | 'shardCount'> & {
+  readonly shard?: Shard;
+};
 /** A parsed `serve` command line. */
 export type ServeConfig = z.infer<typeof serveSchema>;
 /** Any parsed command line. */
-export type Config = ScanConfig | SyncConfig | ServeConfig | { command: 'help' };
+export type Config =
+  | ScanConfig
+  | SyncConfig
+  | ServeConfig
+  | StatusConfig
+  | { command: 'help'; topic?: keyof typeof COMMANDS }
+  | { command: 'version' };
 
 /** Each option: its flag, environment variable, default, and help text. */
 const OPTIONS = {
@@ -108,6 +131,18 @@ const OPTIONS = {
     env: 'LCS_JSON',
     boolean: true,
     help: 'end stdout with one JSON summary line',
+  },
+  logFormat: {
+    flag: 'log-format',
+    env: 'LCS_LOG_FORMAT',
+    default: 'auto',
+    help: 'stderr logs: text, json, or auto (text on a terminal, json otherwise)',
+  },
+  quiet: {
+    flag: 'quiet',
+    env: 'LCS_QUIET',
+    boolean: true,
+    help: 'log only warnings and errors, no progress',
   },
   rev: { flag: 'rev', env: 'LCS_INDEX_REV', help: 'scan: revision of a git index (default HEAD)' },
   store: {
@@ -131,7 +166,7 @@ const OPTIONS = {
   maxSessionCrates: {
     flag: 'max-session-crates',
     env: 'LCS_MAX_SESSION_CRATES',
-    help: 'most downloads per run; the rest waits for the next run',
+    help: 'most downloads per run; the rest waits for the next run (0: plan and report only, a dry run)',
   },
   full: {
     flag: 'full',
@@ -238,11 +273,13 @@ const OPTIONS = {
 } as const satisfies Record<string, OptionSpec>;
 
 type OptionKey = keyof typeof OPTIONS;
-const SCAN_KEYS: OptionKey[] = ['index', 'indexDir', 'json', 'rev'];
+const SCAN_KEYS: OptionKey[] = ['index', 'indexDir', 'json', 'logFormat', 'quiet', 'rev'];
 const SYNC_KEYS: OptionKey[] = [
   'index',
   'indexDir',
   'json',
+  'logFormat',
+  'quiet',
   'store',
   'metadata',
   'concurrency',
@@ -278,6 +315,9 @@ Commands:
   serve   HTTP server: POST /_/index-webhook (X-Hub-Signature-256) starts a sync; a fallback
           interval sync; /healthz, /readyz, /metrics.
   scan    Read an index and print what it holds.
+  status  What the mirror holds: cursor, retry list, last runs, lock holder (reads only).
+
+Run lcs-fetcher <command> --help for the options of one command.
 
 Options of sync and serve (each also read from the environment variable shown):
 ${optionHelp(OPTIONS, SYNC_KEYS)}
@@ -291,12 +331,50 @@ ${optionHelp(
   SERVE_KEYS.filter((k) => !SYNC_KEYS.includes(k)),
 )}
 
-Options of scan: --index, --index-dir, --rev, --json (as above).
+Options of scan: --index, --index-dir, --rev, --json, --log-format, --quiet (as above).
+Options of status: --store, --metadata, --shard, --shard-count, --json (as above).
 
-Exit status: 0 all done; 1 some versions failed (recorded, retried next run) or the run was
-stopped before the end (it resumes next run); 2 bad configuration or input; 3 another fetcher
-holds the lock.
+Other options: -h, --help; -V, --version.
+
+Exit status: 0 all done; 1 some versions failed (recorded, retried next run); 2 bad configuration
+or input; 3 another fetcher holds the lock; 130 / 143 a sync stopped by SIGINT / SIGTERM (its
+progress is saved; the next run resumes). serve exits 0 after a graceful SIGTERM.
 `;
+
+const COMMANDS = {
+  sync: {
+    keys: [...SYNC_KEYS, 'shard', 'shardCount'] as OptionKey[],
+    what: `Mirror the index's crates into the store: pull the index, find every version the store
+lacks, download it, verify its sha256 against the index cksum, store it. One run, then exit.`,
+  },
+  serve: {
+    keys: SERVE_KEYS,
+    what: `HTTP server: POST /_/index-webhook (X-Hub-Signature-256) starts a sync; a fallback interval
+sync; /healthz, /readyz, /metrics. Exits 0 after a graceful SIGTERM.`,
+  },
+  scan: { keys: SCAN_KEYS, what: 'Read an index and print what it holds.' },
+  status: {
+    keys: ['store', 'metadata', 'json', 'logFormat', 'quiet', 'shard', 'shardCount'] as OptionKey[],
+    what: `What the mirror holds, read without taking the lock: the cursor (index commit, its time,
+when it was mirrored), the retry list with reasons and attempts, the last runs, the lock holder.`,
+  },
+} as const;
+
+/** `lcs-fetcher <command> --help`: that command's options only, each with its variable and default. */
+export function commandUsage(command: keyof typeof COMMANDS): string {
+  const { keys, what } = COMMANDS[command];
+  return `Usage: lcs-fetcher ${command} [options]
+
+${what}
+
+Options (each also read from the environment variable shown; flags win):
+${optionHelp(OPTIONS, keys)}
+${'  -h, --help'.padEnd(29)}this help
+${'  -V, --version'.padEnd(29)}the version
+
+Exit status: see lcs-fetcher --help.
+`;
+}
 
 const FLAG_TO_KEY = new Map<string, OptionKey>(
   Object.entries(OPTIONS).flatMap(([k, o]): Array<[string, OptionKey]> =>
@@ -309,38 +387,22 @@ const FLAG_TO_KEY = new Map<string, OptionKey>(
  * @throws {ConfigError} naming the bad flag or variable and its value.
  */
 export function parseConfig(argv: string[], env: NodeJS.ProcessEnv): Config {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: { ...flagDeclarations(OPTIONS), help: { type: 'boolean', short: 'h' } },
-    });
-  } catch (error) {
-    throw new ConfigError(argv.join(' '), (error as Error).message);
-  }
-  const { positionals } = parsed;
-  const values = parsed.values as Record<string, string | boolean | undefined>;
+  const { positionals, values, help, version } = parseCommandLine(argv, OPTIONS);
   const command = positionals[0];
-  if (values['help'] || command === undefined || command === 'help') return { command: 'help' };
+  if (version) return { command: 'version' };
+  if (help && command !== undefined && command in COMMANDS)
+    return { command: 'help', topic: command as keyof typeof COMMANDS };
+  if (help || command === undefined || command === 'help') return { command: 'help' };
   if (positionals.length > 1)
     throw new ConfigError(
       positionals[1] ?? '',
       `unexpected argument ${JSON.stringify(positionals[1])}`,
     );
-  const keys =
-    command === 'scan'
-      ? SCAN_KEYS
-      : command === 'sync'
-        ? [...SYNC_KEYS, 'shard' as const, 'shardCount' as const]
-        : command === 'serve'
-          ? SERVE_KEYS
-          : undefined;
+  const keys = command in COMMANDS ? COMMANDS[command as keyof typeof COMMANDS].keys : undefined;
   if (!keys)
     throw new ConfigError(
       command,
-      `unknown command ${JSON.stringify(command)} (sync, serve, scan)`,
+      `unknown command ${JSON.stringify(command)} (${Object.keys(COMMANDS).join(', ')})`,
     );
   for (const flagName of Object.keys(values)) {
     const key = FLAG_TO_KEY.get(flagName);
@@ -349,7 +411,9 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv): Config {
   }
   const { raw, origin } = resolveOptions(OPTIONS, keys, values, env);
   raw['command'] = command;
-  const schema = command === 'scan' ? scanSchema : command === 'sync' ? syncSchema : serveSchema;
+  const schema = { scan: scanSchema, sync: syncSchema, serve: serveSchema, status: statusSchema }[
+    command as keyof typeof COMMANDS
+  ];
   const result = schema.safeParse(raw);
   if (!result.success) {
     const issue = result.error.issues[0];
@@ -362,10 +426,10 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv): Config {
       `invalid ${what} ${shown}: ${issue?.message}`,
     );
   }
-  if (result.data.command !== 'sync') return result.data;
-  const { shard, shardCount, ...sync } = result.data;
+  if (result.data.command !== 'sync' && result.data.command !== 'status') return result.data;
+  const { shard, shardCount, ...rest } = result.data;
   const resolved = resolveShard(shard, shardCount, origin, env);
-  return resolved ? { ...sync, shard: resolved } : sync;
+  return resolved ? { ...rest, shard: resolved } : rest;
 }
 
 /**

@@ -3,49 +3,69 @@
  * lcs-fetcher entry point: parse configuration once, wire the command, handle signals, map errors
  * to exit statuses. Domain logic lives in the libraries.
  */
-import { parseConfig, USAGE } from './config.js';
+import { commandUsage, parseConfig, USAGE } from './config.js';
 import { exitCodeFor, ExitCode } from './exit-codes.js';
-import { createReporter, errorSummary, jsonRequested, stopSignal } from '@lcs/cli-kit';
-import { formatScanSummary, runScan } from './scan-command.js';
-import { runServe } from './serve-command.js';
-import { formatSyncSummary, runSyncCommand } from './sync-command.js';
+import {
+  createReporter,
+  jsonRequested,
+  loggingRequested,
+  reportError,
+  signalExitCode,
+  stopSignal,
+  stoppedBy,
+} from '@lcs/cli-kit';
+import { VERSION } from './version.js';
 
 async function main(argv: string[]): Promise<number> {
-  const reporter = createReporter(process.stderr);
+  const reporter = createReporter(process.stderr, loggingRequested(argv, process.env, 'LCS'));
   // A second signal exits at once (stopSignal); every write is atomic, so nothing is half-stored.
   const signal = stopSignal((received) => reporter.log('warn', `${received} received, stopping`));
   try {
     const config = parseConfig(argv, process.env);
     switch (config.command) {
       case 'help':
-        process.stdout.write(USAGE);
+        process.stdout.write(config.topic ? commandUsage(config.topic) : USAGE);
         return ExitCode.Ok;
+      case 'version':
+        process.stdout.write(`lcs-fetcher ${VERSION}\n`);
+        return ExitCode.Ok;
+      // The commands load the libraries only once the command line is understood: --help and a
+      // bad flag answer at once.
       case 'scan': {
+        const { formatScanSummary, runScan } = await import('./scan-command.js');
         const { summary, exitCode } = await runScan(config, reporter, signal);
-        process.stdout.write(`${formatScanSummary(summary)}\n`);
-        if (config.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
+        // --json: stdout is the JSON object alone, as `gh --json` and `kubectl -o json` print.
+        process.stdout.write(
+          `${config.json ? JSON.stringify(summary) : formatScanSummary(summary)}\n`,
+        );
         return exitCode;
       }
       case 'sync': {
+        const { formatSyncSummary, runSyncCommand } = await import('./sync-command.js');
         const { summary, exitCode } = await runSyncCommand(config, reporter, signal);
-        if (summary) {
-          process.stdout.write(`${formatSyncSummary(summary)}\n`);
-          if (config.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
-        }
-        return exitCode;
+        if (summary)
+          process.stdout.write(
+            `${config.json ? JSON.stringify(summary) : formatSyncSummary(summary)}\n`,
+          );
+        // A run a signal stopped says so the way shells do (130, 143); its progress is saved.
+        const stopped = stoppedBy(signal);
+        return stopped && summary?.status === 'interrupted' ? signalExitCode(stopped) : exitCode;
       }
-      case 'serve':
+      case 'status': {
+        const { formatStatus, runStatus } = await import('./status-command.js');
+        const report = await runStatus(config);
+        process.stdout.write(`${config.json ? JSON.stringify(report) : formatStatus(report)}\n`);
+        return ExitCode.Ok;
+      }
+      case 'serve': {
+        const { runServe } = await import('./serve-command.js');
         await runServe(config, reporter, signal);
         return ExitCode.Ok;
+      }
     }
   } catch (error) {
-    reporter.finish();
     const code = exitCodeFor(error);
-    process.stderr.write(`lcs-fetcher: ${(error as Error).message}\n`);
-    if (jsonRequested(argv, process.env)) process.stdout.write(`${errorSummary(error)}\n`);
-    if (code === ExitCode.PartialFailure && (error as Error).stack) {
-      process.stderr.write(`${(error as Error).stack}\n`);
-    }
+    reportError('lcs-fetcher', error, code, reporter, jsonRequested(argv, process.env));
     return code;
   }
 }

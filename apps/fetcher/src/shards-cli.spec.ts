@@ -115,7 +115,7 @@ describe('lcs-fetcher sync --shard', () => {
   it('refuses a shard out of range and a count without the Job index, naming the input (exit 2)', async () => {
     const bad = await run(args('--shard', '3/3'), { cwd, env: env() });
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toContain('"3/3"');
+    expect(bad.messages).toContain('"3/3"');
     const noIndex = await run(args('--shard-count', '4'), { cwd, env: env() });
     expect(noIndex.code).toBe(2);
     expect(noIndex.stderr).toContain('JOB_COMPLETION_INDEX');

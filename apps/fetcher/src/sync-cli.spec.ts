@@ -129,6 +129,16 @@ describe('lcs-fetcher sync (end to end)', () => {
     expect(second.summary).toMatchObject({ mode: 'incremental', downloaded: 1, status: 'ok' });
   });
 
+  it('with --max-session-crates 0 plans and reports, downloads nothing, and exits 0 (a dry run)', async () => {
+    const dry = await sync('--max-session-crates', '0');
+    expect(dry.code, dry.stderr).toBe(0);
+    expect(dry.summary).toMatchObject({ downloaded: 0, deferred: 24, cursor_moved: false });
+    expect(sim.downloads).toHaveLength(0);
+    expect(await storedIds()).toEqual([]);
+    const real = await sync();
+    expect(real.summary).toMatchObject({ status: 'ok', downloaded: 24, cursor_moved: true });
+  });
+
   it('caps downloads with --max-session-crates and keeps the cursor until the rest is done', async () => {
     const capped = await sync('--max-session-crates', '5');
     expect(capped.code).toBe(1);
@@ -181,6 +191,30 @@ describe('lcs-fetcher sync (end to end)', () => {
     ) as { items: Array<{ code: string; attempts: number }> };
     expect(failures.items.map((f) => f.attempts)).toEqual([2, 2, 2]);
 
+    // `status` tells the same without reading files by hand, and takes no lock.
+    const shown = await run(['status', '--json'], { cwd });
+    expect(shown.code, shown.stderr).toBe(0);
+    const status = JSON.parse(shown.stdout.trim()) as {
+      cursor: { commit: string; age_s: number };
+      lock_holder: string | null;
+      retry_list: Array<{ name: string; code: string; attempts: number }>;
+      runs: Array<{ status: string; downloaded: number }>;
+    };
+    expect(status.cursor.commit).toBe(failing.summary?.['index_commit']);
+    expect(status.lock_holder).toBeNull();
+    expect(status.retry_list.map((f) => `${f.name}:${f.attempts}`).sort()).toEqual(
+      [`${a}:2`, `${b}:2`, `${c}:2`].sort(),
+    );
+    expect(status.runs[0]).toMatchObject({ status: 'partial', downloaded: 21 });
+    const holder = await new FileMetadataStore(join(cwd, '.lcs/metadata')).acquireLock({
+      owner: 'the CronJob pod',
+    });
+    const human = await run(['status'], { cwd });
+    await holder.release();
+    expect(human.code).toBe(0);
+    expect(human.stdout).toContain('held by the CronJob pod');
+    expect(human.stdout).toContain('retry list 3 versions');
+
     sim.clearFaults();
     const retry = await sync();
     expect(retry.code, retry.stderr).toBe(0);
@@ -223,7 +257,8 @@ describe('lcs-fetcher sync (end to end)', () => {
     running.child.kill('SIGTERM');
     const stopped = await running.done;
     expect(Date.now() - signalled).toBeLessThan(8_000);
-    expect(stopped.code).toBe(1);
+    // 128 + SIGTERM's 15, as a shell reports a signalled process; progress is saved.
+    expect(stopped.code).toBe(143);
     expect(stopped.summary).toMatchObject({
       status: 'interrupted',
       cursor_moved: false,
@@ -254,7 +289,7 @@ describe('lcs-fetcher sync (end to end)', () => {
   it('refuses bad configuration with exit 2, naming the flag or variable and the value', async () => {
     const badFlag = await run(['sync', '--concurrency', '0', '--json'], { cwd });
     expect(badFlag.code).toBe(2);
-    expect(badFlag.stderr).toContain('--concurrency "0"');
+    expect(badFlag.messages).toContain('--concurrency "0"');
     expect(badFlag.summary).toMatchObject({ status: 'error', error: { code: 'CONFIG_INVALID' } });
     const badEnv = await run(['sync', '--index', sim.indexPath], {
       cwd,

@@ -18,8 +18,7 @@ import { ConfigError, type ServeConfig, type SyncConfig } from './config.js';
 import { ExitCode } from './exit-codes.js';
 import type { Reporter } from '@lcs/cli-kit';
 import { defaultIndexDir } from './scan-command.js';
-
-const VERSION = '0.1.0';
+import { VERSION } from './version.js';
 
 /** Long-lived parts of the fetcher: opened once per process. */
 export interface FetcherContext {
@@ -138,7 +137,9 @@ async function pullAndRun(
       downloader: context.downloader,
       metrics: context.metrics,
       concurrency: config.concurrency,
-      ...(config.maxSessionCrates ? { maxSessionCrates: config.maxSessionCrates } : {}),
+      ...(config.maxSessionCrates !== undefined
+        ? { maxSessionCrates: config.maxSessionCrates }
+        : {}),
       full: config.full,
       ...(shard ? { shard } : {}),
       ...(config.dl ? { dl: config.dl } : {}),
@@ -200,7 +201,12 @@ export async function runSyncCommand(
   try {
     const summary = await syncOnce(config, context, reporter, signal);
     reporter.finish();
-    return { summary, exitCode: summary.status === 'ok' ? ExitCode.Ok : ExitCode.PartialFailure };
+    // A dry run (--max-session-crates 0) defers every download on purpose: that is its success.
+    const dryRunDone = config.maxSessionCrates === 0 && summary.failed === 0;
+    return {
+      summary,
+      exitCode: summary.status === 'ok' || dryRunDone ? ExitCode.Ok : ExitCode.PartialFailure,
+    };
   } catch (error) {
     context.metrics.finished('failure', (performance.now() - started) / 1000);
     throw error;

@@ -312,7 +312,8 @@ function formatConfig(config: AugmentedConfig): string {
   return `${JSON.stringify(config, null, 2)}\n`;
 }
 
-async function pickBackend(backend: RepoBackend): Promise<RepoGit> {
+/** The git backend a repository is read and written with: the executable when present. */
+export async function pickBackend(backend: RepoBackend): Promise<RepoGit> {
   if (backend === 'git' || (backend === 'auto' && (await gitAvailable()))) return gitCliRepoGit;
   // Loaded only when used: importing isomorphic-git costs about 50 ms of every start.
   return (await import('./iso-git-repo-git.js')).isoGitRepoGit;

@@ -205,6 +205,9 @@ export async function backfill(options: BackfillOptions): Promise<BackfillSummar
     pending: Iterable<string>,
     final: boolean,
   ): Promise<void> => {
+    // Writing a large commit takes a moment: say so, a silent pause reads as a hang.
+    if (repo.staged() > 0 || final)
+      log('info', final ? 'committing' : 'checkpoint: committing', { files: repo.staged() });
     const oid = await repo.commit(
       message(),
       options.author,

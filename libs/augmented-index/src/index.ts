@@ -16,6 +16,12 @@ export { AugmentedRepo, type Author, type OpenAugmentedRepoOptions } from './aug
 export type { RepoBackend } from './repo-git.js';
 export { AUGMENTED_FORMAT } from './repo-location.js';
 export { PENDING_PATH, type AugmentedState } from './repo-state.js';
+export {
+  readAugmentedStatus,
+  type AugmentedCommit,
+  type AugmentedStatus,
+  type ReadAugmentedStatusOptions,
+} from './repo-status.js';
 export { MANIFEST_MISMATCH, MAX_CRATE_BYTES, type CrateParser } from './entry-generator.js';
 export { planBackfill, type BackfillPlan, type OriginalCommit } from './backfill-plan.js';
 export {

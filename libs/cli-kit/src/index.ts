@@ -3,7 +3,8 @@
  * @packageDocumentation
  */
 export { BAD_INPUT_CODES, ExitCode, exitCodeFor } from './exit-status.js';
-export { createReporter, type Reporter } from './reporter.js';
+export { createReporter, type LogFormat, type Reporter, type ReporterOptions } from './reporter.js';
+export { reportError } from './report-error.js';
 export {
   flagDeclarations,
   optionHelp,
@@ -12,5 +13,6 @@ export {
   type ResolvedOptions,
 } from './option-table.js';
 export { ConfigError } from './config-error.js';
-export { stopSignal } from './stop-signal.js';
-export { errorSummary, jsonRequested } from './error-summary.js';
+export { signalExitCode, StopRequestedError, stopSignal, stoppedBy } from './stop-signal.js';
+export { closest, parseCommandLine, type CommandLine } from './command-line.js';
+export { errorSummary, jsonRequested, loggingRequested } from './error-summary.js';

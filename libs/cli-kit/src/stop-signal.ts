@@ -1,17 +1,42 @@
 /**
  * SIGTERM and SIGINT as an `AbortSignal`: the first one asks the job to stop cleanly (it saves its
- * progress); a second one means "now" and exits with status 1, which loses nothing either, because
- * every write the services make is atomic.
+ * progress); a second one means "now" and exits at once, which loses nothing either, because every
+ * write the services make is atomic. Either way a job a signal stopped exits 128 + the signal's
+ * number (130 for SIGINT, 143 for SIGTERM), as shells and `kubectl` report a signalled process.
  */
-import { ExitCode } from './exit-status.js';
+import { constants } from 'node:os';
 
-/** Aborts the returned signal on the first SIGTERM or SIGINT, after `onStop(signal)`. */
+/** The exit status of a job stopped by `signal`: 128 + its number (SIGINT 130, SIGTERM 143). */
+export function signalExitCode(signal: NodeJS.Signals): number {
+  return 128 + (constants.signals[signal] ?? 0);
+}
+
+/** The abort reason of {@link stopSignal}'s signal: which signal asked the job to stop. */
+export class StopRequestedError extends Error {
+  /** Stable code. */
+  readonly code = 'STOP_REQUESTED';
+
+  constructor(readonly signal: NodeJS.Signals) {
+    super(`stopped by ${signal}`);
+    this.name = 'StopRequestedError';
+  }
+}
+
+/** The signal that stopped the job, once one did. */
+export function stoppedBy(signal: AbortSignal): NodeJS.Signals | undefined {
+  return signal.reason instanceof StopRequestedError ? signal.reason.signal : undefined;
+}
+
+/**
+ * Aborts the returned signal on the first SIGTERM or SIGINT, after `onStop(signal)`; its reason is
+ * a {@link StopRequestedError} naming the signal ({@link stoppedBy}).
+ */
 export function stopSignal(onStop: (signal: NodeJS.Signals) => void): AbortSignal {
   const controller = new AbortController();
   const stop = (signal: NodeJS.Signals) => {
     onStop(signal);
-    controller.abort();
-    process.once(signal, () => process.exit(ExitCode.PartialFailure));
+    controller.abort(new StopRequestedError(signal));
+    process.once(signal, () => process.exit(signalExitCode(signal)));
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

@@ -98,6 +98,12 @@ export class EtcdMetadataStore implements MetadataStore {
     }
   }
 
+  async lockHolder(name: string): Promise<string | undefined> {
+    // The lock key lives on a lease: once the holder stops renewing it, etcd deletes it.
+    const key = `locks/${assertMetadataKey(name)}`;
+    return (await this.#call(name, this.#ns.get(key).string())) ?? undefined;
+  }
+
   async acquireLock(options: LockOptions = {}): Promise<RunnerLock> {
     const name = assertMetadataKey(options.name ?? 'fetcher');
     const ttlSeconds = options.ttlSeconds ?? 30;

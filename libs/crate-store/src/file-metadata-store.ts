@@ -162,6 +162,12 @@ export class FileMetadataStore implements MetadataStore {
     throw new LockHeldError(name, (await readLock(path))?.owner);
   }
 
+  async lockHolder(name: string): Promise<string | undefined> {
+    const path = join(this.dir, 'locks', `${assertMetadataKey(name).replaceAll('/', '_')}.lock`);
+    const held = await readLock(path);
+    return held && !isStale(held) ? held.owner : undefined;
+  }
+
   async close(): Promise<void> {
     // Nothing to close: every operation opens and closes its own files.
   }

@@ -99,8 +99,12 @@ describe.each(backends)('$name metadata store', (backend) => {
     expect(refused).toBeInstanceOf(LockHeldError);
     expect((refused as LockHeldError).code).toBe('LOCK_HELD');
     expect((refused as LockHeldError).holder).toBe('runner-a');
+    // A read of the holder takes nothing: the lock stays runner-a's.
+    expect(await b.lockHolder('fetcher')).toBe('runner-a');
+    expect(await b.lockHolder('backfiller')).toBeUndefined();
     await a.put('fetcher/cursor', 'from-a', { lock });
     await lock.release();
+    expect(await b.lockHolder('fetcher')).toBeUndefined();
     const second = await b.acquireLock({ owner: 'runner-b', ttlSeconds: 5 });
     expect(second.owner).toBe('runner-b');
     expect(() => lock.assertHeld()).toThrow(LockLostError);

@@ -31,6 +31,11 @@ export interface MetadataStore {
    * lock renews its lease in the background; when renewal fails its `signal` aborts.
    */
   acquireLock(options?: LockOptions): Promise<RunnerLock>;
+  /**
+   * Who holds lock `name` (as the holder described itself), or `undefined` when nobody does; reads
+   * only, so a status command never stands in a runner's way.
+   */
+  lockHolder(name: string): Promise<string | undefined>;
   /** Releases connections (not the locks: release those first). */
   close(): Promise<void>;
 }

@@ -14,6 +14,23 @@ export interface CliResult {
   summary: Record<string, unknown> | undefined;
   /** stderr's JSON log lines. */
   logs: Array<Record<string, unknown>>;
+  /** stderr as people read it: each JSON log line replaced by its message. */
+  messages: string;
+}
+
+/** stderr with every JSON log line replaced by its `msg` (JSON escapes quotes in it). */
+export function messagesOf(stderr: string): string {
+  return stderr
+    .split('\n')
+    .map((line) => {
+      if (!line.startsWith('{')) return line;
+      try {
+        return String((JSON.parse(line) as { msg?: unknown }).msg ?? line);
+      } catch {
+        return line;
+      }
+    })
+    .join('\n');
 }
 
 /** Runs `main` (default: the backfiller) with `args` in `cwd`. */
@@ -39,7 +56,14 @@ export function run(
           .split('\n')
           .filter((l) => l.startsWith('{'))
           .map((l) => JSON.parse(l) as Record<string, unknown>);
-        done({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr, summary, logs });
+        done({
+          code: error ? Number(error.code ?? 1) : 0,
+          stdout,
+          stderr,
+          summary,
+          logs,
+          messages: messagesOf(stderr),
+        });
       },
     );
   });

@@ -13,6 +13,23 @@ export interface CliResult {
   summary: Record<string, unknown> | undefined;
   /** stderr's JSON log lines. */
   logs: Array<Record<string, unknown>>;
+  /** stderr as people read it: each JSON log line replaced by its message. */
+  messages: string;
+}
+
+/** stderr with every JSON log line replaced by its `msg` (JSON escapes quotes in it). */
+export function messagesOf(stderr: string): string {
+  return stderr
+    .split('\n')
+    .map((line) => {
+      if (!line.startsWith('{')) return line;
+      try {
+        return String((JSON.parse(line) as { msg?: unknown }).msg ?? line);
+      } catch {
+        return line;
+      }
+    })
+    .join('\n');
 }
 
 function parse(stdout: string, stderr: string, code: number): CliResult {
@@ -27,7 +44,7 @@ function parse(stdout: string, stderr: string, code: number): CliResult {
     .split('\n')
     .filter((l) => l.startsWith('{'))
     .map((l) => JSON.parse(l) as Record<string, unknown>);
-  return { code, stdout, stderr, summary, logs };
+  return { code, stdout, stderr, summary, logs, messages: messagesOf(stderr) };
 }
 
 /** Starts the CLI; `done` resolves when it exits. */

@@ -1,0 +1,95 @@
+/**
+ * `status`: what the mirror holds, read from the metadata store without taking the lock: the
+ * cursor (index commit, its time, when it was mirrored), the retry list with reasons and attempts,
+ * the last runs, the lock holder, and whether a sync is wanted. Like `kubectl get`, it reads only.
+ */
+import {
+  openCrateStore,
+  openMetadataStore,
+  SyncStateStore,
+  type FailedVersion,
+  type IndexCursor,
+  type RunRecord,
+} from '@lcs/crate-store';
+import { formatShard, shardStateName } from '@lcs/mirror';
+import type { StatusConfig } from './config.js';
+import { SYNC_WANTED_KEY } from './sync-command.js';
+
+/** The `status` report; `--json` prints it as one line. */
+export interface StatusReport {
+  readonly command: 'status';
+  readonly metadata: string;
+  readonly shard: string | null;
+  readonly cursor: (IndexCursor & { readonly age_s: number | null }) | null;
+  readonly lock_holder: string | null;
+  readonly sync_wanted: unknown;
+  readonly retry_list: readonly FailedVersion[];
+  readonly runs: readonly RunRecord[];
+}
+
+/** Reads the fetcher's state (of one shard, with `--shard`). */
+export async function runStatus(config: StatusConfig): Promise<StatusReport> {
+  const metadata = openMetadataStore(config.metadata);
+  try {
+    const name = shardStateName('fetcher', config.shard);
+    const state = new SyncStateStore({
+      metadata,
+      objects: openCrateStore(config.store),
+      namespace: name,
+    });
+    const [cursor, failures, runs, holder, wanted] = await Promise.all([
+      state.cursor(),
+      state.failures(),
+      state.runs(),
+      metadata.lockHolder(name),
+      metadata.get(SYNC_WANTED_KEY),
+    ]);
+    const committed = cursor?.committedAt ? Date.parse(cursor.committedAt) : Number.NaN;
+    return {
+      command: 'status',
+      metadata: metadata.location,
+      shard: config.shard ? formatShard(config.shard) : null,
+      cursor: cursor
+        ? {
+            ...cursor,
+            age_s: Number.isNaN(committed) ? null : Math.round((Date.now() - committed) / 1000),
+          }
+        : null,
+      lock_holder: holder ?? null,
+      sync_wanted: wanted ? (JSON.parse(wanted) as unknown) : null,
+      retry_list: failures,
+      runs: runs.slice(-5).reverse(),
+    };
+  } finally {
+    await metadata.close();
+  }
+}
+
+/** The report as people read it: the cursor, the lock, the retry list (up to 20), the last runs. */
+export function formatStatus(report: StatusReport): string {
+  const lines: string[] = [];
+  const c = report.cursor;
+  lines.push(
+    `cursor     ${c ? `${c.commit.slice(0, 12)} committed ${c.committedAt ?? '?'}${c.age_s === null ? '' : ` (${hours(c.age_s)} ago)`}, mirrored ${c.syncedAt}` : 'none yet (the next sync is a full one)'}`,
+    `lock       ${report.lock_holder ? `held by ${report.lock_holder}` : 'free'}`,
+    `retry list ${report.retry_list.length === 0 ? 'empty' : `${report.retry_list.length} versions`}`,
+  );
+  for (const f of report.retry_list.slice(0, 20))
+    lines.push(
+      `  ${`${f.name}@${f.version}`.padEnd(40)} ${f.code.padEnd(22)} ${f.attempts} attempts, last ${f.lastFailedAt}: ${f.reason.slice(0, 80)}`,
+    );
+  if (report.retry_list.length > 20)
+    lines.push(`  ... and ${report.retry_list.length - 20} more (--json lists all)`);
+  lines.push(`last runs  ${report.runs.length === 0 ? 'none recorded' : ''}`.trimEnd());
+  for (const run of report.runs) {
+    const r = run as RunRecord & { downloaded?: number; failed?: number; duration_s?: number };
+    lines.push(
+      `  ${run.finishedAt}  ${run.status.padEnd(11)} ${r.downloaded ?? 0} downloaded, ${r.failed ?? 0} failed, ${(r.duration_s ?? 0).toFixed(1)} s`,
+    );
+  }
+  return lines.join('\n');
+}
+
+function hours(seconds: number): string {
+  return seconds < 5400 ? `${Math.round(seconds / 60)} min` : `${(seconds / 3600).toFixed(1)} h`;
+}
