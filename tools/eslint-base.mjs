@@ -55,6 +55,23 @@ export default [
   ...nx.configs['flat/javascript'],
   { ignores: ['**/dist', '**/out-tsc', '**/test-output', '**/vitest.config.*.timestamp*'] },
   {
+    // Type-aware rules on the TypeScript sources: a promise nobody awaits loses its error (an
+    // unhandled rejection ends the process) and its ordering; a promise where a boolean or a
+    // void callback is expected is always truthy, or never awaited.
+    // https://typescript-eslint.io/rules/no-floating-promises
+    files: ['**/src/**/*.ts'],
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': [
+        'error',
+        { checksVoidReturn: { arguments: false } },
+      ],
+    },
+  },
+  {
     files: ['**/*.ts', '**/*.js'],
     // Build and test configuration may use the shared presets in tools/; module code may not.
     ignores: ['**/vitest.config.ts'],
@@ -74,6 +91,7 @@ export default [
             '../../../../tools/test-servers/**',
             '../../tools/node-runtime.mjs',
             '../../tools/test-prerequisites.mjs',
+            '../../../tools/tsdoc-check.mjs',
           ],
         },
       ],
