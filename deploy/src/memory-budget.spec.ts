@@ -1,5 +1,5 @@
 /**
- * The memory requests and limits of deploy/k8s are the ones the README's memory-budget table states,
+ * The memory requests and limits of deploy/k8s are the ones docs/deployment.md's memory-budget table states,
  * and that table keeps them honest against the measured peaks: a request at or above the peak, a
  * limit at least 1.5x it. Change a number in one place and this test names the other.
  */
@@ -18,12 +18,12 @@ interface Budget {
   readonly limit: string;
 }
 
-/** The rows between the README's memory-budget markers. */
+/** The rows between docs/deployment.md's memory-budget markers. */
 function readmeBudgets(): Budget[] {
-  const readme = readFileSync(resolve(ROOT, 'README.md'), 'utf8');
+  const readme = readFileSync(resolve(ROOT, 'docs/deployment.md'), 'utf8');
   const start = readme.indexOf('<!-- memory-budget:start -->');
   const end = readme.indexOf('<!-- memory-budget:end -->');
-  expect(start, 'README memory-budget markers').toBeGreaterThan(0);
+  expect(start, 'docs/deployment.md memory-budget markers').toBeGreaterThan(0);
   return readme
     .slice(start, end)
     .split('\n')
@@ -48,7 +48,7 @@ function mib(quantity: string): number {
 describe('memory budgets', () => {
   const budgets = readmeBudgets();
 
-  it('the README states one for each workload that runs a sync or a backfill', () => {
+  it('docs/deployment.md states one for each workload that runs a sync or a backfill', () => {
     expect(budgets.map((b) => b.manifest).sort()).toEqual([
       'backfiller-cronjob.yaml',
       'fetcher-cronjob.yaml',
@@ -57,7 +57,7 @@ describe('memory budgets', () => {
   });
 
   it.each(budgets.map((b) => [b.manifest, b] as const))(
-    '%s uses the README request and limit, with headroom over the measured peak',
+    '%s uses the documented request and limit, with headroom over the measured peak',
     (manifest, budget) => {
       const [workload] = loadManifests([resolve(import.meta.dirname, '../k8s', manifest)]).filter(
         (m) => m.kind === 'CronJob' || m.kind === 'Deployment',
