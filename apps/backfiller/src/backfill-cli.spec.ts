@@ -112,6 +112,8 @@ describe('ais-backfiller run (end to end)', () => {
     expect(mirrored.code, mirrored.stderr).toBe(0);
     const first = await backfill(cwd);
     expect(first.code, first.stderr).toBe(0);
+    // Creating the repository on the defaults is said, not done quietly.
+    expect(first.messages).toContain('created a new one');
     expect(first.summary).toMatchObject({
       processed: 17,
       written: 16,
@@ -146,6 +148,7 @@ describe('ais-backfiller run (end to end)', () => {
     const again = await backfill(cwd);
     expect(again.code).toBe(0);
     expect(again.summary).toMatchObject({ processed: 0, files_changed: 0, commit: null });
+    expect(again.messages).not.toContain('created a new one');
     const log = execFileSync(
       'git',
       ['--git-dir', join(cwd, '.lcs/augmented-index'), 'log', '--format=%s'],

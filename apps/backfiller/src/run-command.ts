@@ -62,6 +62,14 @@ export async function runBackfill(
           original: config.originalIndex,
           backend: config.gitBackend,
         });
+        if (repo.created)
+          reporter.log(
+            'warn',
+            `no augmented index at ${config.augmentedIndex}: created a new one`,
+            {
+              gitdir: repo.gitdir,
+            },
+          );
         const parser =
           config.parseThreads > 0 ? new CrateParserPool(config.parseThreads) : undefined;
         try {

@@ -83,6 +83,13 @@ describe('lcs-fetcher scan', () => {
     expect(code).toBe(0);
     expect(stdout).toContain('Exit status: 0 all done; 1 some versions failed');
     expect(stdout).toContain('130 / 143');
+    // A command's --help is that command's page: its options only.
+    const sync = await run(['sync', '--help']);
+    expect(sync.code).toBe(0);
+    expect(sync.stdout).toContain('Usage: lcs-fetcher sync [options]');
+    expect(sync.stdout).toContain('--shard');
+    expect(sync.stdout).not.toContain('--webhook');
+    expect(sync.stdout).not.toContain('--port');
   });
 
   it('installs as the lcs-fetcher command (npx lcs-fetcher): an executable bin linked by npm', () => {

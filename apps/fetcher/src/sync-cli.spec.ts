@@ -53,6 +53,8 @@ describe('lcs-fetcher sync (end to end)', () => {
   it('mirrors every version byte for byte, then syncs incrementally after publishes and yanks', async () => {
     const first = await sync();
     expect(first.code, first.stderr).toBe(0);
+    // --json: stdout is the summary object and nothing else.
+    expect(first.stdout.trim().split('\n')).toHaveLength(1);
     expect(first.summary).toMatchObject({
       status: 'ok',
       mode: 'full',

@@ -84,6 +84,11 @@ export class AugmentedRepo {
     return this.where.gitdir;
   }
 
+  /** `true` when opening created the repository (nothing was there): worth telling the operator. */
+  get created(): boolean {
+    return this.where.created;
+  }
+
   /** Which git implementation runs. */
   get backend(): 'git' | 'isomorphic-git' {
     return this.git.kind;
