@@ -4,7 +4,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join, posix, resolve } from 'node:path';
 
 const ROOT = resolve(import.meta.dirname, '..');
 
@@ -65,13 +65,49 @@ export function packAndImport(libDir, consumer) {
       cwd: app,
       encoding: 'utf8',
     });
-    return { name: pkg.name, files: packed.files.map((f) => f.path), output };
+    const files = packed.files.map((f) => f.path);
+    return { name: pkg.name, files, output, problems: tarballProblems(libDir, pkg, files) };
   } catch (error) {
     const detail = [error.stdout, error.stderr].filter(Boolean).map(String).join('\n');
     throw new Error(`${pkg.name}: ${error.message}\n${detail}`);
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
+}
+
+/**
+ * What a consumer of the tarball would trip over: a README or LICENSE missing, an `exports`
+ * condition, `main` or `types` naming a file that is not shipped, a source map whose sources are
+ * not shipped.
+ * @param {string} libDir
+ * @param {Record<string, any>} pkg
+ * @param {string[]} files packed paths
+ * @returns {string[]}
+ */
+export function tarballProblems(libDir, pkg, files) {
+  const shipped = new Set(files);
+  const problems = ['README.md', 'LICENSE']
+    .filter((f) => !shipped.has(f))
+    .map((f) => `${f} is not in the tarball`);
+  const targets = (value, where) =>
+    typeof value === 'string'
+      ? [[value, where]]
+      : Object.entries(value ?? {}).flatMap(([k, v]) => targets(v, `${where}.${k}`));
+  for (const [target, where] of [
+    ...targets(pkg.exports, 'exports'),
+    ...targets(pkg.main, 'main'),
+    ...targets(pkg.types, 'types'),
+  ])
+    if (!shipped.has(posix.normalize(target)))
+      problems.push(`${where} -> ${target} is not shipped`);
+  for (const map of files.filter((f) => f.endsWith('.map'))) {
+    const { sources = [] } = JSON.parse(readFileSync(join(libDir, map), 'utf8'));
+    for (const source of sources) {
+      const path = posix.normalize(posix.join(posix.dirname(map), source));
+      if (!shipped.has(path)) problems.push(`${map} -> ${source} is not shipped`);
+    }
+  }
+  return problems;
 }
 
 /** Folders of the `@lcs/*` libraries `pkg` depends on, directly or through another one. */

@@ -13,13 +13,15 @@ const entry: AugmentedEntry = { name: 'demo', vers: '1.0.0', cksum: '${'a'.repea
 const joined = joinFile([{ name: 'demo', vers: '1.0.0', cksum: entry.cksum }], formatEntry(entry));
 console.log(['keep' in (joined.slots[0] ?? {}) ? 'keep' : 'need', String(AUGMENTED_SCHEMA)].join(' '));
 `;
-    const { files, output } = JSON.parse(
+    const { files, output, problems } = JSON.parse(
       execFileSync(process.execPath, [TOOL, resolve(import.meta.dirname, '..')], {
         input: consumer,
         encoding: 'utf8',
       }),
-    ) as { files: string[]; output: string };
+    ) as { files: string[]; output: string; problems: string[] };
     expect(output.trim()).toBe('keep 1');
+    // README and LICENSE shipped; no export condition, main, types or source map names a file that is not.
+    expect(problems).toEqual([]);
     expect(files.filter((f) => f.includes('.spec.') || f.includes('test-support'))).toEqual([]);
   }, 240_000);
 });

@@ -12,13 +12,15 @@ import { readCrateArchive, CrateArchiveError, type CrateArchive } from '@lcs/car
 const result: CrateArchive | CrateArchiveError = await readCrateArchive(Buffer.from('not gzip'), { name: 'a', version: '1.0.0' }).catch((e: CrateArchiveError) => e);
 console.log(result instanceof CrateArchiveError ? result.code : 'read');
 `;
-    const { files, output } = JSON.parse(
+    const { files, output, problems } = JSON.parse(
       execFileSync(process.execPath, [TOOL, resolve(import.meta.dirname, '..')], {
         input: consumer,
         encoding: 'utf8',
       }),
-    ) as { files: string[]; output: string };
+    ) as { files: string[]; output: string; problems: string[] };
     expect(output.trim()).toBe('CRATE_CORRUPT');
+    // README and LICENSE shipped; no export condition, main, types or source map names a file that is not.
+    expect(problems).toEqual([]);
     expect(files).toContain('dist/index.js');
     expect(files).toContain('dist/index.d.ts');
     expect(files.filter((f) => f.includes('.spec.') || f.includes('test-support'))).toEqual([]);

@@ -20,13 +20,15 @@ const stored: PutResult = await store.put({ name: 'demo', version: '1.0.0', cksu
 const refused = await store.put({ name: 'demo', version: '2.0.0', cksum }, Buffer.from('other')).catch((e: unknown) => e);
 console.log([stored.outcome, crateKey({ name: 'demo', version: '1.0.0' }), String(refused instanceof ChecksumMismatchError)].join(' '));
 `;
-    const { files, output } = JSON.parse(
+    const { files, output, problems } = JSON.parse(
       execFileSync(process.execPath, [TOOL, resolve(import.meta.dirname, '..')], {
         input: consumer,
         encoding: 'utf8',
       }),
-    ) as { files: string[]; output: string };
+    ) as { files: string[]; output: string; problems: string[] };
     expect(output.trim()).toBe('stored crates/demo/demo-1.0.0.crate true');
+    // README and LICENSE shipped; no export condition, main, types or source map names a file that is not.
+    expect(problems).toEqual([]);
     expect(files).toContain('dist/index.js');
     expect(files.filter((f) => f.includes('.spec.') || f.includes('test-support'))).toEqual([]);
   }, 180_000);

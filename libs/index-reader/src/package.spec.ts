@@ -22,10 +22,12 @@ let refused = '';
 try { indexPath('../x'); } catch (e) { if (e instanceof InvalidCrateNameError) refused = e.code; }
 console.log([indexPath('Serde'), entry?.vers, downloadUrl({ dl: 'https://dl' }, { name: 'Serde', vers: '1.0.0' }), refused].join(' '));
 `;
-    const { files, output } = packAndImport(resolve(import.meta.dirname, '..'), consumer);
+    const { files, output, problems } = packAndImport(resolve(import.meta.dirname, '..'), consumer);
     expect(output.trim()).toBe(
       'se/rd/serde 1.0.0 https://dl/Serde/1.0.0/download INVALID_CRATE_NAME',
     );
+    // README and LICENSE shipped; no export condition, main, types or source map names a file that is not.
+    expect(problems).toEqual([]);
     expect(files).toContain('dist/index.js');
     expect(files).toContain('dist/index.d.ts');
     expect(

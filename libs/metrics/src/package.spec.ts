@@ -17,13 +17,15 @@ metrics.downloaded(10);
 const text = await registry.exposition();
 console.log([text.includes('downloaded_crates_total 1'), text.includes('index_crate_version_count')].map(String).join(' '));
 `;
-    const { files, output } = JSON.parse(
+    const { files, output, problems } = JSON.parse(
       execFileSync(process.execPath, [TOOL, resolve(import.meta.dirname, '..')], {
         input: consumer,
         encoding: 'utf8',
       }),
-    ) as { files: string[]; output: string };
+    ) as { files: string[]; output: string; problems: string[] };
     expect(output.trim()).toBe('true false');
+    // README and LICENSE shipped; no export condition, main, types or source map names a file that is not.
+    expect(problems).toEqual([]);
     expect(files.filter((f) => f.includes('.spec.') || f.includes('test-support'))).toEqual([]);
   }, 180_000);
 });

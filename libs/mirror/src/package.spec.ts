@@ -15,13 +15,15 @@ const summary: Pick<SyncSummary, 'status'> = { status: 'ok' };
 console.log([verifySignature('secret-of-some-length', '{}', signature), parseRetryAfter('7'), scheduler.trigger('x'), summary.status].map(String).join(' '));
 await scheduler.close();
 `;
-    const { files, output } = JSON.parse(
+    const { files, output, problems } = JSON.parse(
       execFileSync(process.execPath, [TOOL, resolve(import.meta.dirname, '..')], {
         input: consumer,
         encoding: 'utf8',
       }),
-    ) as { files: string[]; output: string };
+    ) as { files: string[]; output: string; problems: string[] };
     expect(output.trim()).toBe('true 7 started ok');
+    // README and LICENSE shipped; no export condition, main, types or source map names a file that is not.
+    expect(problems).toEqual([]);
     expect(files.filter((f) => f.includes('.spec.') || f.includes('test-support'))).toEqual([]);
   }, 240_000);
 });
