@@ -87,6 +87,7 @@ export default [
         {
           ...boundaries,
           allow: [
+            '../../tools/test-servers/**',
             '../../../tools/test-servers/**',
             '../../../../tools/test-servers/**',
             '../../tools/node-runtime.mjs',

@@ -11,7 +11,7 @@ const ROOT = resolve(import.meta.dirname, '..');
 /**
  * @param {string} libDir the lib's folder (its `dist/` must be built)
  * @param {string} consumer TypeScript source of `consumer.ts`, importing the package by name
- * @returns {{ files: string[], output: string, name: string }} packed file list and the consumer's stdout
+ * @returns {{ files: string[], output: string, name: string, problems: string[] }} packed file list, the consumer's stdout, and what the tarball lacks (see tarballProblems)
  */
 export function packAndImport(libDir, consumer) {
   const pkg = JSON.parse(readFileSync(join(libDir, 'package.json'), 'utf8'));

@@ -61,3 +61,13 @@ export declare function buildCrate(
   options?: { deps?: string[]; devDeps?: string[]; salt?: string },
 ): Promise<Buffer>;
 export declare function startGitServer(root: string): Promise<TestServer>;
+
+/** A running verdaccio: an npm registry on loopback. */
+export interface Verdaccio {
+  readonly url: string;
+  readonly token: string;
+  /** Writes an `.npmrc` in `dir` that uses this registry alone, with the publish token. */
+  npmrc(dir: string): void;
+  stop(): Promise<void>;
+}
+export declare function startVerdaccio(): Promise<Verdaccio>;

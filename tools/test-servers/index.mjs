@@ -31,7 +31,7 @@ function firstLine(child, what, timeoutMs = 20_000) {
   });
 }
 
-function stopChild(child) {
+export function stopChild(child) {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
     const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
@@ -186,3 +186,5 @@ export async function startGitServer(root) {
       }),
   };
 }
+
+export { startVerdaccio } from './verdaccio.mjs';

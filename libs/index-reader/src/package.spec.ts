@@ -10,6 +10,7 @@ const packAndImport = (libDir: string, consumer: string) =>
   ) as {
     files: string[];
     output: string;
+    problems: string[];
   };
 
 describe('@lcs/index-reader as a published package', () => {

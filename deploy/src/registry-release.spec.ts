@@ -1,0 +1,116 @@
+/**
+ * The libraries as another team gets them: `nx release publish` puts every lib on a real npm
+ * registry on loopback (verdaccio), then a fresh project outside the workspace, whose only registry
+ * is that one, installs **one** lib by name, compiles a usage with `tsc` (nodenext, strict,
+ * `skipLibCheck: false`) and runs it. Its `@lcs/*` dependencies come from the registry with caret
+ * ranges (no `*`, so nothing is taken from the public registry), and nothing else of the workspace
+ * is needed.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startVerdaccio, type Verdaccio } from '../../tools/test-servers/index.mjs';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+let registry: Verdaccio;
+let work: string;
+beforeAll(async () => {
+  registry = await startVerdaccio();
+  work = mkdtempSync(join(tmpdir(), 'lcs-release-'));
+}, 60_000);
+afterAll(async () => {
+  await registry.stop();
+  rmSync(work, { recursive: true, force: true });
+});
+
+const npm = (args: string[], cwd: string) =>
+  execFileSync('npm', args, {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, npm_config_userconfig: join(cwd, '.npmrc') },
+  });
+
+describe('the libraries on an npm registry', () => {
+  it('publish with nx release, and one lib installs by name from that registry alone, compiles and runs', () => {
+    const publisher = join(work, 'publisher');
+    mkdirSync(publisher);
+    registry.npmrc(publisher);
+    const published = execFileSync(
+      'npx',
+      ['nx', 'release', 'publish', `--registry=${registry.url}`, '--output-style=static'],
+      {
+        cwd: ROOT,
+        encoding: 'utf8',
+        env: {
+          ...process.env,
+          NX_DAEMON: 'false',
+          npm_config_userconfig: join(publisher, '.npmrc'),
+        },
+      },
+    );
+    expect(published.match(/Published to /g)).toHaveLength(7);
+
+    const consumer = join(work, 'consumer');
+    mkdirSync(consumer);
+    registry.npmrc(consumer);
+    writeFileSync(
+      join(consumer, 'package.json'),
+      JSON.stringify({ name: 'consumer', private: true, type: 'module' }),
+    );
+    npm(
+      ['install', '--no-audit', '--no-fund', '--ignore-scripts', '@lcs/augmented-index'],
+      consumer,
+    );
+    const lock = JSON.parse(readFileSync(join(consumer, 'package-lock.json'), 'utf8')) as {
+      packages: Record<string, { version: string; integrity: string }>;
+    };
+    const lcs = Object.entries(lock.packages).filter(([path]) =>
+      path.includes('node_modules/@lcs/'),
+    );
+    // The lib and the @lcs libs it depends on, every one from the internal registry.
+    expect(lcs.map(([path]) => path.replace(/^.*node_modules\//, '')).sort()).toEqual([
+      '@lcs/augmented-index',
+      '@lcs/cargo-manifest',
+      '@lcs/index-reader',
+    ]);
+    // Each is the very tarball the internal registry holds (the scope is never proxied upstream).
+    for (const [path, entry] of lcs) {
+      const name = path.replace(/^.*node_modules\//, '');
+      const integrity = JSON.parse(
+        npm(['view', `${name}@${entry.version}`, 'dist.integrity', '--json'], consumer),
+      ) as string;
+      expect(entry.integrity, name).toBe(integrity);
+    }
+
+    writeFileSync(
+      join(consumer, 'consumer.ts'),
+      `import { AUGMENTED_SCHEMA, formatEntry, PENDING_PATH } from '@lcs/augmented-index';
+import { indexPath } from '@lcs/index-reader';
+console.log([AUGMENTED_SCHEMA > 0, PENDING_PATH, indexPath('Serde'), typeof formatEntry].join(' '));
+`,
+    );
+    writeFileSync(
+      join(consumer, 'tsconfig.json'),
+      JSON.stringify({
+        compilerOptions: {
+          module: 'nodenext',
+          moduleResolution: 'nodenext',
+          target: 'es2022',
+          strict: true,
+          skipLibCheck: false,
+          types: ['node'],
+          typeRoots: [join(ROOT, 'node_modules/@types')],
+          outDir: 'out',
+        },
+        files: ['consumer.ts'],
+      }),
+    );
+    execFileSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', consumer]);
+    const output = execFileSync(process.execPath, [join(consumer, 'out/consumer.js')], {
+      encoding: 'utf8',
+    });
+    expect(output.trim()).toBe('true .ais/pending se/rd/serde function');
+  }, 300_000);
+});
