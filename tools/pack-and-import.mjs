@@ -11,7 +11,9 @@ const ROOT = resolve(import.meta.dirname, '..');
 /**
  * @param {string} libDir the lib's folder (its `dist/` must be built)
  * @param {string} consumer TypeScript source of `consumer.ts`, importing the package by name
- * @returns {{ files: string[], output: string, name: string, problems: string[] }} packed file list, the consumer's stdout, and what the tarball lacks (see tarballProblems)
+ * @returns {{ files: string[], output: string, name: string, problems: string[], installed: string[], installedKiB: number }}
+ *   packed file list, the consumer's stdout, what the tarball lacks (see tarballProblems), and the
+ *   packages the consumer installed with their size
  */
 export function packAndImport(libDir, consumer) {
   const pkg = JSON.parse(readFileSync(join(libDir, 'package.json'), 'utf8'));
@@ -66,7 +68,34 @@ export function packAndImport(libDir, consumer) {
       encoding: 'utf8',
     });
     const files = packed.files.map((f) => f.path);
-    return { name: pkg.name, files, output, problems: tarballProblems(libDir, pkg, files) };
+    // What the consumer got: every package under node_modules, and their size on disk.
+    const installed = execFileSync(
+      'find',
+      [
+        join(app, 'node_modules'),
+        '-name',
+        'package.json',
+        '-not',
+        '-path',
+        '*/node_modules/*/node_modules/*/node_modules/*',
+      ],
+      { encoding: 'utf8' },
+    )
+      .split('\n')
+      .filter(Boolean)
+      .map((f) => JSON.parse(readFileSync(f, 'utf8')).name)
+      .filter((name) => typeof name === 'string');
+    const installedKiB = Number(
+      execFileSync('du', ['-sk', join(app, 'node_modules')], { encoding: 'utf8' }).split('\t')[0],
+    );
+    return {
+      name: pkg.name,
+      files,
+      output,
+      problems: tarballProblems(libDir, pkg, files),
+      installed: [...new Set(installed)].sort(),
+      installedKiB,
+    };
   } catch (error) {
     const detail = [error.stdout, error.stderr].filter(Boolean).map(String).join('\n');
     throw new Error(`${pkg.name}: ${error.message}\n${detail}`);

@@ -9,7 +9,8 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createS3Client, openCrateStore } from '@lcs/crate-store';
+import { openCrateStore } from '@lcs/crate-store';
+import { createS3Client } from '@lcs/crate-store/s3';
 
 const [mode, ...args] = process.argv.slice(2);
 const endpoint = process.env.LCS_BENCH_S3_ENDPOINT;

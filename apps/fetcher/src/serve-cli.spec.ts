@@ -6,12 +6,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  openCrateStore,
-  openMetadataStore,
-  createS3Client,
-  type StoredCrate,
-} from '@lcs/crate-store';
+import { openCrateStore, openMetadataStore, type StoredCrate } from '@lcs/crate-store';
+import { createS3Client } from '@lcs/crate-store/s3';
 import { signBody } from '@lcs/mirror';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {

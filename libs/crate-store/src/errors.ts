@@ -18,7 +18,9 @@ export type CrateStoreErrorCode =
   | 'METADATA_CORRUPT'
   | 'METADATA_FAILED'
   | 'LOCK_HELD'
-  | 'LOCK_LOST';
+  | 'LOCK_LOST'
+  /** An `s3://` store or `etcd://` metadata was asked for, and its SDK (an optional peer) is not installed. */
+  | 'STORE_SDK_MISSING';
 
 /** Base class of every error this library throws. */
 export class CrateStoreError extends Error {
@@ -32,6 +34,26 @@ export class CrateStoreError extends Error {
     this.name = new.target.name;
     this.code = code;
     this.input = input;
+  }
+}
+
+/**
+ * The SDK a backend needs is not installed: `@aws-sdk/client-s3` for S3, `etcd3` for etcd. They are
+ * optional peer dependencies, so a consumer of the filesystem store and file metadata installs
+ * neither.
+ */
+export class SdkMissingError extends CrateStoreError {
+  /** The npm package to install. */
+  readonly sdk: string;
+
+  constructor(sdk: string, version: string, options?: ErrorOptions) {
+    super(
+      'STORE_SDK_MISSING',
+      sdk,
+      `${sdk} is not installed: this backend needs it (npm install ${sdk}@${version})`,
+      options,
+    );
+    this.sdk = sdk;
   }
 }
 

@@ -1,6 +1,7 @@
 /**
  * `@lcs/crate-store`: where mirrored crates and the services' state live. Crate stores on the
- * filesystem or S3, metadata in files or etcd, and a single-runner lock with a lease.
+ * filesystem or S3, metadata in files or etcd, and a single-runner lock with a lease. The S3 store
+ * itself and its client are in `@lcs/crate-store/s3`, so this entry needs no AWS SDK types.
  * @packageDocumentation
  */
 export {
@@ -29,6 +30,7 @@ export {
   LockHeldError,
   LockLostError,
   MetadataError,
+  SdkMissingError,
   StoreFailedError,
   StoreUrlError,
   type CrateStoreErrorCode,
@@ -57,8 +59,7 @@ export {
   type MetadataLocation,
 } from './open-metadata-store.js';
 export { defaultOwner, type LockOptions, type RunnerLock } from './runner-lock.js';
-export { createS3Client, type S3ClientOptions } from './s3-client.js';
-export { S3CrateStore, type S3CrateStoreOptions } from './s3-crate-store.js';
+export type { S3ClientLike, S3ClientOptions } from './s3-options.js';
 export { STATE_PREFIX } from './state-key.js';
 export {
   SyncStateStore,

@@ -5,7 +5,8 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { CrateStore } from './crate-store.js';
 import { StoreUrlError } from './errors.js';
 import { FsCrateStore } from './fs-crate-store.js';
-import { createS3Client, type S3ClientOptions } from './s3-client.js';
+import { createS3Client } from './s3-client.js';
+import type { S3ClientLike, S3ClientOptions } from './s3-options.js';
 import { S3CrateStore } from './s3-crate-store.js';
 
 /** The embedded default: a directory under the working directory. */
@@ -16,7 +17,7 @@ export interface OpenCrateStoreOptions {
   /** Base for relative paths (default `process.cwd()`). */
   readonly cwd?: string;
   /** An S3 client to use, or options to create one for `s3://` URLs. */
-  readonly s3?: S3Client | S3ClientOptions;
+  readonly s3?: S3ClientLike | S3ClientOptions;
   /** Largest crate accepted, in bytes. */
   readonly maxObjectBytes?: number;
 }
@@ -89,7 +90,7 @@ export function openCrateStore(
     return new FsCrateStore(location.root, { maxObjectBytes: options.maxObjectBytes });
   }
   const s3 = options.s3;
-  const client = s3 && 'send' in s3 ? s3 : createS3Client(s3);
+  const client = s3 && 'send' in s3 ? (s3 as S3Client) : createS3Client(s3);
   return new S3CrateStore({
     client,
     bucket: location.bucket,

@@ -3,21 +3,11 @@
  * Endpoint, region and credentials follow the standard AWS SDK chain (`AWS_ENDPOINT_URL_S3`,
  * `AWS_ENDPOINT_URL`, `AWS_REGION`, profiles, instance roles) unless given here.
  */
-import type { S3Client, S3ClientConfig } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { s3Sdk } from './lazy-sdk.js';
+import type { S3ClientOptions } from './s3-options.js';
 
-/** Options of {@link createS3Client}; anything unset comes from the SDK's own configuration chain. */
-export interface S3ClientOptions {
-  /** e.g. `http://minio.lcs.svc:9000`. */
-  readonly endpoint?: string;
-  /** Defaults to the SDK chain, then `us-east-1` (MinIO's default). */
-  readonly region?: string;
-  readonly credentials?: S3ClientConfig['credentials'];
-  /** Path-style URLs (`/bucket/key`) as MinIO expects; default `true`. */
-  readonly forcePathStyle?: boolean;
-  /** Attempts per request, retries with exponential backoff on 5xx, 503 SlowDown and throttling (default 5). */
-  readonly maxAttempts?: number;
-}
+export type { S3ClientLike, S3ClientOptions } from './s3-options.js';
 
 /**
  * Creates an S3 client for crate stores.
