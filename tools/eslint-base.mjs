@@ -93,6 +93,7 @@ export default [
             '../../tools/node-runtime.mjs',
             '../../tools/test-prerequisites.mjs',
             '../../../tools/tsdoc-check.mjs',
+            '../../../tools/api-report.mjs',
           ],
         },
       ],

@@ -11,7 +11,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startVerdaccio, type Verdaccio } from '../../tools/test-servers/index.mjs';
+import { cleanNpmEnv, startVerdaccio, type Verdaccio } from '../../tools/test-servers/index.mjs';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 let registry: Verdaccio;
@@ -21,7 +21,7 @@ beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'lcs-release-'));
 }, 60_000);
 afterAll(async () => {
-  await registry.stop();
+  await registry?.stop();
   rmSync(work, { recursive: true, force: true });
 });
 
@@ -29,7 +29,7 @@ const npm = (args: string[], cwd: string) =>
   execFileSync('npm', args, {
     cwd,
     encoding: 'utf8',
-    env: { ...process.env, npm_config_userconfig: join(cwd, '.npmrc') },
+    env: cleanNpmEnv({ npm_config_userconfig: join(cwd, '.npmrc') }),
   });
 
 describe('the libraries on an npm registry', () => {
@@ -43,11 +43,7 @@ describe('the libraries on an npm registry', () => {
       {
         cwd: ROOT,
         encoding: 'utf8',
-        env: {
-          ...process.env,
-          NX_DAEMON: 'false',
-          npm_config_userconfig: join(publisher, '.npmrc'),
-        },
+        env: cleanNpmEnv({ NX_DAEMON: 'false', npm_config_userconfig: join(publisher, '.npmrc') }),
       },
     );
     expect(published.match(/Published to /g)).toHaveLength(7);

@@ -71,3 +71,5 @@ export interface Verdaccio {
   stop(): Promise<void>;
 }
 export declare function startVerdaccio(): Promise<Verdaccio>;
+/** The environment without npm's own `npm_*` variables (a test under `npm test` inherits them). */
+export declare function cleanNpmEnv(extra?: Record<string, string>): NodeJS.ProcessEnv;

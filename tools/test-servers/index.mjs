@@ -187,4 +187,4 @@ export async function startGitServer(root) {
   };
 }
 
-export { startVerdaccio } from './verdaccio.mjs';
+export { cleanNpmEnv, startVerdaccio } from './verdaccio.mjs';

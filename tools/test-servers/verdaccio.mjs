@@ -9,12 +9,28 @@ import { freePort, stopChild } from './index.mjs';
 
 const VERDACCIO = resolve(import.meta.dirname, '../../node_modules/verdaccio/bin/verdaccio');
 
+/**
+ * The environment without npm's own `npm_*` variables: a test running under `npm test` inherits
+ * the workspace's (`npm_config_workspace`...), which would turn the child npm commands into
+ * workspace commands of this repository.
+ */
+export function cleanNpmEnv(extra = {}) {
+  return {
+    ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('npm_'))),
+    ...extra,
+  };
+}
+
 /** Starts verdaccio; resolves to its URL, a publish token, `npmrc(dir)` and `stop()`. */
 export async function startVerdaccio() {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}/`;
   const dir = mkdtempSync(join(tmpdir(), 'lcs-verdaccio-'));
-  const upstream = execFileSync('npm', ['config', 'get', 'registry'], { encoding: 'utf8' }).trim();
+  const upstream = execFileSync('npm', ['config', 'get', 'registry'], {
+    encoding: 'utf8',
+    cwd: tmpdir(),
+    env: cleanNpmEnv(),
+  }).trim();
   writeFileSync(
     join(dir, 'config.yaml'),
     [
