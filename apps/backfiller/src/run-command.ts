@@ -74,7 +74,7 @@ export async function runBackfill(
           config.parseThreads > 0 ? new CrateParserPool(config.parseThreads) : undefined;
         try {
           const [, name = '', email = ''] = /^(.*) <(.*)>$/.exec(config.author) ?? [];
-          const commit = original instanceof GitIndexSource ? original.commit : undefined;
+          const commit = original.commit;
           if (commit) metrics.originalCommitTime(new Date(commit.committedAt * 1000));
           reporter.log('info', 'backfill started', {
             original: config.originalIndex,

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GitIndexSource, indexStats, isScannable, openIndex } from '@lcs/index-reader';
+import { indexStats, isScannable, openIndex } from '@lcs/index-reader';
 import { ConfigError, type ScanConfig } from './config.js';
 import { ExitCode } from './exit-codes.js';
 import type { Reporter } from '@lcs/cli-kit';
@@ -47,7 +47,7 @@ export async function runScan(
         `${config.index}: a sparse index cannot be listed, so it cannot be scanned`,
       );
     }
-    const commit = source instanceof GitIndexSource ? source.commit.oid : null;
+    const commit = source.commit?.oid ?? null;
     reporter.log('info', 'scan started', { index: config.index, commit });
     const stats = await indexStats(source, {
       signal,

@@ -9,7 +9,8 @@
  * `repo-location.ts`), and only ever writes the paths of crate files, `.ais/pending`, and the
  * `README.md` and `config.json` it created.
  */
-import { parseCommit, walkTree, isIndexFilePath, type GitObjectStore } from '@lcs/index-reader';
+import { isIndexFilePath, type GitObjectStore } from '@lcs/index-reader';
+import { parseCommit, walkTree } from '@lcs/index-reader/git';
 import { AUGMENTED_SCHEMA } from './augmented-entry.js';
 import type { Author, CommitWriter } from './commit-writer.js';
 import { AugmentedIndexError } from './errors.js';

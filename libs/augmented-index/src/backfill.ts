@@ -9,12 +9,8 @@
  * as blobs at once, and only paths are kept. Long runs commit checkpoints, so a killed run loses at
  * most one checkpoint's work; the repository is valid at every instant.
  */
-import {
-  mapOrdered,
-  parseIndexFile,
-  type IndexFile,
-  type ScannableIndexSource,
-} from '@lcs/index-reader';
+import { parseIndexFile, type IndexFile, type ScannableIndexSource } from '@lcs/index-reader';
+import { mapOrdered } from '@lcs/index-reader/git';
 import { AUGMENTED_SCHEMA, formatEntry } from './augmented-entry.js';
 import type { AugmentedRepo } from './augmented-repo.js';
 import { planBackfill, type OriginalCommit } from './backfill-plan.js';

@@ -1,5 +1,5 @@
 /** {@link RepoGit} through the git executable. */
-import { GitCliObjectStore } from '@lcs/index-reader';
+import { GitCliObjectStore } from '@lcs/index-reader/git';
 import { AugmentedIndexError } from './errors.js';
 import { FastImportWriter } from './fast-import-writer.js';
 import { authEnv, runGit } from './git-command.js';

@@ -2,7 +2,7 @@
 import * as fs from 'node:fs';
 import git from 'isomorphic-git';
 import http from 'isomorphic-git/http/node';
-import { IsoGitObjectStore } from '@lcs/index-reader';
+import { IsoGitObjectStore } from '@lcs/index-reader/git';
 import { AugmentedIndexError } from './errors.js';
 import { IsoGitWriter } from './iso-git-writer.js';
 import type { RepoGit } from './repo-git.js';

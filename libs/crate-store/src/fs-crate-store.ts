@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, open, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { mapOrdered } from '@lcs/index-reader';
+import { mapOrdered } from '@lcs/index-reader/git';
 import {
   assertCksum,
   crateKey,

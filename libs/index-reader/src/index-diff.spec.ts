@@ -117,6 +117,21 @@ describe.each(['git', 'isomorphic-git'] as GitBackend[])('diffIndex (%s)', (back
     ).toEqual([['2/ab', 0, [2]]]);
   });
 
+  it('takes revisions as well as commit ids', async () => {
+    const source = await GitIndexSource.open(repo, { backend });
+    const byRev: IndexFileDiff[] = [];
+    const [fromRev, toRev] = backend === 'git' ? ['HEAD~1', 'HEAD'] : [from, 'HEAD'];
+    for await (const d of diffIndex(source.store, fromRev, toRev)) byRev.push(d);
+    const byOid: IndexFileDiff[] = [];
+    for await (const d of diffIndex(source.store, from, to)) byOid.push(d);
+    // The source says which commit it reads, without a cast to GitIndexSource.
+    const asSource: { readonly commit?: { oid: string } } = source;
+    expect(asSource.commit?.oid).toBe(to);
+    await source.close();
+    expect(summarize(byRev)).toEqual(summarize(byOid));
+    expect(byRev.length).toBeGreaterThan(0);
+  });
+
   it('keeps only the crate files a filter passes', async () => {
     const source = await GitIndexSource.open(repo, { backend });
     const diffs: IndexFileDiff[] = [];

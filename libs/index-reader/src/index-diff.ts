@@ -58,7 +58,9 @@ const NO_ENTRIES: GitTreeEntry[] = [];
  * between, so a squashed or force-pushed history is handled the same way: crates.io squashes its
  * index periodically). Only subtrees whose ids differ are read, so cost and memory follow the size
  * of the change, not of the index. Yields one {@link IndexFileDiff} per changed crate file, in path order.
- * `options.filter` keeps only the crate files whose path passes (their blobs are the only ones read).
+ * `fromCommit` and `toCommit` are commit ids or revisions (`HEAD~1`, a branch or a tag; with the
+ * isomorphic-git backend, refs only). `options.filter` keeps only the crate files whose path
+ * passes (their blobs are the only ones read).
  */
 export async function* diffIndex(
   store: GitObjectStore,
@@ -66,9 +68,12 @@ export async function* diffIndex(
   toCommit: string,
   options: { readAhead?: number; filter?: (path: string) => boolean } = {},
 ): AsyncGenerator<IndexFileDiff> {
+  // Revisions as git spells them (`HEAD~1`, a branch, a tag) are resolved first; an object id is
+  // taken as it is.
+  const resolve = (rev: string) => (/^[0-9a-f]{40}$/.test(rev) ? rev : store.resolveCommit(rev));
   const [from, to] = await Promise.all([
-    readCommitInfo(store, fromCommit),
-    readCommitInfo(store, toCommit),
+    readCommitInfo(store, await resolve(fromCommit)),
+    readCommitInfo(store, await resolve(toCommit)),
   ]);
   const { filter } = options;
   const changed = await changedBlobs(store, from.tree, to.tree);

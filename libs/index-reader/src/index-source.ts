@@ -1,4 +1,5 @@
 import { isValidCrateName } from './crate-name.js';
+import type { GitCommitInfo } from './git-object-store.js';
 import { parseIndexConfig, type IndexConfig } from './index-config.js';
 import { parseIndexFile, type IndexFile } from './index-file.js';
 import { indexPath } from './index-path.js';
@@ -15,6 +16,11 @@ export interface RawIndexFile {
 export interface IndexSource {
   /** Where the index comes from (path or URL), for messages and logs. */
   readonly location: string;
+  /**
+   * The commit the source reads, when it reads one (a git index): its id, tree and committer time.
+   * A directory or the sparse protocol has none.
+   */
+  readonly commit?: GitCommitInfo | undefined;
   /** Reads a file of the index (`config.json`, `se/rd/serde`); `undefined` when it does not exist. */
   readFile(path: string): Promise<Buffer | undefined>;
   /** Releases processes, sockets and caches. */

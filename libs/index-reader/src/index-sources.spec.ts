@@ -96,6 +96,16 @@ describe.each(sources)('%s source on the fixture index', (_label, open) => {
     }
   });
 
+  it('says which commit it reads: a git source its HEAD, a directory none', async () => {
+    const source = await open();
+    try {
+      if (source instanceof GitIndexSource) expect(source.commit?.oid).toMatch(/^[0-9a-f]{40}$/);
+      else expect(source.commit).toBeUndefined();
+    } finally {
+      await source.close();
+    }
+  });
+
   it('reads only the crate files a filter passes, in path order', async () => {
     const source = await open();
     const seen: string[] = [];

@@ -1,5 +1,6 @@
 /**
- * `@lcs/index-reader`: read the crates.io index the way cargo does.
+ * `@lcs/index-reader`: read the crates.io index the way cargo does. The git plumbing under the
+ * sources is in `@lcs/index-reader/git`.
  * @packageDocumentation
  */
 export {
@@ -19,26 +20,8 @@ export {
   UnknownRevisionError,
   type IndexReaderErrorCode,
 } from './errors.js';
-export { GitCliObjectStore } from './git-cli-object-store.js';
-export {
-  findGitDir,
-  GitIndexSource,
-  openObjectStore,
-  readCommitInfo,
-  type GitBackend,
-  type GitIndexSourceOptions,
-} from './git-index-source.js';
-export {
-  isTreeEntry,
-  parseCommit,
-  parseTree,
-  type GitCommitInfo,
-  type GitObject,
-  type GitObjectStore,
-  type GitObjectType,
-  type GitTreeEntry,
-} from './git-object-store.js';
-export { readBlob, readTree, walkTree, type GitTreeFile } from './git-tree-walk.js';
+export { GitIndexSource, type GitBackend, type GitIndexSourceOptions } from './git-index-source.js';
+export type { GitCommitInfo, GitObjectStore } from './git-object-store.js';
 export {
   diffVersions,
   type CrateDeleted,
@@ -88,13 +71,5 @@ export {
   type ScannableIndexSource,
   type ScanOptions,
 } from './index-source.js';
-export { IsoGitObjectStore } from './iso-git-object-store.js';
-export { mapOrdered } from './map-ordered.js';
 export { openIndex, type AnyIndexSource, type OpenIndexOptions } from './open-index.js';
-export {
-  FETCHED_REF,
-  fetchRemoteIndex,
-  type FetchRemoteIndexOptions,
-  type FetchRemoteIndexResult,
-} from './remote-git-index.js';
 export { SparseIndexSource, type SparseIndexSourceOptions } from './sparse-index-source.js';

@@ -138,7 +138,7 @@ export async function runSync(options: SyncOptions): Promise<SyncSummary> {
       `${source.location}: config.json dl ${JSON.stringify(dl.slice(0, 200))} is not an http(s) URL (a local mirror's file:// template can only be given with --dl)`,
     );
   }
-  const head = source instanceof GitIndexSource ? source.commit : undefined;
+  const head = source.commit;
   const { shard } = options;
   const inMyShard = shard ? (path: string) => pathInShard(path, shard) : undefined;
   const cursor = await state.cursor();
