@@ -94,6 +94,7 @@ export default [
             '../../tools/test-prerequisites.mjs',
             '../../../tools/tsdoc-check.mjs',
             '../../../tools/api-report.mjs',
+            '../../../tools/error-codes-check.mjs',
           ],
         },
       ],

@@ -3,10 +3,19 @@
  * libraries that mean bad input.
  */
 import { exitCodeFor as shared, type ExitCode } from '@lcs/cli-kit';
+import type { MirrorErrorCode } from '@lcs/mirror';
+
+/** The mirror's codes that mean bad input (exit 2), checked against its code union. */
+const BAD_INPUT: readonly MirrorErrorCode[] = [
+  'INDEX_NOT_SCANNABLE',
+  'INDEX_DL_REFUSED',
+  'SHARD_INVALID',
+  'SYNC_STATE_CORRUPT',
+];
 
 export { ExitCode } from '@lcs/cli-kit';
 
 /** Maps an error thrown by a command to the exit status. */
 export function exitCodeFor(error: unknown): ExitCode {
-  return shared(error, ['INDEX_NOT_SCANNABLE', 'INDEX_DL_REFUSED']);
+  return shared(error, BAD_INPUT);
 }

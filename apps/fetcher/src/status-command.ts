@@ -3,15 +3,15 @@
  * cursor (index commit, its time, when it was mirrored), the retry list with reasons and attempts,
  * the last runs, the lock holder, and whether a sync is wanted. Like `kubectl get`, it reads only.
  */
+import { openCrateStore, openMetadataStore } from '@lcs/crate-store';
 import {
-  openCrateStore,
-  openMetadataStore,
+  formatShard,
+  shardStateName,
   SyncStateStore,
   type FailedVersion,
   type IndexCursor,
   type RunRecord,
-} from '@lcs/crate-store';
-import { formatShard, shardStateName } from '@lcs/mirror';
+} from '@lcs/mirror';
 import type { StatusConfig } from './config.js';
 import { SYNC_WANTED_KEY } from './sync-command.js';
 

@@ -6,14 +6,20 @@ import { randomUUID } from 'node:crypto';
 import {
   openCrateStore,
   openMetadataStore,
-  SyncStateStore,
   type CrateStore,
   type MetadataStore,
   type RunnerLock,
 } from '@lcs/crate-store';
 import { isScannable, openIndex } from '@lcs/index-reader';
 import { FetcherMetrics, MetricsRegistry } from '@lcs/metrics';
-import { Downloader, runSync, shardLabel, shardStateName, type SyncSummary } from '@lcs/mirror';
+import {
+  Downloader,
+  runSync,
+  shardLabel,
+  shardStateName,
+  SyncStateStore,
+  type SyncSummary,
+} from '@lcs/mirror';
 import { ConfigError, type ServeConfig, type SyncConfig } from './config.js';
 import { ExitCode } from './exit-codes.js';
 import type { Reporter } from '@lcs/cli-kit';

@@ -4,7 +4,11 @@
  * thread), and check its manifest names the same package and version.
  */
 import { createHash } from 'node:crypto';
-import { readCrateManifest } from '@lcs/cargo-manifest';
+import {
+  isCargoManifestErrorCode,
+  readCrateManifest,
+  type CargoManifestErrorCode,
+} from '@lcs/cargo-manifest';
 import type { AugmentedEntry } from './augmented-entry.js';
 import {
   crateFacts,
@@ -43,12 +47,14 @@ export type Generated =
   | { readonly kind: 'missing' }
   | { readonly kind: 'stale' };
 
-/** Codes of crates cargo itself would refuse: recorded as `error` lines, not run failures. */
-function isCrateProblem(code: unknown): code is string {
-  return typeof code === 'string' && /^(CRATE_|MANIFEST_)/.test(code);
-}
+/** The error line of a crate over {@link MAX_CRATE_BYTES} (this library's own code). */
+export const CRATE_OVER_LIMIT = 'CRATE_TOO_LARGE';
 
-const TOO_LARGE = new Set(['CRATE_GZIP_BOMB', 'CRATE_MANIFEST_TOO_LARGE', 'CRATE_TOO_LARGE']);
+const TOO_LARGE: ReadonlySet<string> = new Set<string>([
+  'CRATE_GZIP_BOMB',
+  'CRATE_MANIFEST_TOO_LARGE',
+  CRATE_OVER_LIMIT,
+] satisfies Array<CargoManifestErrorCode | typeof CRATE_OVER_LIMIT>);
 
 /** The failure reason metric label of an error-line code. */
 export function failureReason(code: string): 'too_large' | 'invalid_crate' {
@@ -92,14 +98,15 @@ export async function generateEntry(
     entry: errorEntry(version, { code, message }, previous),
   });
   if (!bytes)
-    return fail('CRATE_TOO_LARGE', `${name}-${vers}.crate is over ${MAX_CRATE_BYTES} bytes`);
+    return fail(CRATE_OVER_LIMIT, `${name}-${vers}.crate is over ${MAX_CRATE_BYTES} bytes`);
   if (createHash('sha256').update(bytes).digest('hex') !== cksum) return { kind: 'stale' };
   let crate: CrateFacts;
   try {
     crate = await parse(bytes, { name, version: vers });
   } catch (error) {
     const code = (error as { code?: unknown }).code;
-    if (!isCrateProblem(code)) throw error;
+    // Crates cargo itself would refuse become `error` lines; anything else fails the run.
+    if (!isCargoManifestErrorCode(code)) throw error;
     return fail(code, (error as Error).message);
   }
   const pkg = crate.manifest.package;

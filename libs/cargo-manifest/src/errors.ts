@@ -3,14 +3,18 @@
  * (an entry path, a crate id) and the `cause` when there is one.
  */
 
+/** Every code of {@link CrateArchiveError}. */
+export const CRATE_ARCHIVE_ERROR_CODES = [
+  'CRATE_GZIP_BOMB',
+  'CRATE_PATH_OUTSIDE_ROOT',
+  'CRATE_ENTRY_TYPE',
+  'CRATE_MANIFEST_TOO_LARGE',
+  'CRATE_CORRUPT',
+  'CRATE_NO_MANIFEST',
+] as const;
+
 /** Why a `.crate` archive was refused. */
-export type CrateArchiveErrorCode =
-  | 'CRATE_GZIP_BOMB'
-  | 'CRATE_PATH_OUTSIDE_ROOT'
-  | 'CRATE_ENTRY_TYPE'
-  | 'CRATE_MANIFEST_TOO_LARGE'
-  | 'CRATE_CORRUPT'
-  | 'CRATE_NO_MANIFEST';
+export type CrateArchiveErrorCode = (typeof CRATE_ARCHIVE_ERROR_CODES)[number];
 
 /** Base class of every error this library throws. */
 export class CargoManifestError extends Error {
@@ -45,8 +49,11 @@ export class CrateArchiveError extends CargoManifestError {
   }
 }
 
+/** Every code of {@link ManifestError}. */
+export const MANIFEST_ERROR_CODES = ['MANIFEST_INVALID_TOML', 'MANIFEST_INVALID'] as const;
+
 /** Why a manifest was refused. */
-export type ManifestErrorCode = 'MANIFEST_INVALID_TOML' | 'MANIFEST_INVALID';
+export type ManifestErrorCode = (typeof MANIFEST_ERROR_CODES)[number];
 
 /** A `Cargo.toml` that is not TOML, or that cargo would reject. */
 export class ManifestError extends CargoManifestError {
@@ -55,4 +62,17 @@ export class ManifestError extends CargoManifestError {
   constructor(code: ManifestErrorCode, input: string, reason: string, options?: ErrorOptions) {
     super(code, input, `invalid Cargo.toml: ${reason}`, options);
   }
+}
+
+/** Every code this library throws: a crate or manifest cargo itself would refuse. */
+export type CargoManifestErrorCode = CrateArchiveErrorCode | ManifestErrorCode;
+
+const CODES: ReadonlySet<string> = new Set([...CRATE_ARCHIVE_ERROR_CODES, ...MANIFEST_ERROR_CODES]);
+
+/**
+ * Whether `code` is one of this library's: a refused crate or manifest. By code, not class, because
+ * a parse on a worker thread hands back a structured clone, which keeps the code but not the class.
+ */
+export function isCargoManifestErrorCode(code: unknown): code is CargoManifestErrorCode {
+  return typeof code === 'string' && CODES.has(code);
 }

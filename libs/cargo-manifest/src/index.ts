@@ -10,7 +10,15 @@ export {
   type CrateArchive,
   type ReadCrateArchiveOptions,
 } from './crate-archive.js';
-export { CargoManifestError, CrateArchiveError, type CrateArchiveErrorCode } from './errors.js';
+export {
+  CargoManifestError,
+  CRATE_ARCHIVE_ERROR_CODES,
+  CrateArchiveError,
+  isCargoManifestErrorCode,
+  MANIFEST_ERROR_CODES,
+  type CargoManifestErrorCode,
+  type CrateArchiveErrorCode,
+} from './errors.js';
 export { normalizePlatform } from './cfg-platform.js';
 export { ManifestError, type ManifestErrorCode } from './errors.js';
 export { parseManifest, type Manifest, type ManifestPackage } from './manifest.js';

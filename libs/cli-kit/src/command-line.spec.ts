@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { closest, parseCommandLine } from './command-line.js';
-import { ConfigError } from './config-error.js';
+import { ConfigError } from './errors.js';
 
 const TABLE = {
   concurrency: { flag: 'concurrency', env: 'X_CONCURRENCY', help: 'n' },

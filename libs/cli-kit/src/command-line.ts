@@ -4,7 +4,7 @@
  * ("did you mean --concurrency?") instead of Node's parseArgs text.
  */
 import { parseArgs } from 'node:util';
-import { ConfigError } from './config-error.js';
+import { ConfigError } from './errors.js';
 import { flagDeclarations, type OptionSpec } from './option-table.js';
 
 /** A parsed command line: positionals, flag values, and the two flags every command has. */

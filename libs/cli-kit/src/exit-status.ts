@@ -22,7 +22,6 @@ export const BAD_INPUT_CODES: ReadonlySet<string> = new Set([
   'INDEX_REVISION_UNKNOWN',
   'STORE_URL_INVALID',
   'METADATA_URL_INVALID',
-  'METADATA_CORRUPT',
   // An s3:// or etcd:// backend whose SDK is not installed: fix the installation.
   'STORE_SDK_MISSING',
 ]);

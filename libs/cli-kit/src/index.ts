@@ -12,7 +12,7 @@ export {
   type OptionSpec,
   type ResolvedOptions,
 } from './option-table.js';
-export { ConfigError } from './config-error.js';
-export { signalExitCode, StopRequestedError, stopSignal, stoppedBy } from './stop-signal.js';
+export { ConfigError, StopRequestedError, type CliKitErrorCode } from './errors.js';
+export { signalExitCode, stopSignal, stoppedBy } from './stop-signal.js';
 export { closest, parseCommandLine, type CommandLine } from './command-line.js';
 export { errorSummary, jsonRequested, loggingRequested } from './error-summary.js';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { signalExitCode, StopRequestedError, stoppedBy } from './stop-signal.js';
+import { StopRequestedError } from './errors.js';
+import { signalExitCode, stoppedBy } from './stop-signal.js';
 
 describe('stop signals', () => {
   it('exit 128 + the signal number, as shells report a signalled process', () => {

@@ -5,21 +5,11 @@
  * number (130 for SIGINT, 143 for SIGTERM), as shells and `kubectl` report a signalled process.
  */
 import { constants } from 'node:os';
+import { StopRequestedError } from './errors.js';
 
 /** The exit status of a job stopped by `signal`: 128 + its number (SIGINT 130, SIGTERM 143). */
 export function signalExitCode(signal: NodeJS.Signals): number {
   return 128 + (constants.signals[signal] ?? 0);
-}
-
-/** The abort reason of {@link stopSignal}'s signal: which signal asked the job to stop. */
-export class StopRequestedError extends Error {
-  /** Stable code. */
-  readonly code = 'STOP_REQUESTED';
-
-  constructor(readonly signal: NodeJS.Signals) {
-    super(`stopped by ${signal}`);
-    this.name = 'StopRequestedError';
-  }
 }
 
 /** The signal that stopped the job, once one did. */

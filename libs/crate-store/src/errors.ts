@@ -15,7 +15,6 @@ export type CrateStoreErrorCode =
   | 'METADATA_URL_INVALID'
   | 'METADATA_KEY_INVALID'
   | 'METADATA_VALUE_TOO_LARGE'
-  | 'METADATA_CORRUPT'
   | 'METADATA_FAILED'
   | 'LOCK_HELD'
   | 'LOCK_LOST'
@@ -128,7 +127,7 @@ export class StoreFailedError extends CrateStoreError {
 
 /** Codes of metadata failures that are not about the lock. */
 export type MetadataErrorCode =
-  'METADATA_KEY_INVALID' | 'METADATA_VALUE_TOO_LARGE' | 'METADATA_CORRUPT' | 'METADATA_FAILED';
+  'METADATA_KEY_INVALID' | 'METADATA_VALUE_TOO_LARGE' | 'METADATA_FAILED';
 
 /** A metadata key or value refused, a stored value that cannot be read back, or a backend failure. */
 export class MetadataError extends CrateStoreError {

@@ -61,11 +61,4 @@ export {
 export { defaultOwner, type LockOptions, type RunnerLock } from './runner-lock.js';
 export type { S3ClientLike, S3ClientOptions } from './s3-options.js';
 export { STATE_PREFIX } from './state-key.js';
-export {
-  SyncStateStore,
-  type FailedVersion,
-  type IndexCursor,
-  type RunRecord,
-  type SyncStateStoreOptions,
-} from './sync-state.js';
 export { MAX_SINGLE_PUT_BYTES } from './verified-body.js';

@@ -15,7 +15,8 @@ import {
   type RegistrySimulator,
   type SimFault,
 } from '../../../tools/test-servers/index.mjs';
-import { Downloader, DownloadFailedError, parseRetryAfter } from './downloader.js';
+import { Downloader, parseRetryAfter } from './downloader.js';
+import { DownloadFailedError } from './errors.js';
 import { classifyFailure } from './failure.js';
 
 let sim: RegistrySimulator;

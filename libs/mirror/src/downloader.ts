@@ -10,8 +10,14 @@ import { open } from 'node:fs/promises';
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { fileURLToPath } from 'node:url';
-import type { CrateStore, CrateToStore, PutResult } from '@lcs/crate-store';
-import { DownloadError } from './errors.js';
+import {
+  CrateStoreError,
+  type CrateStore,
+  type CrateStoreErrorCode,
+  type CrateToStore,
+  type PutResult,
+} from '@lcs/crate-store';
+import { DownloadError, DownloadFailedError } from './errors.js';
 import { classifyFailure } from './failure.js';
 
 /** Options of {@link Downloader}. */
@@ -60,22 +66,8 @@ export interface DownloadResult extends PutResult {
   readonly attempts: number;
 }
 
-/** Thrown when every attempt failed; `cause` is the last attempt's error. */
-export class DownloadFailedError extends Error {
-  constructor(
-    readonly lastError: unknown,
-    readonly attempts: number,
-  ) {
-    super(
-      `${attempts} attempt(s) failed; last: ${lastError instanceof Error ? lastError.message : String(lastError)}`,
-      { cause: lastError },
-    );
-    this.name = 'DownloadFailedError';
-  }
-}
-
 /** Errors a store raises about the body or itself: passed through, not re-labelled as network trouble. */
-const STORE_CODES = new Set([
+const STORE_CODES: ReadonlySet<CrateStoreErrorCode> = new Set<CrateStoreErrorCode>([
   'CHECKSUM_MISMATCH',
   'CRATE_TOO_LARGE',
   'STORE_FAILED',
@@ -151,7 +143,7 @@ export class Downloader {
         if (signal?.aborted) throw signal.reason;
         const failure = classifyFailure(error);
         if (!failure.retryable || attempt >= this.#options.maxAttempts)
-          throw new DownloadFailedError(error, attempt);
+          throw new DownloadFailedError(error, attempt, url);
         await this.#sleep(this.#delay(attempt, error), signal);
       }
     }
@@ -281,8 +273,9 @@ export class Downloader {
       if (signal?.aborted) throw signal.reason;
       if (error instanceof DownloadError) throw error;
       const short = expected !== undefined && received < expected;
-      const code = (error as { code?: unknown } | null)?.code;
-      if (typeof code === 'string' && STORE_CODES.has(code)) {
+      // Classified by the store library's class and code union, not by the code's spelling.
+      const code = error instanceof CrateStoreError ? error.code : undefined;
+      if (code !== undefined && STORE_CODES.has(code)) {
         // A body cut short fails the digest too; say what happened, not what it caused.
         if (code === 'CHECKSUM_MISMATCH' && short) {
           throw new DownloadError(

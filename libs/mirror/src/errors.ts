@@ -17,7 +17,10 @@ export type MirrorErrorCode =
   | 'INDEX_DL_REFUSED'
   /** A shard that is not `I/N` with 0 <= I < N <= 256. */
   | 'SHARD_INVALID'
-  | 'SYNC_ABORTED';
+  /** The stored cursor, retry list or run history is not what this library wrote. */
+  | 'SYNC_STATE_CORRUPT'
+  /** Every attempt of one download failed; `lastError` says how the last one did. */
+  | 'DOWNLOAD_FAILED';
 
 /** Base class of every error this library throws. */
 export class MirrorError extends Error {
@@ -42,7 +45,7 @@ export class DownloadError extends MirrorError {
   readonly retryAfterSeconds: number | undefined;
 
   constructor(
-    code: Extract<MirrorErrorCode, `DOWNLOAD_${string}`>,
+    code: Exclude<Extract<MirrorErrorCode, `DOWNLOAD_${string}`>, 'DOWNLOAD_FAILED'>,
     url: string,
     reason: string,
     details: { status?: number; retryAfterSeconds?: number; cause?: unknown } = {},
@@ -50,5 +53,21 @@ export class DownloadError extends MirrorError {
     super(code, url, `GET ${url}: ${reason}`, { cause: details.cause });
     this.status = details.status;
     this.retryAfterSeconds = details.retryAfterSeconds;
+  }
+}
+
+/** Every attempt of a download failed; the last attempt's error is `lastError` (and `cause`). */
+export class DownloadFailedError extends MirrorError {
+  constructor(
+    readonly lastError: unknown,
+    readonly attempts: number,
+    url = '',
+  ) {
+    super(
+      'DOWNLOAD_FAILED',
+      url,
+      `${attempts} attempt(s) failed; last: ${lastError instanceof Error ? lastError.message : String(lastError)}`,
+      { cause: lastError },
+    );
   }
 }

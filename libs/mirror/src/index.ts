@@ -6,12 +6,11 @@
  */
 export {
   Downloader,
-  DownloadFailedError,
   parseRetryAfter,
   type DownloaderOptions,
   type DownloadResult,
 } from './downloader.js';
-export { DownloadError, MirrorError, type MirrorErrorCode } from './errors.js';
+export { DownloadError, DownloadFailedError, MirrorError, type MirrorErrorCode } from './errors.js';
 export { classifyFailure, type Failure } from './failure.js';
 export { CompactKeySet } from './compact-key-set.js';
 export {
@@ -41,6 +40,13 @@ export {
   shardStateName,
   type Shard,
 } from './shard.js';
+export {
+  SyncStateStore,
+  type FailedVersion,
+  type IndexCursor,
+  type RunRecord,
+  type SyncStateStoreOptions,
+} from './sync-state.js';
 export { SyncScheduler, type SchedulerState, type SyncRequest } from './sync-scheduler.js';
 export { signBody, verifySignature } from './webhook-signature.js';
 export { createWebhookServer, type WebhookServerOptions } from './webhook-server.js';

@@ -7,12 +7,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  FileMetadataStore,
-  FsCrateStore,
-  SyncStateStore,
-  type StoredCrate,
-} from '@lcs/crate-store';
+import { FileMetadataStore, FsCrateStore, type StoredCrate } from '@lcs/crate-store';
 import { GitIndexSource } from '@lcs/index-reader';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -22,6 +17,7 @@ import {
 import { Downloader } from './downloader.js';
 import { inShard, shardStateName, type Shard } from './shard.js';
 import { runSync } from './sync-run.js';
+import { SyncStateStore } from './sync-state.js';
 
 let sim: RegistrySimulator;
 let dir: string;

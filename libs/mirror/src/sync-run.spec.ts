@@ -11,7 +11,6 @@ import {
   FileMetadataStore,
   FsCrateStore,
   StoreFailedError,
-  SyncStateStore,
   type CrateStore,
 } from '@lcs/crate-store';
 import { GitIndexSource, indexPath } from '@lcs/index-reader';
@@ -23,6 +22,7 @@ import {
 import { Downloader } from './downloader.js';
 import { MirrorError } from './errors.js';
 import { runSync, type SyncEvent, type SyncOptions } from './sync-run.js';
+import { SyncStateStore } from './sync-state.js';
 
 let sim: RegistrySimulator;
 let dir: string;
@@ -150,5 +150,69 @@ describe('runSync safety', () => {
       true,
     );
     expect(real).toBeDefined();
+  });
+});
+
+describe('runSync cursor and retry list', () => {
+  const state = () =>
+    new SyncStateStore({
+      metadata: new FileMetadataStore(join(dir, 'meta')),
+      objects: new FsCrateStore(join(dir, 'store')),
+    });
+
+  it('moves the cursor past a failure once it is recorded, and keeps the failure until it is stored', async () => {
+    const [a = ''] = sim.names;
+    sim.fault(`${a}@0.1.0`, { kind: 'status', status: 500 });
+    const first = await sync();
+    expect(first.summary).toMatchObject({ status: 'partial', cursor_moved: true, retry_list: 1 });
+    const [failure] = await state().failures();
+    expect(failure).toMatchObject({
+      name: a,
+      version: '0.1.0',
+      attempts: 1,
+      code: 'DOWNLOAD_HTTP_STATUS',
+    });
+    expect((await state().cursor())?.commit).toBe(first.summary.index_commit);
+
+    // Failing again: still listed, attempts added, the first failure's time kept.
+    const second = await sync();
+    const [again] = await state().failures();
+    expect(second.summary).toMatchObject({ retried: 0, failed: 1, retry_list: 1 });
+    expect(again).toMatchObject({ attempts: 2, firstFailedAt: failure?.firstFailedAt });
+
+    // Stored at last: it leaves the list.
+    sim.clearFaults();
+    const third = await sync();
+    expect(third.summary).toMatchObject({ status: 'ok', retried: 1, retry_list: 0 });
+    expect(await state().failures()).toEqual([]);
+  });
+
+  it('keeps the cursor while work is deferred, and moves it when the rest is done', async () => {
+    const capped = await sync({ maxSessionCrates: 15 });
+    expect(capped.summary).toMatchObject({ status: 'partial', deferred: 25, cursor_moved: false });
+    expect(await state().cursor()).toBeUndefined();
+    const rest = await sync();
+    expect(rest.summary).toMatchObject({ status: 'ok', downloaded: 25, cursor_moved: true });
+    expect((await state().cursor())?.commit).toBe(rest.summary.index_commit);
+  });
+
+  it('keeps the cursor and an untried retry entry as they were when a stop comes first', async () => {
+    const [a = ''] = sim.names;
+    sim.fault(`${a}@0.1.0`, { kind: 'status', status: 500 });
+    await sync();
+    const [before] = await state().failures();
+    const cursor = await state().cursor();
+    sim.clearFaults();
+    await sim.publish('late', '1.0.0');
+    const stop = new AbortController();
+    stop.abort();
+    const stopped = await sync({ signal: stop.signal });
+    expect(stopped.summary).toMatchObject({
+      status: 'interrupted',
+      cursor_moved: false,
+      downloaded: 0,
+    });
+    expect(await state().failures()).toEqual([before]);
+    expect(await state().cursor()).toEqual(cursor);
   });
 });

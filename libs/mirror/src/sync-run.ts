@@ -11,7 +11,8 @@
  *   without a trace (the store's puts are atomic), progress is saved and the run ends `interrupted`;
  * - when the lock is lost, in-flight work is aborted and nothing more is written.
  */
-import type { CrateStore, FailedVersion, RunnerLock, SyncStateStore } from '@lcs/crate-store';
+import type { CrateStore, RunnerLock } from '@lcs/crate-store';
+import type { FailedVersion, SyncStateStore } from './sync-state.js';
 import {
   downloadUrl,
   GitIndexSource,
@@ -22,8 +23,9 @@ import {
   type ScannableIndexSource,
 } from '@lcs/index-reader';
 import type { FetcherMetrics } from '@lcs/metrics';
-import { DownloadFailedError, type Downloader } from './downloader.js';
-import { MirrorError } from './errors.js';
+import type { Downloader } from './downloader.js';
+import { DownloadFailedError, MirrorError } from './errors.js';
+import { runBounded } from './bounded-pool.js';
 import { classifyFailure } from './failure.js';
 import { formatShard, inShard, pathInShard, type Shard } from './shard.js';
 import {
@@ -328,31 +330,21 @@ export async function runSync(options: SyncOptions): Promise<SyncSummary> {
     }
   };
 
-  // Bounded pool: at most `concurrency` in flight; the plan is read only as fast as work drains.
-  const concurrency = Math.max(1, options.concurrency ?? 8);
-  const inFlight = new Set<Promise<void>>();
-  const max = options.maxSessionCrates ?? Number.POSITIVE_INFINITY;
-  let launched = 0;
+  // At most `concurrency` in flight; the plan is read only as fast as work drains. A retry entry
+  // that does not run this time (deferred, or met by a stop) stays on the retry list as it was.
   let planComplete = true;
   try {
-    for await (const item of work()) {
-      if (stopping()) {
-        planComplete = false;
+    const pool = await runBounded(work(), one, {
+      concurrency: options.concurrency ?? 8,
+      ...(options.maxSessionCrates !== undefined ? { max: options.maxSessionCrates } : {}),
+      stopping,
+      onStarted: () => void counts.queued++,
+      onSkipped: (item, why) => {
+        if (why === 'deferred') counts.deferred++;
         if (item.retry) failures.set(key(item), item.retry);
-        break;
-      }
-      if (launched >= max) {
-        counts.deferred++;
-        if (item.retry) failures.set(key(item), item.retry);
-        continue;
-      }
-      launched++;
-      counts.queued++;
-      const task = one(item).finally(() => inFlight.delete(task));
-      inFlight.add(task);
-      if (inFlight.size >= concurrency) await Promise.race(inFlight);
-    }
-    await Promise.all(inFlight);
+      },
+    });
+    planComplete = pool.complete;
   } finally {
     clearTimeout(drainTimer);
     options.signal?.removeEventListener('abort', onStop);

@@ -12,10 +12,9 @@
  */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import type { CrateStore } from './crate-store.js';
-import { MetadataError } from './errors.js';
-import type { MetadataStore } from './metadata-store.js';
-import type { RunnerLock } from './runner-lock.js';
+import type { CrateStore, MetadataStore, RunnerLock } from '@lcs/crate-store';
+import { MirrorError } from './errors.js';
+import type { SyncStatus } from './sync-run.js';
 
 const cursorSchema = z.object({
   commit: z.string().regex(/^[0-9a-f]{40,64}$/),
@@ -42,7 +41,7 @@ const failuresDocSchema = z.union([
 const runSchema = z.looseObject({
   startedAt: z.string(),
   finishedAt: z.string(),
-  status: z.enum(['ok', 'partial', 'failed', 'interrupted']),
+  status: z.enum(['ok', 'partial', 'failed', 'interrupted'] satisfies SyncStatus[]),
 });
 
 /** The index state the last successful sync covered. */
@@ -87,8 +86,8 @@ export class SyncStateStore {
     try {
       return schema.parse(JSON.parse(text));
     } catch (error) {
-      throw new MetadataError(
-        'METADATA_CORRUPT',
+      throw new MirrorError(
+        'SYNC_STATE_CORRUPT',
         key,
         `stored value is not valid: ${(error as Error).message}`,
         { cause: error },
@@ -110,8 +109,8 @@ export class SyncStateStore {
     const bytes = await this.#objects.readObject(doc.object);
     const digest = bytes && createHash('sha256').update(bytes).digest('hex');
     if (!bytes || digest !== doc.sha256) {
-      throw new MetadataError(
-        'METADATA_CORRUPT',
+      throw new MirrorError(
+        'SYNC_STATE_CORRUPT',
         key,
         `retry list object ${doc.object} is ${bytes ? 'damaged' : 'missing'}`,
       );

@@ -1,9 +1,15 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { MetadataError } from './errors.js';
-import { FileMetadataStore } from './file-metadata-store.js';
-import { FsCrateStore } from './fs-crate-store.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { FileMetadataStore, FsCrateStore } from '@lcs/crate-store';
+import { MirrorError } from './errors.js';
 import { SyncStateStore, type FailedVersion } from './sync-state.js';
-import { tempDir } from './test-support/crates.js';
+
+function tempDir(prefix = 'lcs-state-'): { dir: string; remove: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
 
 const removers: Array<() => void> = [];
 afterAll(() => removers.forEach((r) => r()));
@@ -64,7 +70,7 @@ describe('SyncStateStore', () => {
     expect(await state.failures()).toEqual(many);
     // A damaged object is reported, not read as an empty list.
     await store.writeObject(pointer.object, Buffer.from('[]'));
-    await expect(state.failures()).rejects.toMatchObject({ code: 'METADATA_CORRUPT' });
+    await expect(state.failures()).rejects.toMatchObject({ code: 'SYNC_STATE_CORRUPT' });
   });
 
   it('does not move the cursor when recording the failures failed', async () => {
@@ -78,13 +84,13 @@ describe('SyncStateStore', () => {
     expect(await metadata.get('fetcher/failures')).toBe('{"items":[]}');
   });
 
-  it('reports a corrupt stored value with METADATA_CORRUPT naming the key', async () => {
+  it('reports a corrupt stored value with SYNC_STATE_CORRUPT naming the key', async () => {
     const { state, metadata } = setup();
     await metadata.put('fetcher/cursor', '{"commit": 42}');
     const error = await state.cursor().catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(MetadataError);
-    expect((error as MetadataError).input).toBe('fetcher/cursor');
-    expect((error as MetadataError).code).toBe('METADATA_CORRUPT');
+    expect(error).toBeInstanceOf(MirrorError);
+    expect((error as MirrorError).input).toBe('fetcher/cursor');
+    expect((error as MirrorError).code).toBe('SYNC_STATE_CORRUPT');
   });
 
   it('keeps the newest run summaries with their extra counters', async () => {
