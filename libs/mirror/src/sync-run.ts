@@ -26,6 +26,7 @@ import type { FetcherMetrics } from '@lcs/metrics';
 import type { Downloader } from './downloader.js';
 import { DownloadFailedError, MirrorError } from './errors.js';
 import { runBounded } from './bounded-pool.js';
+import { finishSync, type SyncCounts } from './sync-finish.js';
 import { classifyFailure } from './failure.js';
 import { formatShard, inShard, pathInShard, type Shard } from './shard.js';
 import {
@@ -223,7 +224,7 @@ export async function runSync(options: SyncOptions): Promise<SyncSummary> {
   }
 
   const failures = new Map<string, FailedVersion>();
-  const counts = {
+  const counts: SyncCounts = {
     downloaded: 0,
     already: 0,
     failed: 0,
@@ -352,81 +353,21 @@ export async function runSync(options: SyncOptions): Promise<SyncSummary> {
   }
   lock.assertHeld();
 
-  // Retry entries whose version the index deleted are dropped and reported.
-  for (const id of new Set(report.deletedVersions.map(key))) {
-    if (failures.delete(id))
-      emit({
-        type: 'log',
-        level: 'info',
-        message: `${id} left the retry list: deleted from the index`,
-      });
-  }
-  const interrupted = !planComplete || options.signal?.aborted === true;
-  const complete = !interrupted && counts.deferred === 0;
-  const retryList = [...failures.values()];
-  const moveCursor = complete && head !== undefined;
-  const newCursor =
-    moveCursor && head
-      ? {
-          commit: head.oid,
-          committedAt: new Date(head.committedAt * 1000).toISOString(),
-          syncedAt: new Date().toISOString(),
-        }
-      : undefined;
-  await state.saveProgress(
-    { failures: retryList, ...(newCursor ? { cursor: newCursor } : {}) },
+  return finishSync({
+    report,
+    failures,
+    counts,
+    interrupted: !planComplete || options.signal?.aborted === true,
+    storeDown,
+    head,
+    cursor,
+    shard,
+    started,
+    state,
     lock,
-  );
-
-  const status: SyncStatus = storeDown
-    ? 'failed'
-    : interrupted
-      ? 'interrupted'
-      : retryList.length > 0 || counts.deferred > 0
-        ? 'partial'
-        : 'ok';
-  const summary: SyncSummary = {
-    status,
-    mode: report.mode,
-    shard: shard ? formatShard(shard) : null,
-    index_commit: head?.oid ?? null,
-    previous_commit: cursor?.commit ?? null,
-    cursor_moved: moveCursor,
-    scanned_crates: report.scannedCrates,
-    scanned_versions: report.scannedVersions,
-    missing: counts.deferred + retryList.length,
-    downloaded: counts.downloaded,
-    already_stored: counts.already,
-    failed: counts.failed,
-    retried: counts.retried,
-    retry_list: retryList.length,
-    deferred: counts.deferred,
-    bytes: counts.bytes,
-    yank_changes: report.yankChanges,
-    deleted_versions: report.deletedVersions.length,
-    malformed_lines: report.malformedLines,
-    duration_s: Number(((performance.now() - started) / 1000).toFixed(3)),
-  };
-  await state.recordRun(
-    {
-      startedAt: new Date(Date.now() - summary.duration_s * 1000).toISOString(),
-      finishedAt: new Date().toISOString(),
-      ...summary,
-    },
-    lock,
-  );
-
-  if (metrics) {
-    if (report.totals) metrics.indexTotals(report.totals.crates, report.totals.versions);
-    metrics.backlog(summary.missing, retryList.length);
-    const synced = newCursor ?? cursor;
-    if (synced?.committedAt) metrics.indexCommitTime(new Date(synced.committedAt));
-    metrics.finished(
-      status === 'ok' ? 'success' : status === 'failed' ? 'failure' : 'partial',
-      summary.duration_s,
-    );
-  }
-  return summary;
+    ...(metrics ? { metrics } : {}),
+    emit,
+  });
 }
 
 /**

@@ -1,0 +1,126 @@
+/**
+ * The finish step of a sync: the retry list and the cursor are saved (the list first, the cursor
+ * only when every planned version is stored or listed), the run is recorded, and the summary and
+ * metrics are made. Separate from the plan and the pool so its guarantees read in one place.
+ */
+import type { RunnerLock } from '@lcs/crate-store';
+import type { GitCommitInfo } from '@lcs/index-reader';
+import type { FetcherMetrics } from '@lcs/metrics';
+import { formatShard, type Shard } from './shard.js';
+import type { PlanReport } from './sync-plan.js';
+import type { SyncEvent, SyncStatus, SyncSummary } from './sync-run.js';
+import type { FailedVersion, IndexCursor, SyncStateStore } from './sync-state.js';
+
+/** What a run counted. */
+export interface SyncCounts {
+  downloaded: number;
+  already: number;
+  failed: number;
+  retried: number;
+  bytes: number;
+  deferred: number;
+  done: number;
+  queued: number;
+}
+
+/** Everything the finish step needs from the run. */
+export interface FinishInput {
+  readonly report: PlanReport;
+  /** The retry list as the run leaves it, by `name@version`. */
+  readonly failures: Map<string, FailedVersion>;
+  readonly counts: SyncCounts;
+  /** The plan was not read to its end (a stop, a lost lock, a failing store). */
+  readonly interrupted: boolean;
+  readonly storeDown: boolean;
+  readonly head: GitCommitInfo | undefined;
+  readonly cursor: IndexCursor | undefined;
+  readonly shard: Shard | undefined;
+  /** `performance.now()` when the run started. */
+  readonly started: number;
+  readonly state: SyncStateStore;
+  readonly lock: RunnerLock;
+  readonly metrics?: FetcherMetrics;
+  readonly emit: (event: SyncEvent) => void;
+}
+
+const key = (item: { name: string; version: string }) => `${item.name}@${item.version}`;
+
+/** Saves progress and records the run; returns its summary. */
+export async function finishSync(input: FinishInput): Promise<SyncSummary> {
+  const { report, failures, counts, interrupted, storeDown, head, cursor, shard, started } = input;
+  const { state, lock, metrics, emit } = input;
+  // Retry entries whose version the index deleted are dropped and reported.
+  for (const id of new Set(report.deletedVersions.map(key))) {
+    if (failures.delete(id))
+      emit({
+        type: 'log',
+        level: 'info',
+        message: `${id} left the retry list: deleted from the index`,
+      });
+  }
+  const complete = !interrupted && counts.deferred === 0;
+  const retryList = [...failures.values()];
+  const moveCursor = complete && head !== undefined;
+  const newCursor =
+    moveCursor && head
+      ? {
+          commit: head.oid,
+          committedAt: new Date(head.committedAt * 1000).toISOString(),
+          syncedAt: new Date().toISOString(),
+        }
+      : undefined;
+  await state.saveProgress(
+    { failures: retryList, ...(newCursor ? { cursor: newCursor } : {}) },
+    lock,
+  );
+
+  const status: SyncStatus = storeDown
+    ? 'failed'
+    : interrupted
+      ? 'interrupted'
+      : retryList.length > 0 || counts.deferred > 0
+        ? 'partial'
+        : 'ok';
+  const summary: SyncSummary = {
+    status,
+    mode: report.mode,
+    shard: shard ? formatShard(shard) : null,
+    index_commit: head?.oid ?? null,
+    previous_commit: cursor?.commit ?? null,
+    cursor_moved: moveCursor,
+    scanned_crates: report.scannedCrates,
+    scanned_versions: report.scannedVersions,
+    missing: counts.deferred + retryList.length,
+    downloaded: counts.downloaded,
+    already_stored: counts.already,
+    failed: counts.failed,
+    retried: counts.retried,
+    retry_list: retryList.length,
+    deferred: counts.deferred,
+    bytes: counts.bytes,
+    yank_changes: report.yankChanges,
+    deleted_versions: report.deletedVersions.length,
+    malformed_lines: report.malformedLines,
+    duration_s: Number(((performance.now() - started) / 1000).toFixed(3)),
+  };
+  await state.recordRun(
+    {
+      startedAt: new Date(Date.now() - summary.duration_s * 1000).toISOString(),
+      finishedAt: new Date().toISOString(),
+      ...summary,
+    },
+    lock,
+  );
+
+  if (metrics) {
+    if (report.totals) metrics.indexTotals(report.totals.crates, report.totals.versions);
+    metrics.backlog(summary.missing, retryList.length);
+    const synced = newCursor ?? cursor;
+    if (synced?.committedAt) metrics.indexCommitTime(new Date(synced.committedAt));
+    metrics.finished(
+      status === 'ok' ? 'success' : status === 'failed' ? 'failure' : 'partial',
+      summary.duration_s,
+    );
+  }
+  return summary;
+}
