@@ -92,6 +92,7 @@ export default [
             '../../../../tools/test-servers/**',
             '../../tools/node-runtime.mjs',
             '../../tools/test-prerequisites.mjs',
+            '../../tools/pack-and-import.mjs',
             '../../../tools/tsdoc-check.mjs',
             '../../../tools/api-report.mjs',
             '../../../tools/error-codes-check.mjs',

@@ -41,32 +41,7 @@ export function packAndImport(libDir, consumer) {
       ['install', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts', ...tarballs],
       { cwd: app, stdio: 'pipe' },
     );
-    writeFileSync(join(app, 'consumer.ts'), consumer);
-    writeFileSync(
-      join(app, 'tsconfig.json'),
-      JSON.stringify({
-        compilerOptions: {
-          module: 'nodenext',
-          moduleResolution: 'nodenext',
-          target: 'es2022',
-          strict: true,
-          noUncheckedIndexedAccess: true,
-          verbatimModuleSyntax: true,
-          types: ['node'],
-          typeRoots: [join(ROOT, 'node_modules/@types')],
-          skipLibCheck: false,
-          outDir: 'out',
-        },
-        files: ['consumer.ts'],
-      }),
-    );
-    execFileSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', app], {
-      stdio: 'pipe',
-    });
-    const output = execFileSync(process.execPath, [join(app, 'out/consumer.js')], {
-      cwd: app,
-      encoding: 'utf8',
-    });
+    const output = compileAndRun(app, consumer);
     const files = packed.files.map((f) => f.path);
     // What the consumer got: every package under node_modules, and their size on disk.
     const installed = execFileSync(
@@ -102,6 +77,43 @@ export function packAndImport(libDir, consumer) {
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
+}
+
+/**
+ * Writes `source` as `consumer.ts` in the project `app` (its packages installed), compiles it as a
+ * consumer would (`module: nodenext`, strict, `skipLibCheck: false`, the shipped `.d.ts` only), and
+ * runs it with plain Node (no workspace conditions); returns its stdout.
+ * @param {string} app
+ * @param {string} source
+ * @returns {string}
+ */
+export function compileAndRun(app, source) {
+  writeFileSync(join(app, 'consumer.ts'), source);
+  writeFileSync(
+    join(app, 'tsconfig.json'),
+    JSON.stringify({
+      compilerOptions: {
+        module: 'nodenext',
+        moduleResolution: 'nodenext',
+        target: 'es2022',
+        strict: true,
+        noUncheckedIndexedAccess: true,
+        verbatimModuleSyntax: true,
+        types: ['node'],
+        typeRoots: [join(ROOT, 'node_modules/@types')],
+        skipLibCheck: false,
+        outDir: 'out',
+      },
+      files: ['consumer.ts'],
+    }),
+  );
+  execFileSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', app], {
+    stdio: 'pipe',
+  });
+  return execFileSync(process.execPath, [join(app, 'out/consumer.js')], {
+    cwd: app,
+    encoding: 'utf8',
+  });
 }
 
 /**

@@ -11,6 +11,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { compileAndRun } from '../../tools/pack-and-import.mjs';
 import { cleanNpmEnv, startVerdaccio, type Verdaccio } from '../../tools/test-servers/index.mjs';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -80,33 +81,13 @@ describe('the libraries on an npm registry', () => {
       expect(entry.integrity, name).toBe(integrity);
     }
 
-    writeFileSync(
-      join(consumer, 'consumer.ts'),
+    const output = compileAndRun(
+      consumer,
       `import { AUGMENTED_SCHEMA, formatEntry, PENDING_PATH } from '@lcs/augmented-index';
 import { indexPath } from '@lcs/index-reader';
 console.log([AUGMENTED_SCHEMA > 0, PENDING_PATH, indexPath('Serde'), typeof formatEntry].join(' '));
 `,
     );
-    writeFileSync(
-      join(consumer, 'tsconfig.json'),
-      JSON.stringify({
-        compilerOptions: {
-          module: 'nodenext',
-          moduleResolution: 'nodenext',
-          target: 'es2022',
-          strict: true,
-          skipLibCheck: false,
-          types: ['node'],
-          typeRoots: [join(ROOT, 'node_modules/@types')],
-          outDir: 'out',
-        },
-        files: ['consumer.ts'],
-      }),
-    );
-    execFileSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', consumer]);
-    const output = execFileSync(process.execPath, [join(consumer, 'out/consumer.js')], {
-      encoding: 'utf8',
-    });
     expect(output.trim()).toBe('true .ais/pending se/rd/serde function');
   }, 300_000);
 });

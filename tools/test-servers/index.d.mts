@@ -73,3 +73,5 @@ export interface Verdaccio {
 export declare function startVerdaccio(): Promise<Verdaccio>;
 /** The environment without npm's own `npm_*` variables (a test under `npm test` inherits them). */
 export declare function cleanNpmEnv(extra?: Record<string, string>): NodeJS.ProcessEnv;
+/** stderr with every JSON log line replaced by its `msg`. */
+export declare function messagesOf(stderr: string): string;

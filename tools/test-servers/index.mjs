@@ -188,3 +188,4 @@ export async function startGitServer(root) {
 }
 
 export { cleanNpmEnv, startVerdaccio } from './verdaccio.mjs';
+export { messagesOf } from './cli-output.mjs';

@@ -1,6 +1,7 @@
 /** Runs the built apps as operators do: child processes, asynchronously (the simulator shares this process). */
 import { execFile } from 'node:child_process';
 import { resolve } from 'node:path';
+import { messagesOf } from '../../../../tools/test-servers/index.mjs';
 
 export const MAIN = resolve(import.meta.dirname, '../../dist/main.js');
 /** The fetcher, which mirrors the crates the backfiller reads (built first: an implicit dependency). */
@@ -16,21 +17,6 @@ export interface CliResult {
   logs: Array<Record<string, unknown>>;
   /** stderr as people read it: each JSON log line replaced by its message. */
   messages: string;
-}
-
-/** stderr with every JSON log line replaced by its `msg` (JSON escapes quotes in it). */
-export function messagesOf(stderr: string): string {
-  return stderr
-    .split('\n')
-    .map((line) => {
-      if (!line.startsWith('{')) return line;
-      try {
-        return String((JSON.parse(line) as { msg?: unknown }).msg ?? line);
-      } catch {
-        return line;
-      }
-    })
-    .join('\n');
 }
 
 /** Runs `main` (default: the backfiller) with `args` in `cwd`. */

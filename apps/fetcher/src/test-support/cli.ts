@@ -1,6 +1,7 @@
 /** Runs the built lcs-fetcher as operators do: a child process, asynchronously (the simulator shares this process). */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
+import { messagesOf } from '../../../../tools/test-servers/index.mjs';
 
 export const MAIN = resolve(import.meta.dirname, '../../dist/main.js');
 
@@ -15,21 +16,6 @@ export interface CliResult {
   logs: Array<Record<string, unknown>>;
   /** stderr as people read it: each JSON log line replaced by its message. */
   messages: string;
-}
-
-/** stderr with every JSON log line replaced by its `msg` (JSON escapes quotes in it). */
-export function messagesOf(stderr: string): string {
-  return stderr
-    .split('\n')
-    .map((line) => {
-      if (!line.startsWith('{')) return line;
-      try {
-        return String((JSON.parse(line) as { msg?: unknown }).msg ?? line);
-      } catch {
-        return line;
-      }
-    })
-    .join('\n');
 }
 
 function parse(stdout: string, stderr: string, code: number): CliResult {
