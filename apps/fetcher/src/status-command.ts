@@ -13,7 +13,7 @@ import {
   type RunRecord,
 } from '@lcs/mirror';
 import type { StatusConfig } from './config.js';
-import { SYNC_WANTED_KEY } from './sync-command.js';
+import { describeSyncWanted, SYNC_WANTED_KEY } from './sync-command.js';
 
 /** The `status` report; `--json` prints it as one line. */
 export interface StatusReport {
@@ -56,7 +56,7 @@ export async function runStatus(config: StatusConfig): Promise<StatusReport> {
           }
         : null,
       lock_holder: holder ?? null,
-      sync_wanted: wanted ? (JSON.parse(wanted) as unknown) : null,
+      sync_wanted: describeSyncWanted(wanted),
       retry_list: failures,
       runs: runs.slice(-5).reverse(),
     };

@@ -211,7 +211,15 @@ describe('lcs-fetcher sync (end to end)', () => {
     const holder = await new FileMetadataStore(join(cwd, '.lcs/metadata')).acquireLock({
       owner: 'the CronJob pod',
     });
+    // A "sync wanted" mark someone else left in the metadata store is shown, never trusted.
+    await new FileMetadataStore(join(cwd, '.lcs/metadata')).put(
+      'fetcher/sync-wanted',
+      'not json {',
+    );
     const human = await run(['status'], { cwd });
+    const odd = await run(['status', '--json'], { cwd });
+    expect(odd.code, odd.stderr).toBe(0);
+    expect(JSON.parse(odd.stdout)).toMatchObject({ sync_wanted: { unreadable: 'not json {' } });
     await holder.release();
     expect(human.code).toBe(0);
     expect(human.stdout).toContain('held by the CronJob pod');

@@ -76,6 +76,19 @@ export const SYNC_WANTED_KEY = 'fetcher/sync-wanted';
 /** Most follow-up runs a holder makes for hooks received during its own runs (then the lock frees). */
 const MAX_FOLLOW_UPS = 3;
 
+/**
+ * The "sync wanted" mark as data, for logs and `status`. Only compared for equality otherwise: a
+ * value some other writer left there (not JSON) is shown as text, never trusted.
+ */
+export function describeSyncWanted(value: string | undefined): unknown {
+  if (value === undefined) return null;
+  try {
+    return JSON.parse(value) as unknown;
+  } catch {
+    return { unreadable: value.slice(0, 200) };
+  }
+}
+
 /** Records that a sync is wanted (a unique value each time, so the holder sees it changed). */
 export async function markSyncWanted(metadata: MetadataStore, reason: string): Promise<void> {
   const value = { at: new Date().toISOString(), reason, id: randomUUID() };
@@ -106,7 +119,7 @@ export async function syncOnce(
       if (now === wanted) break;
       wanted = now;
       reporter.log('info', 'a sync was requested while this one ran: running again', {
-        wanted: now ? (JSON.parse(now) as unknown) : null,
+        wanted: describeSyncWanted(now),
       });
       summary = await pullAndRun(config, context, reporter, signal, lock);
     }
