@@ -31,6 +31,35 @@ describe('crateKey', () => {
     expect((error as CrateRefError).input).toBe(`${name}@${version}`);
   });
 
+  it('refuses a ref of the wrong shape from JavaScript with a typed error naming it', () => {
+    const refusal = (ref: unknown) => {
+      try {
+        crateKey(ref as { name: string; version: string });
+      } catch (error) {
+        return error;
+      }
+      return undefined;
+    };
+    for (const bad of [
+      null,
+      undefined,
+      'serde',
+      { name: 1, version: '1.0.0' },
+      { name: 'serde' },
+    ]) {
+      const error = refusal(bad);
+      expect(error, JSON.stringify(bad)).toBeInstanceOf(CrateRefError);
+      expect(error).toMatchObject({ code: 'CRATE_REF_INVALID' });
+    }
+    // An index entry passed as it is: the message says which field a ref wants.
+    const entry = refusal({ name: 'serde', vers: '1.0.0' }) as CrateRefError;
+    expect(entry.input).toBe('{"name":"serde","vers":"1.0.0"}');
+    expect(entry.message).toContain('an index entry says `vers`');
+    expect(() =>
+      assertCksum({ name: 'a', version: '1.0.0', cksum: 7 as unknown as string }),
+    ).toThrow(CrateRefError);
+  });
+
   it('refuses a cksum that is not lowercase hex sha256', () => {
     expect(() => assertCksum({ name: 'a', version: '1.0.0', cksum: 'ABC' })).toThrow(CrateRefError);
     expect(() => assertCksum({ name: 'a', version: '1.0.0', cksum: 'a'.repeat(64) })).not.toThrow();

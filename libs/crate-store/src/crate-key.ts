@@ -31,15 +31,41 @@ function versionProblem(version: string): string | undefined {
   return undefined;
 }
 
-/** Throws {@link CrateRefError} unless `ref` names a crate version that maps to a safe key. */
+/** The offending value as an error input: short, and never a crash of its own. */
+function shown(value: unknown): string {
+  try {
+    return (JSON.stringify(value) ?? String(value)).slice(0, 200);
+  } catch {
+    return String(value).slice(0, 200);
+  }
+}
+
+/**
+ * Throws {@link CrateRefError} unless `ref` names a crate version that maps to a safe key. Checked
+ * at run time too: a caller from JavaScript (or one passing an index entry, whose field is `vers`)
+ * gets a typed error naming what it passed, not a `TypeError` from deep inside a store.
+ */
 export function assertCrateRef(ref: CrateRef): void {
+  const candidate = ref as Partial<Record<keyof CrateRef, unknown>> | null | undefined;
+  if (
+    typeof candidate !== 'object' ||
+    candidate === null ||
+    typeof candidate.name !== 'string' ||
+    typeof candidate.version !== 'string'
+  ) {
+    const hint =
+      typeof candidate === 'object' && candidate !== null && 'vers' in candidate
+        ? ' (an index entry says `vers`; a crate ref says `version`)'
+        : '';
+    throw new CrateRefError(shown(ref), `a crate ref is { name: string, version: string }${hint}`);
+  }
   const problem = crateNameProblem(ref.name) ?? versionProblem(ref.version);
   if (problem) throw new CrateRefError(`${ref.name}@${ref.version}`, problem);
 }
 
 /** Throws {@link CrateRefError} unless `cksum` is a lowercase hex sha256. */
 export function assertCksum(ref: CrateToStore): void {
-  if (!CKSUM.test(ref.cksum)) {
+  if (typeof ref.cksum !== 'string' || !CKSUM.test(ref.cksum)) {
     throw new CrateRefError(
       `${ref.name}@${ref.version}`,
       `cksum ${JSON.stringify(ref.cksum)} is not 64 lowercase hex digits`,
