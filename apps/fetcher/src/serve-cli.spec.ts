@@ -99,11 +99,7 @@ describe('lcs-fetcher serve (end to end)', () => {
     }
 
     function running() {
-      return server
-        .stderrSoFar()
-        .split('\n')
-        .filter((l) => l.startsWith('{'))
-        .map((l) => JSON.parse(l) as Record<string, unknown>);
+      return server.logsSoFar();
     }
     function syncsStarted() {
       return running().filter((l) => String(l['msg']).startsWith('sync started')).length;
@@ -131,12 +127,7 @@ describe('lcs-fetcher serve under load and contention', () => {
       ],
       { cwd, env: { LCS_WEBHOOK_SECRET: SECRET } },
     );
-    const logs = () =>
-      server
-        .stderrSoFar()
-        .split('\n')
-        .filter((l) => l.startsWith('{'))
-        .map((l) => JSON.parse(l) as Record<string, unknown>);
+    const logs = () => server.logsSoFar();
     return { server, logs };
   }
 

@@ -18,6 +18,7 @@ import {
   shardLabel,
   shardStateName,
   SyncStateStore,
+  type Shard,
   type SyncSummary,
 } from '@lcs/mirror';
 import { ConfigError, type ServeConfig, type SyncConfig } from './config.js';
@@ -40,7 +41,7 @@ export interface FetcherContext {
 export function openContext(config: SyncConfig | ServeConfig): FetcherContext {
   const store = openCrateStore(config.store);
   const metadata = openMetadataStore(config.metadata);
-  const shard = 'shard' in config ? config.shard : undefined;
+  const shard = shardOf(config);
   // A shard's series carry it as a label (at most 256 values), so N pods never overwrite each other.
   const registry = new MetricsRegistry(shard ? { shard: shardLabel(shard) } : {});
   return {
@@ -61,9 +62,14 @@ export function openContext(config: SyncConfig | ServeConfig): FetcherContext {
   };
 }
 
+/** The shard a config runs (only `sync` takes one). */
+function shardOf(config: SyncConfig | ServeConfig): Shard | undefined {
+  return 'shard' in config ? config.shard : undefined;
+}
+
 /** The name of the run's cursor, retry list and lock: `fetcher`, or a shard's own. */
 function stateName(config: SyncConfig | ServeConfig): string {
-  return shardStateName('fetcher', 'shard' in config ? config.shard : undefined);
+  return shardStateName('fetcher', shardOf(config));
 }
 
 /**
@@ -105,7 +111,7 @@ export async function syncOnce(
   reporter: Reporter,
   signal: AbortSignal,
 ): Promise<SyncSummary> {
-  const shard = 'shard' in config ? config.shard : undefined;
+  const shard = shardOf(config);
   const lock = await context.metadata.acquireLock({
     name: stateName(config),
     ttlSeconds: config.lockTtl,
@@ -137,7 +143,7 @@ async function pullAndRun(
   signal: AbortSignal,
   lock: RunnerLock,
 ): Promise<SyncSummary> {
-  const shard = 'shard' in config ? config.shard : undefined;
+  const shard = shardOf(config);
   reporter.log('info', 'pulling the index', { index: config.index });
   const source = await openIndex(config.index, {
     cacheDir: config.indexDir ?? defaultIndexDir(config.index),

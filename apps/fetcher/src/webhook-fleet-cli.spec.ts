@@ -75,12 +75,7 @@ async function replica() {
     ],
     { cwd: workdir(), env: env() },
   );
-  const logs = () =>
-    server
-      .stderrSoFar()
-      .split('\n')
-      .filter((l) => l.startsWith('{'))
-      .map((l) => JSON.parse(l) as Record<string, unknown>);
+  const logs = () => server.logsSoFar();
   await until(() => logs().some((l) => l['msg'] === 'serving'));
   const base = `http://127.0.0.1:${Number(logs().find((l) => l['msg'] === 'serving')?.['port'])}`;
   const body = '{"ref":"refs/heads/master"}';
@@ -170,12 +165,7 @@ describe('a webhook fleet sharing one etcd', () => {
       sim.commit('cron one');
       sim.fault('cron-one@1.0.0', { kind: 'stall', times: 1 });
       const cron = start(['sync', '--json', ...common()], { cwd: workdir(), env: env() });
-      const cronLogs = () =>
-        cron
-          .stderrSoFar()
-          .split('\n')
-          .filter((l) => l.startsWith('{'))
-          .map((l) => JSON.parse(l) as Record<string, unknown>);
+      const cronLogs = () => cron.logsSoFar();
       await until(() => cronLogs().some((l) => l['msg'] === 'incremental sync started'));
       await sim.publish('cron-two', '1.0.0', { commit: false });
       const head = sim.commit('published during the CronJob run');

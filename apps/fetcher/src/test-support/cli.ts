@@ -26,18 +26,28 @@ function parse(stdout: string, stderr: string, code: number): CliResult {
   } catch {
     summary = undefined;
   }
-  const logs = stderr
+  return { code, stdout, stderr, summary, logs: logsOf(stderr), messages: messagesOf(stderr) };
+}
+
+/** The JSON log lines of a stderr (off a terminal every log line is one). */
+function logsOf(stderr: string): Array<Record<string, unknown>> {
+  return stderr
     .split('\n')
     .filter((l) => l.startsWith('{'))
     .map((l) => JSON.parse(l) as Record<string, unknown>);
-  return { code, stdout, stderr, summary, logs, messages: messagesOf(stderr) };
 }
 
 /** Starts the CLI; `done` resolves when it exits. */
 export function start(
   args: string[],
   options: { cwd: string; env?: Record<string, string> },
-): { child: ChildProcess; done: Promise<CliResult>; stderrSoFar: () => string } {
+): {
+  child: ChildProcess;
+  done: Promise<CliResult>;
+  stderrSoFar: () => string;
+  /** The JSON log lines written so far. */
+  logsSoFar: () => Array<Record<string, unknown>>;
+} {
   const child = spawn(process.execPath, [MAIN, ...args], {
     cwd: options.cwd,
     env: { PATH: process.env['PATH'] ?? '', HOME: options.cwd, ...options.env },
@@ -50,7 +60,7 @@ export function start(
   const done = new Promise<CliResult>((res) =>
     child.on('exit', (code, signal) => res(parse(stdout, stderr, code ?? (signal ? 128 : 1)))),
   );
-  return { child, done, stderrSoFar: () => stderr };
+  return { child, done, stderrSoFar: () => stderr, logsSoFar: () => logsOf(stderr) };
 }
 
 /** Runs the CLI to completion. */
