@@ -90,6 +90,9 @@ const serveSchema = z.object({
   busyRetrySeconds: count(1, 3600),
   webhookSecret: z.string().min(16, 'at least 16 characters').optional(),
   allowUnsignedWebhook: flag,
+  augmentedIndex: z.string().min(1).optional(),
+  apiToken: z.string().min(16, 'at least 16 characters').optional(),
+  apiMaxConcurrent: count(1, 1024),
 });
 
 /** A parsed `scan` command line. */
@@ -270,6 +273,21 @@ const OPTIONS = {
     boolean: true,
     help: 'serve: accept the webhook without a secret (trusted networks only)',
   },
+  augmentedIndex: {
+    flag: 'augmented-index',
+    env: 'LCS_AUGMENTED_INDEX',
+    help: 'serve: local augmented index repository whose lines /api/v1 merges into versions',
+  },
+  apiToken: {
+    env: 'LCS_API_TOKEN',
+    help: 'serve: bearer token /api/v1 requires (environment only; without it the API is open)',
+  },
+  apiMaxConcurrent: {
+    flag: 'api-max-concurrent',
+    env: 'LCS_API_MAX_CONCURRENT',
+    default: '8',
+    help: 'serve: /api/v1 requests served at once; more get 503 (the sync shares the process)',
+  },
 } as const satisfies Record<string, OptionSpec>;
 
 type OptionKey = keyof typeof OPTIONS;
@@ -305,6 +323,9 @@ const SERVE_KEYS: OptionKey[] = [
   'busyRetrySeconds',
   'webhookSecret',
   'allowUnsignedWebhook',
+  'augmentedIndex',
+  'apiToken',
+  'apiMaxConcurrent',
 ];
 
 export const USAGE = `Usage: lcs-fetcher <command> [options]
@@ -313,7 +334,8 @@ Commands:
   sync    Mirror the index's crates into the store: pull the index, find every version the store
           lacks, download, verify sha256 against the index cksum, store. One run, then exit.
   serve   HTTP server: POST /_/index-webhook (X-Hub-Signature-256) starts a sync; a fallback
-          interval sync; /healthz, /readyz, /metrics.
+          interval sync; /healthz, /readyz, /metrics; the read API /api/v1 (changes, crates,
+          snapshots).
   scan    Read an index and print what it holds.
   status  What the mirror holds: cursor, retry list, last runs, lock holder (reads only).
 
@@ -350,7 +372,8 @@ lacks, download it, verify its sha256 against the index cksum, store it. One run
   serve: {
     keys: SERVE_KEYS,
     what: `HTTP server: POST /_/index-webhook (X-Hub-Signature-256) starts a sync; a fallback interval
-sync; /healthz, /readyz, /metrics. Exits 0 after a graceful SIGTERM.`,
+sync; /healthz, /readyz, /metrics; the read API /api/v1/changes, /api/v1/crates/{name} and
+/api/v1/snapshots. Exits 0 after a graceful SIGTERM.`,
   },
   scan: { keys: SCAN_KEYS, what: 'Read an index and print what it holds.' },
   status: {
@@ -419,10 +442,11 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv): Config {
     const issue = result.error.issues[0];
     const key = String(issue?.path[0] ?? 'command') as OptionKey;
     const input = String(raw[key] ?? '');
-    const shown = key === 'webhookSecret' ? '(hidden)' : JSON.stringify(input);
+    const secret = key === 'webhookSecret' || key === 'apiToken';
+    const shown = secret ? '(hidden)' : JSON.stringify(input);
     const what = origin[key] ?? key;
     throw new ConfigError(
-      key === 'webhookSecret' ? 'LCS_WEBHOOK_SECRET' : input,
+      key === 'webhookSecret' ? 'LCS_WEBHOOK_SECRET' : key === 'apiToken' ? 'LCS_API_TOKEN' : input,
       `invalid ${what} ${shown}: ${issue?.message}`,
     );
   }

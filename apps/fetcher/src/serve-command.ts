@@ -6,9 +6,30 @@
 import { LockHeldError } from '@lcs/crate-store';
 import { createWebhookServer, SyncScheduler } from '@lcs/mirror';
 import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { createSnapshotApi, SnapshotReader } from '@lcs/snapshot';
 import type { ServeConfig } from './config.js';
 import type { Reporter } from '@lcs/cli-kit';
-import { markSyncWanted, openContext, syncOnce } from './sync-command.js';
+import { defaultIndexDir } from './scan-command.js';
+import { markSyncWanted, openContext, syncOnce, type FetcherContext } from './sync-command.js';
+
+/**
+ * The read API's reader: the index repository the syncs read (the fetch cache of a URL, or the
+ * local repository), the augmented index when given, the store and the snapshot history.
+ */
+function openReader(config: ServeConfig, context: FetcherContext): Promise<SnapshotReader> {
+  const index = /^https?:\/\//.test(config.index)
+    ? (config.indexDir ?? defaultIndexDir(config.index))
+    : config.index.startsWith('file:')
+      ? fileURLToPath(config.index)
+      : config.index;
+  return SnapshotReader.openPaths({
+    index,
+    augmented: config.augmentedIndex,
+    store: context.store,
+    history: context.snapshots,
+  });
+}
 
 /** Runs until `signal` aborts; then stops accepting hooks, lets the running sync stop, closes. */
 export async function runServe(
@@ -53,11 +74,17 @@ export async function runServe(
       busyRetryMs: config.busyRetrySeconds * 1000,
     },
   );
+  let reader: SnapshotReader | undefined;
   const server = createWebhookServer({
     scheduler,
     ...(config.webhookSecret ? { secret: config.webhookSecret } : {}),
     allowUnsigned: config.allowUnsignedWebhook,
     metrics: (request, response) => context.registry.handle(request, response),
+    api: createSnapshotApi({
+      reader: async () => (reader = await openReader(config, context)),
+      token: config.apiToken,
+      maxConcurrent: config.apiMaxConcurrent,
+    }),
     log: (level, message, fields) => reporter.log(level, message, fields),
   });
   server.requestTimeout = 30_000;
@@ -96,5 +123,6 @@ export async function runServe(
   const cut = setTimeout(() => server.closeAllConnections(), config.drainSeconds * 1000);
   await Promise.all([scheduler.close(), closed]);
   clearTimeout(cut);
+  await reader?.close();
   await context.metadata.close();
 }

@@ -2,6 +2,7 @@
  * Wiring of one sync: stores and lock from URLs, the index from its spec, the downloader, and the
  * metrics delivery. The work itself is `runSync` in @lcs/mirror.
  */
+import { SnapshotHistory } from '@lcs/snapshot';
 import { randomUUID } from 'node:crypto';
 import {
   openCrateStore,
@@ -32,6 +33,8 @@ export interface FetcherContext {
   readonly store: CrateStore;
   readonly metadata: MetadataStore;
   readonly state: SyncStateStore;
+  /** The snapshot history every unsharded sync records into (always the `fetcher` namespace). */
+  readonly snapshots: SnapshotHistory;
   readonly registry: MetricsRegistry;
   readonly metrics: FetcherMetrics;
   readonly downloader: Downloader;
@@ -48,6 +51,7 @@ export function openContext(config: SyncConfig | ServeConfig): FetcherContext {
     store,
     metadata,
     state: new SyncStateStore({ metadata, objects: store, namespace: stateName(config) }),
+    snapshots: new SnapshotHistory({ metadata, objects: store }),
     registry,
     metrics: new FetcherMetrics(registry, { perCrateVersions: !config.noPerCrateMetrics }),
     downloader: new Downloader({
@@ -158,6 +162,7 @@ async function pullAndRun(
       source,
       store: context.store,
       state: context.state,
+      snapshots: context.snapshots,
       lock,
       downloader: context.downloader,
       metrics: context.metrics,

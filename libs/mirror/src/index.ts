@@ -47,6 +47,7 @@ export {
   type RunRecord,
   type SyncStateStoreOptions,
 } from './sync-state.js';
+export type { SnapshotRecorder } from './sync-finish.js';
 export { SyncScheduler, type SchedulerState, type SyncRequest } from './sync-scheduler.js';
 export { signBody, verifySignature } from './webhook-signature.js';
 export { createWebhookServer, type WebhookServerOptions } from './webhook-server.js';

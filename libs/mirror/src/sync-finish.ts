@@ -23,6 +23,23 @@ export interface SyncCounts {
   queued: number;
 }
 
+/**
+ * Records the index commits a sync left mirrored: `SnapshotHistory` of `@lcs/snapshot` is one
+ * (this interface keeps the mirror free of the snapshot reader's dependencies).
+ */
+export interface SnapshotRecorder {
+  record(
+    snapshot: {
+      readonly commit: string;
+      readonly committedAt: string;
+      readonly mirroredAt: string;
+      /** Versions left on the retry list. */
+      readonly missing: number;
+    },
+    lock?: RunnerLock,
+  ): Promise<void>;
+}
+
 /** Everything the finish step needs from the run. */
 export interface FinishInput {
   readonly report: PlanReport;
@@ -40,6 +57,7 @@ export interface FinishInput {
   readonly state: SyncStateStore;
   readonly lock: RunnerLock;
   readonly metrics?: FetcherMetrics;
+  readonly snapshots?: SnapshotRecorder;
   readonly emit: (event: SyncEvent) => void;
 }
 
@@ -73,6 +91,18 @@ export async function finishSync(input: FinishInput): Promise<SyncSummary> {
     { failures: retryList, ...(newCursor ? { cursor: newCursor } : {}) },
     lock,
   );
+  // After the cursor: a crash between the two leaves the commit unrecorded until the next run
+  // (which finds nothing new and records it), never recorded ahead of its cursor.
+  if (newCursor && input.snapshots)
+    await input.snapshots.record(
+      {
+        commit: newCursor.commit,
+        committedAt: newCursor.committedAt,
+        mirroredAt: newCursor.syncedAt,
+        missing: retryList.length,
+      },
+      lock,
+    );
 
   const status: SyncStatus = storeDown
     ? 'failed'

@@ -13,6 +13,7 @@
  */
 import type { CrateStore, RunnerLock } from '@lcs/crate-store';
 import type { FailedVersion, SyncStateStore } from './sync-state.js';
+import type { SnapshotRecorder } from './sync-finish.js';
 import {
   downloadUrl,
   GitIndexSource,
@@ -46,6 +47,11 @@ export interface SyncOptions {
   readonly lock: RunnerLock;
   readonly downloader: Downloader;
   readonly metrics?: FetcherMetrics;
+  /**
+   * Where each index commit the run leaves mirrored is recorded (`SnapshotHistory` of
+   * `@lcs/snapshot`); an unsharded run records, a shard does not (one shard is not the registry).
+   */
+  readonly snapshots?: SnapshotRecorder;
   /** Downloads in flight (default 8). */
   readonly concurrency?: number;
   /** Most downloads this run (the design's `max_session_crates`); the rest waits for the next run. */
@@ -366,6 +372,7 @@ export async function runSync(options: SyncOptions): Promise<SyncSummary> {
     state,
     lock,
     ...(metrics ? { metrics } : {}),
+    ...(options.snapshots && !shard ? { snapshots: options.snapshots } : {}),
     emit,
   });
 }

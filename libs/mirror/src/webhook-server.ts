@@ -4,7 +4,8 @@
  * `GET /healthz` (the process serves), `GET /readyz` (the server takes hooks: 503 only once it is
  * shutting down; the last sync's outcome is in the body, not the status, so a failed sync never
  * stops the Service from routing hooks here), `GET /metrics`. Bodies are capped (413, also for a
- * chunked body), responses carry defensive headers.
+ * chunked body), responses carry defensive headers. Paths under `/api/` go to the read API when one
+ * is given.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { SyncScheduler } from './sync-scheduler.js';
@@ -20,6 +21,11 @@ export interface WebhookServerOptions {
   readonly maxBodyBytes?: number;
   /** Serves `/metrics` (the metrics registry's handler). */
   readonly metrics?: (request: IncomingMessage, response: ServerResponse) => Promise<void>;
+  /**
+   * Serves the paths under `/api/` (the read API of `@lcs/snapshot`); resolves `true` when it
+   * answered the request.
+   */
+  readonly api?: (request: IncomingMessage, response: ServerResponse) => Promise<boolean>;
   /** Logs requests that were refused or started a sync. */
   readonly log?: (
     level: 'info' | 'warn',
@@ -88,6 +94,8 @@ export function createWebhookServer(options: WebhookServerOptions): Server {
   return createServer((request, response) => {
     const path = (request.url ?? '/').split('?')[0];
     const handle = async () => {
+      if (path?.startsWith('/api/') && options.api && (await options.api(request, response)))
+        return;
       if (path === '/_/index-webhook') {
         if (request.method !== 'POST')
           return send(response, 405, { error: 'use POST' }, { allow: 'POST' });

@@ -1,0 +1,39 @@
+/**
+ * Errors thrown by `@lcs/snapshot`: a stable `code`, the offending input (a point, a commit, a
+ * crate version, a metadata key) and `cause`. A caller classifies by class or by
+ * {@link SnapshotErrorCode}, never by message.
+ */
+
+/** Stable error codes of this library. */
+export type SnapshotErrorCode =
+  /** No recorded snapshot answers the point (none yet, or none at or before the time). */
+  | 'SNAPSHOT_NOT_FOUND'
+  /** The commit or ref is not in the index repository (never fetched, or a typo). */
+  | 'SNAPSHOT_COMMIT_UNKNOWN'
+  /** A point, a time or a page cursor that cannot be read. */
+  | 'SNAPSHOT_POINT_INVALID'
+  /** The snapshot does not list that crate version. */
+  | 'SNAPSHOT_VERSION_UNKNOWN'
+  /** The snapshot lists the version but the store does not hold its `.crate` (yet). */
+  | 'SNAPSHOT_NOT_MIRRORED'
+  /** The stored bytes do not hash to the index `cksum`: the stream is cut, nothing is trusted. */
+  | 'SNAPSHOT_CHECKSUM_MISMATCH'
+  /** The recorded history (metadata value or its archive object) is not valid. */
+  | 'SNAPSHOT_HISTORY_CORRUPT'
+  /** The index is not a git repository: snapshots are index commits. */
+  | 'SNAPSHOT_INDEX_UNSUPPORTED';
+
+/** An error of `@lcs/snapshot`. */
+export class SnapshotError extends Error {
+  /** Stable machine-readable code. */
+  readonly code: SnapshotErrorCode;
+  /** What was asked for: the point, commit, `name@vers` or metadata key. */
+  readonly input: string;
+
+  constructor(code: SnapshotErrorCode, input: string, message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = new.target.name;
+    this.code = code;
+    this.input = input;
+  }
+}

@@ -1,0 +1,154 @@
+/**
+ * One snapshot: the index fixed at a commit, joined with the augmented index and the crate store.
+ * Every read is of that commit's tree, so a snapshot stays consistent while the mirror moves on.
+ */
+import { createHash } from 'node:crypto';
+import { parseEntry, type AugmentedEntry } from '@lcs/augmented-index';
+import type { CrateStore } from '@lcs/crate-store';
+import {
+  indexPath,
+  isIndexFilePath,
+  parseIndexFile,
+  type GitCommitInfo,
+  type GitObjectStore,
+  type IndexEntry,
+} from '@lcs/index-reader';
+import { mapOrdered, walkTree } from '@lcs/index-reader/git';
+import { SnapshotError } from './errors.js';
+import type { SnapshotRecord } from './snapshot-history.js';
+import { mergeVersion, type SnapshotVersion } from './snapshot-version.js';
+
+/** What a snapshot reads: the stores, and the augmented index's commit (when there is one). */
+export interface SnapshotParts {
+  readonly index: GitObjectStore;
+  readonly augmented: { readonly store: GitObjectStore; readonly commit: string } | undefined;
+  readonly store: Pick<CrateStore, 'has' | 'get'>;
+  /** Store lookups in flight per crate. */
+  readonly concurrency: number;
+}
+
+/** Reads the augmented lines of a crate, by version. */
+export async function augmentedLines(
+  parts: SnapshotParts,
+  path: string,
+): Promise<Map<string, AugmentedEntry>> {
+  const lines = new Map<string, AugmentedEntry>();
+  if (!parts.augmented) return lines;
+  const text = await parts.augmented.store.readPath(parts.augmented.commit, path);
+  for (const line of text?.toString('utf8').split('\n') ?? []) {
+    const entry = line.trim() === '' ? undefined : parseEntry(line);
+    if (entry) lines.set(entry.vers, entry);
+  }
+  return lines;
+}
+
+/** Merges entries of one crate file with its augmented lines and the store's answer. */
+export async function mergeEntries(
+  parts: SnapshotParts,
+  path: string,
+  entries: readonly IndexEntry[],
+): Promise<SnapshotVersion[]> {
+  const lines = await augmentedLines(parts, path);
+  const merged: SnapshotVersion[] = [];
+  const stored = mapOrdered(entries, parts.concurrency, (entry) =>
+    parts.store.has({ name: entry.name, version: entry.vers }),
+  );
+  let i = 0;
+  for await (const mirrored of stored) {
+    const entry = entries[i++] as IndexEntry;
+    merged.push(mergeVersion(entry, lines.get(entry.vers), mirrored));
+  }
+  return merged;
+}
+
+/** An open snapshot (from {@link SnapshotReader.open}). */
+export class Snapshot {
+  /** The index commit. */
+  readonly commit: string;
+  /** Its committer time, RFC 3339. */
+  readonly committedAt: string;
+  /** When the mirror recorded it complete; `null` for a commit that was never recorded. */
+  readonly mirroredAt: string | null;
+  /** Versions that were on the retry list when it was recorded (`null`: not recorded). */
+  readonly missing: number | null;
+  /** The augmented index commit read for this snapshot, `null` without one. */
+  readonly augmentedCommit: string | null;
+  readonly #parts: SnapshotParts;
+  readonly #tree: string;
+
+  /** @internal Use {@link SnapshotReader.open}. */
+  constructor(parts: SnapshotParts, commit: GitCommitInfo, record: SnapshotRecord | undefined) {
+    this.#parts = parts;
+    this.#tree = commit.tree;
+    this.commit = commit.oid;
+    this.committedAt = new Date(commit.committedAt * 1000).toISOString();
+    this.mirroredAt = record?.mirroredAt ?? null;
+    this.missing = record?.missing ?? null;
+    this.augmentedCommit = parts.augmented?.commit ?? null;
+  }
+
+  /** Every crate of the snapshot by its (lowercased) index file name, in index path order. */
+  async *crates(): AsyncGenerator<string> {
+    for await (const file of walkTree(this.#parts.index, this.#tree))
+      if (isIndexFilePath(file.path)) yield file.path.slice(file.path.lastIndexOf('/') + 1);
+  }
+
+  /**
+   * The versions of crate `name` in index order, merged and flagged; `undefined` when the snapshot
+   * has no such crate. Malformed index lines are left out, as cargo leaves them out.
+   * @throws {InvalidCrateNameError} (from `@lcs/index-reader`) for a name no crate can have.
+   */
+  async versions(name: string): Promise<SnapshotVersion[] | undefined> {
+    const path = indexPath(name);
+    const content = await this.#parts.index.readPath(this.commit, path);
+    if (content === undefined) return undefined;
+    return mergeEntries(this.#parts, path, parseIndexFile(path, content).entries);
+  }
+
+  /** One version, merged and flagged; `undefined` when the snapshot does not list it. */
+  async version(name: string, vers: string): Promise<SnapshotVersion | undefined> {
+    return (await this.versions(name))?.find((v) => v.vers === vers);
+  }
+
+  /**
+   * The `.crate` bytes of a version the snapshot lists, streamed from the store and hashed on the
+   * way: when they end and do not hash to the index `cksum`, the stream throws
+   * `SNAPSHOT_CHECKSUM_MISMATCH`, so a consumer writing them out must drop what it wrote.
+   * @throws {SnapshotError} `SNAPSHOT_VERSION_UNKNOWN` or `SNAPSHOT_NOT_MIRRORED`.
+   */
+  async crateBytes(name: string, vers: string): Promise<AsyncIterable<Uint8Array>> {
+    const id = `${name}@${vers}`;
+    const path = indexPath(name);
+    const content = await this.#parts.index.readPath(this.commit, path);
+    const entry = content && parseIndexFile(path, content).entries.find((e) => e.vers === vers);
+    if (!entry)
+      throw new SnapshotError(
+        'SNAPSHOT_VERSION_UNKNOWN',
+        id,
+        `${id} is not in the index at ${this.commit}`,
+      );
+    const body = await this.#parts.store.get({ name: entry.name, version: entry.vers });
+    if (!body)
+      throw new SnapshotError('SNAPSHOT_NOT_MIRRORED', id, `${id} is not in the store (yet)`);
+    return verified(body, entry.cksum, id);
+  }
+}
+
+async function* verified(
+  body: AsyncIterable<Uint8Array>,
+  cksum: string,
+  id: string,
+): AsyncGenerator<Uint8Array> {
+  const hash = createHash('sha256');
+  for await (const chunk of body) {
+    hash.update(chunk);
+    yield chunk;
+  }
+  const digest = hash.digest('hex');
+  if (digest !== cksum)
+    throw new SnapshotError(
+      'SNAPSHOT_CHECKSUM_MISMATCH',
+      id,
+      `${id}: stored bytes hash to ${digest}, the index says ${cksum}`,
+    );
+}
