@@ -217,6 +217,12 @@ export function createSnapshotApi(options: SnapshotApiOptions): SnapshotApiHandl
       }
       page.push(record);
     }
+    if (!reached && typeof point === 'object' && 'commit' in point)
+      throw new SnapshotError(
+        'SNAPSHOT_NOT_FOUND',
+        point.commit,
+        `${point.commit} was never recorded`,
+      );
     const last = page.at(-1);
     return {
       snapshots: page.map(recordJson),
