@@ -6,10 +6,10 @@
 //   --changed N           files changed between the two generated commits (default 1500)
 //   --repeat N            runs per fast measurement, the median is shown (default 3)
 //   --only NAME           run one section: index-reader, cargo-manifest, crate-store, metrics,
-//                         fetcher or backfiller
+//                         fetcher, backfiller or snapshot
 //   --list-keys N         stored keys for the filesystem listing measurement (default 100000)
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -386,6 +386,71 @@ function measureCommand(command) {
   return { ms: times[Math.floor(times.length / 2)], rssMiB: 0 };
 }
 
+/**
+ * The snapshot reader on the generated crates.io-sized index: the versions of 1,000 random crates
+ * at the newest snapshot, and the changes between two snapshots 1,000 files apart; each against git
+ * reading the same files (the floor).
+ */
+async function snapshotBench() {
+  const SNAPSHOT_WORKER = join(import.meta.dirname, 'snapshot-worker.mjs');
+  const gitdir = join(tmp, 'snapshot-index.git');
+  const index = await generateGitIndex(gitdir, {
+    crates: Number(values.crates),
+    versionsPerCrate: Number(values['versions-per-crate']),
+    changed: 1000,
+  });
+  const { FileMetadataStore, FsCrateStore } = await import('../../libs/crate-store/dist/index.js');
+  const { SnapshotHistory } = await import('../../libs/snapshot/dist/index.js');
+  const meta = join(tmp, 'snapshot-meta');
+  const store = join(tmp, 'snapshot-store');
+  const history = new SnapshotHistory({
+    metadata: new FileMetadataStore(meta),
+    objects: new FsCrateStore(store),
+  });
+  const at = (s) => new Date(1_700_000_000_000 + s * 1000).toISOString();
+  for (const [i, commit] of [index.first, index.second].entries())
+    await history.record({ commit, committedAt: at(i), mirroredAt: at(i + 60), missing: 0 });
+  // 1,000 crates picked at random (seeded) from the newest commit's files.
+  const paths = execFileSync(
+    'git',
+    ['--git-dir', gitdir, 'ls-tree', '-r', '--name-only', 'master'],
+    {
+      encoding: 'utf8',
+      maxBuffer: 1 << 28,
+    },
+  )
+    .trim()
+    .split('\n')
+    .filter((p) => p.includes('/'));
+  let seed = 7;
+  const random = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
+  const names = Array.from({ length: 1000 }, () =>
+    paths[Math.floor(random() * paths.length)].split('/').at(-1),
+  );
+  const namesFile = join(tmp, 'snapshot-names.txt');
+  writeFileSync(namesFile, `${names.join('\n')}\n`);
+  const args = (mode) => [mode, gitdir, meta, store, namesFile];
+  const command = [process.execPath, SNAPSHOT_WORKER];
+  execFileSync(process.execPath, [SNAPSHOT_WORKER, ...args('populate')], { stdio: 'ignore' });
+  const readBase = measure(args('read-baseline'), repeat, command);
+  const versions = measure(args('versions'), repeat, command);
+  const diffBase = measure(args('diff-baseline'), repeat, command);
+  const changes = measure(args('changes'), repeat, command);
+  const rss = { text: 'peak RSS < 300 MiB', ok: (r) => r.rssMiB < 300 };
+  console.log(
+    `\nsnapshot: generated index of ${fmt(index.crates)} crates, ${fmt(index.versions)} versions; store checks are real stats on a filesystem store holding 9 in 10 of the versions asked`,
+  );
+  row('baseline: git cat-file of the 1,000 crate files', readBase);
+  row(
+    `versions of 1,000 random crates (${fmt(versions.versions)} versions)`,
+    versions,
+    readBase,
+    rss,
+  );
+  row(`baseline: git diff-tree + cat-file (${fmt(diffBase.files)} files)`, diffBase);
+  row(`changes between two snapshots (${fmt(changes.changes)} changes)`, changes, diffBase, rss);
+}
+
 const tmp = mkdtempSync(join(tmpdir(), 'lcs-bench-'));
 try {
   if (!values.only || values.only === 'index-reader') await indexReaderBench();
@@ -394,6 +459,7 @@ try {
   if (!values.only || values.only === 'metrics') metricsBench();
   if (!values.only || values.only === 'fetcher') fetcherBench();
   if (!values.only || values.only === 'backfiller') backfillerBench();
+  if (!values.only || values.only === 'snapshot') await snapshotBench();
 } finally {
   rmSync(tmp, { recursive: true, force: true });
 }

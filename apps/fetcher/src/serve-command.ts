@@ -7,6 +7,9 @@ import { LockHeldError } from '@lcs/crate-store';
 import { createWebhookServer, SyncScheduler } from '@lcs/mirror';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { fetchRemoteCommit, fetchRemoteIndex } from '@lcs/index-reader/git';
 import { createSnapshotApi, SnapshotReader } from '@lcs/snapshot';
 import type { ServeConfig } from './config.js';
 import type { Reporter } from '@lcs/cli-kit';
@@ -17,17 +20,26 @@ import { markSyncWanted, openContext, syncOnce, type FetcherContext } from './sy
  * The read API's reader: the index repository the syncs read (the fetch cache of a URL, or the
  * local repository), the augmented index when given, the store and the snapshot history.
  */
-function openReader(config: ServeConfig, context: FetcherContext): Promise<SnapshotReader> {
-  const index = /^https?:\/\//.test(config.index)
-    ? (config.indexDir ?? defaultIndexDir(config.index))
+async function openReader(config: ServeConfig, context: FetcherContext): Promise<SnapshotReader> {
+  const remote = /^https?:\/\//.test(config.index);
+  const cacheDir = config.indexDir ?? defaultIndexDir(config.index);
+  const index = remote
+    ? cacheDir
     : config.index.startsWith('file:')
       ? fileURLToPath(config.index)
       : config.index;
+  // A replica that has not synced yet has no cache: it clones the index as its first sync would.
+  if (remote && !existsSync(join(cacheDir, 'HEAD')))
+    await fetchRemoteIndex(config.index, { cacheDir });
   return SnapshotReader.openPaths({
     index,
     augmented: config.augmentedIndex,
     store: context.store,
     history: context.snapshots,
+    // Each replica has its own fetch cache: a commit another runner mirrored is fetched by id.
+    ...(remote
+      ? { fetchCommit: (commit: string) => fetchRemoteCommit(config.index, commit, { cacheDir }) }
+      : {}),
   });
 }
 

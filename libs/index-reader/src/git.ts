@@ -20,7 +20,9 @@ export { IsoGitObjectStore } from './iso-git-object-store.js';
 export { mapOrdered } from './map-ordered.js';
 export {
   FETCHED_REF,
+  fetchRemoteCommit,
   fetchRemoteIndex,
+  type FetchRemoteCommitOptions,
   type FetchRemoteIndexOptions,
   type FetchRemoteIndexResult,
 } from './remote-git-index.js';

@@ -1,12 +1,12 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { IndexSourceError } from './errors.js';
+import { IndexSourceError, UnknownRevisionError } from './errors.js';
 import { GitIndexSource, type GitBackend } from './git-index-source.js';
 import { diffIndex } from './index-diff.js';
 import { readCrate } from './index-source.js';
 import { openIndex } from './open-index.js';
-import { fetchRemoteIndex } from './remote-git-index.js';
+import { FETCHED_REF, fetchRemoteCommit, fetchRemoteIndex } from './remote-git-index.js';
 import { startGitHttpServer, type GitHttpServer } from './test-support/git-http-server.js';
 import { fixtureRepo, git, tempDir, writeFiles } from './test-support/git-fixture.js';
 
@@ -96,6 +96,41 @@ describe('http(s) git index over smart HTTP', () => {
     expect(source).toBeInstanceOf(GitIndexSource);
     expect((await readCrate(source, 'Inflector'))?.entries[0]?.name).toBe('Inflector');
     await source.close();
+  });
+
+  it('fetches an older commit by id into a cache that started after it, without moving its ref', async () => {
+    const served = join(tmp.path, 'served', 'index.git');
+    git(work, 'push', '-q', '--force', served, `${original}:refs/heads/master`);
+    writeFiles(work, {
+      'la/te/later': `${JSON.stringify({ name: 'later', vers: '1.0.0', deps: [], cksum: 'd'.repeat(64), features: {} })}\n`,
+    });
+    git(work, 'add', '-A');
+    git(work, '-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '-qm', 'later');
+    const later = git(work, 'rev-parse', 'HEAD');
+    git(work, 'push', '-q', '--force', served, `${later}:refs/heads/master`);
+    try {
+      const cacheDir = join(tmp.path, 'cache-by-id');
+      expect((await fetchRemoteIndex(url, { cacheDir, backend: 'git' })).commit).toBe(later);
+      const missing = await GitIndexSource.open(cacheDir, { rev: original }).catch(
+        (e: unknown) => e,
+      );
+      expect(missing).toBeInstanceOf(UnknownRevisionError);
+      await fetchRemoteCommit(url, original, { cacheDir });
+      const source = await GitIndexSource.open(cacheDir, { rev: original });
+      expect(source.commit.oid).toBe(original);
+      expect(await readCrate(source, 'later')).toBeUndefined();
+      await source.close();
+      expect(git(cacheDir, 'rev-parse', FETCHED_REF)).toBe(later);
+      await expect(fetchRemoteCommit(url, 'HEAD', { cacheDir })).rejects.toBeInstanceOf(
+        IndexSourceError,
+      );
+      await expect(fetchRemoteCommit(url, 'e'.repeat(40), { cacheDir })).rejects.toThrow(
+        /fetch of e{40} failed/,
+      );
+    } finally {
+      git(work, 'reset', '-q', '--hard', original);
+      git(work, 'push', '-q', '--force', served, `${original}:refs/heads/master`);
+    }
   });
 
   it('names the URL when the remote does not exist', async () => {

@@ -98,6 +98,17 @@ function runGit(
   });
 }
 
+/** Request headers as git configuration (`http.extraHeader` is multi-valued: one per header). */
+function headerConfig(
+  headers: Record<string, string> = {},
+): ReadonlyArray<readonly [string, string]> {
+  return Object.entries(headers).map(([name, value]) =>
+    name.toLowerCase() === 'user-agent'
+      ? (['http.userAgent', value] as const)
+      : (['http.extraHeader', `${name}: ${value}`] as const),
+  );
+}
+
 /**
  * The git executable: a bare cache, `fetch --depth 1` of the branch into a private ref with a
  * forced refspec. Git negotiates with the objects the cache holds, so a fetch after a small change
@@ -119,12 +130,7 @@ async function fetchWithGit(
     return out.code === 0 ? out.stdout.trim() : undefined;
   };
   const previous = await resolve(FETCHED_REF);
-  // http.extraHeader is multi-valued: one entry per header.
-  const config = Object.entries(options.headers ?? {}).map(([name, value]) =>
-    name.toLowerCase() === 'user-agent'
-      ? (['http.userAgent', value] as const)
-      : (['http.extraHeader', `${name}: ${value}`] as const),
-  );
+  const config = headerConfig(options.headers);
   const source = options.ref ? `refs/heads/${options.ref}` : 'HEAD';
   const fetched = await runGit(
     gitdir,
@@ -152,6 +158,57 @@ async function fetchWithGit(
     throw new IndexSourceError(gitdir, `cannot record ${commit}: ${moved.stderr.trim()}`);
   await runGit(gitdir, ['update-ref', '-d', `${FETCHED_REF}-new`]);
   return { gitdir, commit, previous };
+}
+
+/** Options of {@link fetchRemoteCommit}. */
+export type FetchRemoteCommitOptions = Pick<
+  FetchRemoteIndexOptions,
+  'cacheDir' | 'headers' | 'lockTimeoutMs'
+>;
+
+/**
+ * Fetches one commit by its id (depth 1) into the cache of {@link fetchRemoteIndex}, without
+ * moving the cache's ref: a reader that must open an older commit than the one this cache fetched
+ * (a webhook replica whose cache started after that commit) gets its objects. Needs the git
+ * executable, and a server that serves commits by id (protocol v2 does, for reachable commits).
+ * @throws {IndexSourceError} naming the URL when the fetch fails.
+ */
+export async function fetchRemoteCommit(
+  url: string,
+  commit: string,
+  options: FetchRemoteCommitOptions,
+): Promise<void> {
+  if (!/^[0-9a-f]{40}$/.test(commit))
+    throw new IndexSourceError(url, `${JSON.stringify(commit)} is not a commit id`);
+  await mkdir(options.cacheDir, { recursive: true });
+  const gitdir = options.cacheDir;
+  await withCacheLock(gitdir, options.lockTimeoutMs ?? 600_000, async () => {
+    if (!fs.existsSync(join(gitdir, 'HEAD'))) {
+      const init = await runGit(gitdir, ['init', '-q', '--bare', gitdir]);
+      if (init.code !== 0)
+        throw new IndexSourceError(gitdir, `git init failed: ${init.stderr.trim()}`);
+    }
+    const fetched = await runGit(
+      gitdir,
+      [
+        'fetch',
+        '-q',
+        '--no-tags',
+        '--no-write-fetch-head',
+        '--depth',
+        '1',
+        '--end-of-options',
+        url,
+        commit,
+      ],
+      headerConfig(options.headers),
+    );
+    if (fetched.code !== 0)
+      throw new IndexSourceError(
+        url,
+        `fetch of ${commit} failed: ${fetched.stderr.trim().split('\n').slice(-2).join(' ')}`,
+      );
+  });
 }
 
 /** isomorphic-git, for machines without git (memory: see the README's benchmark). */

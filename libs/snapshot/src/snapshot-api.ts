@@ -125,8 +125,24 @@ function decodeName(segment: string): string {
 
 /** Creates the API's handler (mounted by the fetcher's server). */
 export function createSnapshotApi(options: SnapshotApiOptions): SnapshotApiHandler {
-  let opened = options.reader instanceof SnapshotReader ? options.reader : undefined;
-  const open = options.reader instanceof SnapshotReader ? undefined : options.reader;
+  const given = options.reader;
+  // One open at a time: concurrent first requests share it; a failed open is tried again later.
+  let opening: Promise<SnapshotReader> | undefined;
+  const readerOf = (): Promise<SnapshotReader> => {
+    if (given instanceof SnapshotReader) return Promise.resolve(given);
+    opening ??= given().catch((error: unknown) => {
+      opening = undefined;
+      if (error instanceof SnapshotError) throw error;
+      throw new ApiProblem(
+        503,
+        'API_UNAVAILABLE',
+        `the index cannot be opened: ${(error as Error).message}`,
+        undefined,
+        { 'retry-after': '30' },
+      );
+    });
+    return opening;
+  };
   const maxPage = options.maxPageSize ?? 1000;
   const maxConcurrent = options.maxConcurrent ?? 8;
   let active = 0;
@@ -236,9 +252,7 @@ export function createSnapshotApi(options: SnapshotApiOptions): SnapshotApiHandl
       throw new ApiProblem(405, 'API_METHOD_NOT_ALLOWED', 'use GET', undefined, {
         allow: 'GET, HEAD',
       });
-    opened ??= await open?.();
-    if (!opened) throw new ApiProblem(503, 'API_UNAVAILABLE', 'the snapshot reader is not open');
-    const reader = opened;
+    const reader = await readerOf();
     const path = url.pathname;
     if (path === '/api/v1/changes') return changes(reader, url);
     if (path === '/api/v1/snapshots') return snapshots(reader, url);

@@ -31,6 +31,12 @@ export interface SnapshotReaderOptions {
   readonly history?: SnapshotHistory | undefined;
   /** Store lookups in flight (default 16). */
   readonly concurrency?: number;
+  /**
+   * Called once when a commit is not in the index repository, before giving up: a fetch cache
+   * that never saw it (a webhook replica started after it) fetches it here
+   * (`fetchRemoteCommit` of `@lcs/index-reader/git`), and the reader looks again.
+   */
+  readonly fetchCommit?: (commit: string) => Promise<void>;
 }
 
 /** Options of {@link SnapshotReader.openPaths}. */
@@ -116,18 +122,28 @@ export class SnapshotReader {
     return this.#options.history;
   }
 
-  async #commit(rev: string, input: string): Promise<GitCommitInfo> {
+  async #commit(rev: string): Promise<GitCommitInfo> {
+    const { index, fetchCommit } = this.#options;
+    const unknown = (cause: unknown) =>
+      new SnapshotError(
+        'SNAPSHOT_COMMIT_UNKNOWN',
+        rev,
+        `${rev} is not a commit of the index repository ${index.gitdir}`,
+        { cause },
+      );
     try {
-      const oid = /^[0-9a-f]{40}$/.test(rev) ? rev : await this.#options.index.resolveCommit(rev);
-      return await readCommitInfo(this.#options.index, oid);
+      const oid = /^[0-9a-f]{40}$/.test(rev) ? rev : await index.resolveCommit(rev);
+      return await readCommitInfo(index, oid);
     } catch (error) {
       if (!(error instanceof IndexReaderError)) throw error;
-      throw new SnapshotError(
-        'SNAPSHOT_COMMIT_UNKNOWN',
-        input,
-        `${input} is not a commit of the index repository ${this.#options.index.gitdir}`,
-        { cause: error },
-      );
+      if (!fetchCommit || !/^[0-9a-f]{40}$/.test(rev)) throw unknown(error);
+    }
+    try {
+      await fetchCommit(rev);
+      return await readCommitInfo(index, rev);
+    } catch (error) {
+      if (!(error instanceof IndexReaderError)) throw error;
+      throw unknown(error);
     }
   }
 
@@ -175,7 +191,7 @@ export class SnapshotReader {
       : typeof point === 'object' && 'commit' in point
         ? point.commit
         : (point as { readonly ref: string }).ref;
-    const commit = await this.#commit(rev, rev);
+    const commit = await this.#commit(rev);
     const known = record ?? (await this.#options.history?.find(commit.oid));
     return new Snapshot(await this.#parts(), commit, known);
   }

@@ -27,38 +27,51 @@ export interface SnapshotParts {
   readonly concurrency: number;
 }
 
-/** Reads the augmented lines of a crate, by version. */
+/**
+ * Reads the augmented lines of a crate, by version; with `wanted`, only those versions' lines are
+ * validated (a change needs one line of the file, not all of them).
+ */
 export async function augmentedLines(
   parts: SnapshotParts,
   path: string,
+  wanted?: ReadonlySet<string>,
 ): Promise<Map<string, AugmentedEntry>> {
   const lines = new Map<string, AugmentedEntry>();
   if (!parts.augmented) return lines;
   const text = await parts.augmented.store.readPath(parts.augmented.commit, path);
   for (const line of text?.toString('utf8').split('\n') ?? []) {
-    const entry = line.trim() === '' ? undefined : parseEntry(line);
+    if (line.trim() === '') continue;
+    // The writer puts `vers` second (formatEntry); a line that says otherwise is parsed anyway.
+    const vers = /^\{"name":"[^"]*","vers":("[^"\\]*")/.exec(line)?.[1];
+    if (wanted && vers !== undefined && !wanted.has(JSON.parse(vers) as string)) continue;
+    const entry = parseEntry(line);
     if (entry) lines.set(entry.vers, entry);
   }
   return lines;
 }
 
-/** Merges entries of one crate file with its augmented lines and the store's answer. */
+/**
+ * Merges entries of one crate file with its augmented lines and the store's answer. The store is
+ * asked while the augmented file is read (`lines`, when the caller started that read already).
+ */
 export async function mergeEntries(
   parts: SnapshotParts,
   path: string,
   entries: readonly IndexEntry[],
+  lines: Promise<Map<string, AugmentedEntry>> = augmentedLines(
+    parts,
+    path,
+    new Set(entries.map((e) => e.vers)),
+  ),
 ): Promise<SnapshotVersion[]> {
-  const lines = await augmentedLines(parts, path);
-  const merged: SnapshotVersion[] = [];
-  const stored = mapOrdered(entries, parts.concurrency, (entry) =>
+  lines.catch(() => undefined);
+  const flags: boolean[] = [];
+  for await (const mirrored of mapOrdered(entries, parts.concurrency, (entry) =>
     parts.store.has({ name: entry.name, version: entry.vers }),
-  );
-  let i = 0;
-  for await (const mirrored of stored) {
-    const entry = entries[i++] as IndexEntry;
-    merged.push(mergeVersion(entry, lines.get(entry.vers), mirrored));
-  }
-  return merged;
+  ))
+    flags.push(mirrored);
+  const byVers = await lines;
+  return entries.map((entry, i) => mergeVersion(entry, byVers.get(entry.vers), flags[i] === true));
 }
 
 /** An open snapshot (from {@link SnapshotReader.open}). */
@@ -100,9 +113,12 @@ export class Snapshot {
    */
   async versions(name: string): Promise<SnapshotVersion[] | undefined> {
     const path = indexPath(name);
+    // The index file and the augmented file are read at once (two git processes).
+    const lines = augmentedLines(this.#parts, path);
+    lines.catch(() => undefined);
     const content = await this.#parts.index.readPath(this.commit, path);
     if (content === undefined) return undefined;
-    return mergeEntries(this.#parts, path, parseIndexFile(path, content).entries);
+    return mergeEntries(this.#parts, path, parseIndexFile(path, content).entries, lines);
   }
 
   /** One version, merged and flagged; `undefined` when the snapshot does not list it. */
