@@ -442,7 +442,7 @@ async function snapshotBench() {
   );
   row('baseline: git cat-file of the 1,000 crate files', readBase);
   row(
-    `versions of 1,000 random crates (${fmt(versions.versions)} versions)`,
+    `versions of 1,000 random crates, 8 at once (${fmt(versions.versions)} versions)`,
     versions,
     readBase,
     rss,
