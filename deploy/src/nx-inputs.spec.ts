@@ -29,7 +29,8 @@ describe('Nx inputs of the tests', () => {
     [
       'test-fixtures/manifests/forms.toml',
       ['@lcs/cargo-manifest'],
-      ['@lcs/fetcher', '@lcs/mirror'],
+      // The fetcher depends on cargo-manifest through snapshot and augmented-index, so it is affected.
+      ['@lcs/mirror', '@lcs/metrics', '@lcs/cli-kit'],
     ],
     ['test-fixtures/index/1/a', ['@lcs/index-reader', '@lcs/fetcher'], ['@lcs/cargo-manifest']],
     [
