@@ -7,8 +7,8 @@ import type { MirrorErrorCode } from '@lcs/mirror';
 
 /** The mirror's codes that mean bad input (exit 2), checked against its code union. */
 const BAD_INPUT: readonly MirrorErrorCode[] = [
-  'INDEX_NOT_SCANNABLE',
-  'INDEX_DL_REFUSED',
+  'SYNC_INDEX_NOT_SCANNABLE',
+  'SYNC_DL_REFUSED',
   'SHARD_INVALID',
   'SYNC_STATE_CORRUPT',
 ];

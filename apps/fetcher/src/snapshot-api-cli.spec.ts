@@ -56,7 +56,10 @@ describe('lcs-fetcher serve: the read API over recorded snapshots', () => {
         const response = await fetch(`${base}${path}`, {
           headers: token ? { authorization: `Bearer ${token}` } : {},
         });
-        return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+        return {
+          status: response.status,
+          body: (await response.json()) as Record<string, unknown>,
+        };
       };
       expect((await get('/snapshots', '')).status).toBe(401);
       expect((await get('/snapshots')).body['snapshots']).toEqual([

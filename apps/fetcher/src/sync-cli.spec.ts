@@ -292,7 +292,7 @@ describe('lcs-fetcher sync (end to end)', () => {
     const refused = await sync();
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain('file:///etc/{crate}');
-    expect(refused.summary).toMatchObject({ status: 'error', error: { code: 'INDEX_DL_REFUSED' } });
+    expect(refused.summary).toMatchObject({ status: 'error', error: { code: 'SYNC_DL_REFUSED' } });
     expect(await storedIds()).toEqual([]);
   });
 

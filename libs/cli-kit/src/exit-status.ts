@@ -16,7 +16,7 @@ export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 /** Error codes of the shared libraries that mean "fix your input". */
 export const BAD_INPUT_CODES: ReadonlySet<string> = new Set([
   'CONFIG_INVALID',
-  'INVALID_CRATE_NAME',
+  'INDEX_CRATE_NAME_INVALID',
   'INDEX_CONFIG_INVALID',
   'INDEX_SOURCE_INVALID',
   'INDEX_REVISION_UNKNOWN',

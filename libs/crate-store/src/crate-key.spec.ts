@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { assertCksum, crateKey, parseCrateKey } from './crate-key.js';
+import { assertCksum, crateKey, parseCrateKey, toCrateToStore } from './crate-key.js';
 import { CrateRefError } from './errors.js';
 
 describe('crateKey', () => {
@@ -17,7 +17,7 @@ describe('crateKey', () => {
     ['serde', '1.0.0/../../x'],
     ['serde', ''],
     ['serde', '1..0'],
-  ])('refuses %s@%s with CRATE_REF_INVALID', (name, version) => {
+  ])('refuses %s@%s with STORE_REF_INVALID', (name, version) => {
     const error = (() => {
       try {
         crateKey({ name, version });
@@ -27,7 +27,7 @@ describe('crateKey', () => {
       return undefined;
     })();
     expect(error).toBeInstanceOf(CrateRefError);
-    expect((error as CrateRefError).code).toBe('CRATE_REF_INVALID');
+    expect((error as CrateRefError).code).toBe('STORE_REF_INVALID');
     expect((error as CrateRefError).input).toBe(`${name}@${version}`);
   });
 
@@ -49,15 +49,23 @@ describe('crateKey', () => {
     ]) {
       const error = refusal(bad);
       expect(error, JSON.stringify(bad)).toBeInstanceOf(CrateRefError);
-      expect(error).toMatchObject({ code: 'CRATE_REF_INVALID' });
+      expect(error).toMatchObject({ code: 'STORE_REF_INVALID' });
     }
-    // An index entry passed as it is: the message says which field a ref wants.
-    const entry = refusal({ name: 'serde', vers: '1.0.0' }) as CrateRefError;
-    expect(entry.input).toBe('{"name":"serde","vers":"1.0.0"}');
-    expect(entry.message).toContain('an index entry says `vers`');
+    expect((refusal({ name: 'serde' }) as CrateRefError).input).toBe('{"name":"serde"}');
     expect(() =>
       assertCksum({ name: 'a', version: '1.0.0', cksum: 7 as unknown as string }),
     ).toThrow(CrateRefError);
+  });
+
+  it("takes the index's spelling too: an entry with vers names the same key and id", () => {
+    const entry = { name: 'serde', vers: '1.0.0', cksum: 'a'.repeat(64), deps: [] };
+    expect(crateKey(entry)).toBe(crateKey({ name: 'serde', version: '1.0.0' }));
+    expect(toCrateToStore(entry)).toEqual({
+      name: 'serde',
+      version: '1.0.0',
+      cksum: 'a'.repeat(64),
+    });
+    expect(() => crateKey({ name: 'serde', vers: '../x' })).toThrow(CrateRefError);
   });
 
   it('refuses a cksum that is not lowercase hex sha256', () => {

@@ -17,6 +17,15 @@ export interface CrateToStore extends CrateRef {
   readonly cksum: string;
 }
 
+/**
+ * A crate version as a caller may spell it: a {@link CrateRef}, or the index's spelling with `vers`
+ * (an index entry, an augmented entry, a snapshot version can be passed as they are).
+ */
+export type CrateRefInput = CrateRef | { readonly name: string; readonly vers: string };
+
+/** {@link CrateRefInput} with the index `cksum`: what `put` takes. */
+export type CrateToStoreInput = CrateRefInput & { readonly cksum: string };
+
 /** Prefix under which every crate object lives. */
 export const CRATES_PREFIX = 'crates/';
 
@@ -41,26 +50,46 @@ function shown(value: unknown): string {
 }
 
 /**
- * Throws {@link CrateRefError} unless `ref` names a crate version that maps to a safe key. Checked
- * at run time too: a caller from JavaScript (or one passing an index entry, whose field is `vers`)
- * gets a typed error naming what it passed, not a `TypeError` from deep inside a store.
+ * The {@link CrateRef} `input` names (`vers` read as `version`), validated: it maps to a safe key.
+ * Checked at run time too: a caller from JavaScript gets a typed error naming what it passed, not a
+ * `TypeError` from deep inside a store.
+ * @throws {CrateRefError} for a wrong shape, name or version.
  */
-export function assertCrateRef(ref: CrateRef): void {
-  const candidate = ref as Partial<Record<keyof CrateRef, unknown>> | null | undefined;
+export function toCrateRef(input: CrateRefInput): CrateRef {
+  const candidate = input as Record<string, unknown> | null | undefined;
+  const version =
+    typeof candidate === 'object' && candidate !== null
+      ? (candidate['version'] ?? candidate['vers'])
+      : undefined;
   if (
     typeof candidate !== 'object' ||
     candidate === null ||
-    typeof candidate.name !== 'string' ||
-    typeof candidate.version !== 'string'
-  ) {
-    const hint =
-      typeof candidate === 'object' && candidate !== null && 'vers' in candidate
-        ? ' (an index entry says `vers`; a crate ref says `version`)'
-        : '';
-    throw new CrateRefError(shown(ref), `a crate ref is { name: string, version: string }${hint}`);
-  }
+    typeof candidate['name'] !== 'string' ||
+    typeof version !== 'string'
+  )
+    throw new CrateRefError(
+      shown(input),
+      'a crate ref is { name: string, version: string } (or an index entry: { name, vers })',
+    );
+  const ref = { name: candidate['name'], version };
   const problem = crateNameProblem(ref.name) ?? versionProblem(ref.version);
   if (problem) throw new CrateRefError(`${ref.name}@${ref.version}`, problem);
+  return ref;
+}
+
+/** Throws {@link CrateRefError} unless `ref` names a crate version that maps to a safe key. */
+export function assertCrateRef(ref: CrateRefInput): void {
+  toCrateRef(ref);
+}
+
+/**
+ * The {@link CrateToStore} `input` names, validated (the ref as {@link toCrateRef}, and the cksum).
+ * @throws {CrateRefError} naming what is wrong.
+ */
+export function toCrateToStore(input: CrateToStoreInput): CrateToStore {
+  const crate = { ...toCrateRef(input), cksum: (input as { cksum?: unknown }).cksum as string };
+  assertCksum(crate);
+  return crate;
 }
 
 /** Throws {@link CrateRefError} unless `cksum` is a lowercase hex sha256. */
@@ -74,8 +103,8 @@ export function assertCksum(ref: CrateToStore): void {
 }
 
 /** The object key of a crate version, e.g. `crates/serde/serde-1.0.0.crate`. Validates `ref`. */
-export function crateKey(ref: CrateRef): string {
-  assertCrateRef(ref);
+export function crateKey(input: CrateRefInput): string {
+  const ref = toCrateRef(input);
   return `${CRATES_PREFIX}${ref.name}/${ref.name}-${ref.version}.crate`;
 }
 
@@ -98,7 +127,7 @@ export function parseCrateKey(key: string): CrateRef | undefined {
   return ref;
 }
 
-/** `name@version`, the id used in messages and error inputs. */
-export function crateId(ref: CrateRef): string {
-  return `${ref.name}@${ref.version}`;
+/** `name@version`, the id used in messages and error inputs (not validated). */
+export function crateId(ref: CrateRefInput): string {
+  return `${ref.name}@${'version' in ref ? ref.version : ref.vers}`;
 }

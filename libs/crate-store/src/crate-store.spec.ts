@@ -78,6 +78,23 @@ describe.each(backends)('$name crate store', (backend) => {
     expect((await collect(await store.get(crate)))?.equals(body)).toBe(true);
   });
 
+  it('takes an index entry as it is (vers, cksum) for put, has, get and delete', async () => {
+    const store = backend.fresh();
+    const { crate, body } = crateWithBody('entry-shaped', '2.0.0');
+    const entry = {
+      name: crate.name,
+      vers: crate.version,
+      cksum: crate.cksum,
+      deps: [],
+      features: {},
+    };
+    expect((await store.put(entry, body)).key).toBe('crates/entry-shaped/entry-shaped-2.0.0.crate');
+    expect(await store.has(entry)).toBe(true);
+    expect((await collect(await store.get(entry)))?.equals(body)).toBe(true);
+    expect(await store.delete(entry)).toBe(true);
+    expect(await store.has(crate)).toBe(false);
+  });
+
   it('reports an existing key as exists and keeps the first object', async () => {
     const store = backend.fresh();
     const { crate, body } = crateWithBody('dup', '0.1.0');
@@ -123,7 +140,7 @@ describe.each(backends)('$name crate store', (backend) => {
     const { crate, body } = crateWithBody('big', '1.0.0', 5000);
     const error = await store.put(crate, chunked(body)).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(CrateTooLargeError);
-    expect((error as CrateTooLargeError).code).toBe('CRATE_TOO_LARGE');
+    expect((error as CrateTooLargeError).code).toBe('STORE_CRATE_TOO_LARGE');
     expect(await store.has(crate)).toBe(false);
   });
 
@@ -182,9 +199,9 @@ describe.each(backends)('$name crate store', (backend) => {
     ).toBe('[1]');
     await expect(
       store.writeObject('crates/serde/serde-1.0.0.crate', Buffer.from('x')),
-    ).rejects.toMatchObject({ code: 'CRATE_REF_INVALID' });
+    ).rejects.toMatchObject({ code: 'STORE_REF_INVALID' });
     await expect(store.readObject('_lcs/../crates/x')).rejects.toMatchObject({
-      code: 'CRATE_REF_INVALID',
+      code: 'STORE_REF_INVALID',
     });
   });
 });

@@ -2,7 +2,7 @@
  * The one interface every crate store backend implements. Backends are chosen by URL with
  * `openCrateStore`; callers never need to know which one they hold.
  */
-import type { CrateRef, CrateToStore } from './crate-key.js';
+import type { CrateRef, CrateRefInput, CrateToStoreInput } from './crate-key.js';
 
 /** A body to store: bytes in memory, or a stream of chunks (an HTTP response, a file stream). */
 export type CrateBody = Uint8Array | AsyncIterable<Uint8Array>;
@@ -47,18 +47,18 @@ export interface PutOptions {
 export interface CrateStore {
   /** Where the store is, for logs (never contains credentials). */
   readonly location: string;
-  /** Whether the crate version is stored. */
-  has(ref: CrateRef): Promise<boolean>;
+  /** Whether the crate version is stored. `vers` is read as `version`: an index entry can be passed. */
+  has(ref: CrateRefInput): Promise<boolean>;
   /** A stream of the stored `.crate`, or `undefined` when it is not stored. */
-  get(ref: CrateRef): Promise<AsyncIterable<Uint8Array> | undefined>;
+  get(ref: CrateRefInput): Promise<AsyncIterable<Uint8Array> | undefined>;
   /**
    * Stores `body` under the crate's key after verifying its sha256 against `crate.cksum`.
    * Throws `ChecksumMismatchError`, `CrateTooLargeError` or `StoreFailedError`, storing nothing.
    * When the key already exists, returns `exists` (the body is released unread where possible).
    */
-  put(crate: CrateToStore, body: CrateBody, options?: PutOptions): Promise<PutResult>;
+  put(crate: CrateToStoreInput, body: CrateBody, options?: PutOptions): Promise<PutResult>;
   /** Removes a stored crate version (used only when an operator asks to prune); `false` if absent. */
-  delete(ref: CrateRef): Promise<boolean>;
+  delete(ref: CrateRefInput): Promise<boolean>;
   /** Every stored crate, page by page, in key order. Keys that are not crate keys are skipped. */
   list(options?: { readonly signal?: AbortSignal }): AsyncIterable<StoredCrate>;
   /** Reads a state object under `_lcs/`; `undefined` when absent. */

@@ -8,9 +8,9 @@
 /** Stable error codes of this library. */
 export type CrateStoreErrorCode =
   | 'STORE_URL_INVALID'
-  | 'CRATE_REF_INVALID'
+  | 'STORE_REF_INVALID'
   | 'CHECKSUM_MISMATCH'
-  | 'CRATE_TOO_LARGE'
+  | 'STORE_CRATE_TOO_LARGE'
   | 'STORE_FAILED'
   | 'METADATA_URL_INVALID'
   | 'METADATA_KEY_INVALID'
@@ -77,7 +77,7 @@ export class StoreUrlError extends CrateStoreError {
 export class CrateRefError extends CrateStoreError {
   constructor(input: string, reason: string, options?: ErrorOptions) {
     super(
-      'CRATE_REF_INVALID',
+      'STORE_REF_INVALID',
       input,
       `invalid crate reference ${JSON.stringify(input)}: ${reason}`,
       options,
@@ -112,7 +112,7 @@ export class CrateTooLargeError extends CrateStoreError {
   readonly limit: number;
 
   constructor(crate: string, limit: number) {
-    super('CRATE_TOO_LARGE', crate, `${crate}: body exceeds ${limit} bytes; nothing stored`);
+    super('STORE_CRATE_TOO_LARGE', crate, `${crate}: body exceeds ${limit} bytes; nothing stored`);
     this.limit = limit;
   }
 }

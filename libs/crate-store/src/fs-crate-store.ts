@@ -8,12 +8,12 @@ import { mkdir, open, readdir, readFile, rename, stat, unlink } from 'node:fs/pr
 import { dirname, join } from 'node:path';
 import { mapOrdered } from '@lcs/index-reader/git';
 import {
-  assertCksum,
+  toCrateToStore,
   crateKey,
   CRATES_PREFIX,
   parseCrateKey,
-  type CrateRef,
-  type CrateToStore,
+  type CrateRefInput,
+  type CrateToStoreInput,
 } from './crate-key.js';
 import type { CrateBody, CrateStore, PutOptions, PutResult, StoredCrate } from './crate-store.js';
 import { StoreFailedError } from './errors.js';
@@ -48,7 +48,7 @@ export class FsCrateStore implements CrateStore {
     return join(this.root, ...key.split('/'));
   }
 
-  async has(ref: CrateRef): Promise<boolean> {
+  async has(ref: CrateRefInput): Promise<boolean> {
     const path = this.#path(crateKey(ref));
     try {
       return (await stat(path)).isFile();
@@ -58,7 +58,7 @@ export class FsCrateStore implements CrateStore {
     }
   }
 
-  async get(ref: CrateRef): Promise<AsyncIterable<Uint8Array> | undefined> {
+  async get(ref: CrateRefInput): Promise<AsyncIterable<Uint8Array> | undefined> {
     const path = this.#path(crateKey(ref));
     const handle = await open(path, 'r').catch((error: unknown) => {
       if (isCode(error, 'ENOENT')) return undefined;
@@ -67,9 +67,13 @@ export class FsCrateStore implements CrateStore {
     return handle?.createReadStream();
   }
 
-  async put(crate: CrateToStore, body: CrateBody, options: PutOptions = {}): Promise<PutResult> {
+  async put(
+    input: CrateToStoreInput,
+    body: CrateBody,
+    options: PutOptions = {},
+  ): Promise<PutResult> {
+    const crate = toCrateToStore(input);
     const key = crateKey(crate);
-    assertCksum(crate);
     const final = this.#path(key);
     if (!options.replace && (await this.has(crate))) {
       await releaseBody(body);
@@ -84,7 +88,7 @@ export class FsCrateStore implements CrateStore {
     return { outcome, key, bytes };
   }
 
-  async delete(ref: CrateRef): Promise<boolean> {
+  async delete(ref: CrateRefInput): Promise<boolean> {
     const path = this.#path(crateKey(ref));
     try {
       await unlink(path);

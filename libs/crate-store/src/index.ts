@@ -11,8 +11,12 @@ export {
   crateKey,
   CRATES_PREFIX,
   parseCrateKey,
+  toCrateRef,
+  toCrateToStore,
   type CrateRef,
+  type CrateRefInput,
   type CrateToStore,
+  type CrateToStoreInput,
 } from './crate-key.js';
 export type {
   CrateBody,

@@ -10,13 +10,13 @@ import type { Readable } from 'node:stream';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { s3Sdk } from './lazy-sdk.js';
 import {
-  assertCksum,
+  toCrateToStore,
   crateId,
   crateKey,
   CRATES_PREFIX,
   parseCrateKey,
-  type CrateRef,
-  type CrateToStore,
+  type CrateRefInput,
+  type CrateToStoreInput,
 } from './crate-key.js';
 import type { CrateBody, CrateStore, PutOptions, PutResult, StoredCrate } from './crate-store.js';
 import { CrateStoreError, StoreFailedError } from './errors.js';
@@ -81,7 +81,7 @@ export class S3CrateStore implements CrateStore {
     throw new StoreFailedError(`${this.location}${key}`, operation, { cause: error });
   }
 
-  async has(ref: CrateRef): Promise<boolean> {
+  async has(ref: CrateRefInput): Promise<boolean> {
     const key = crateKey(ref);
     try {
       await this.#client.send(
@@ -94,7 +94,7 @@ export class S3CrateStore implements CrateStore {
     }
   }
 
-  async get(ref: CrateRef): Promise<AsyncIterable<Uint8Array> | undefined> {
+  async get(ref: CrateRefInput): Promise<AsyncIterable<Uint8Array> | undefined> {
     return this.#get(crateKey(ref));
   }
 
@@ -110,9 +110,13 @@ export class S3CrateStore implements CrateStore {
     }
   }
 
-  async put(crate: CrateToStore, body: CrateBody, options: PutOptions = {}): Promise<PutResult> {
+  async put(
+    input: CrateToStoreInput,
+    body: CrateBody,
+    options: PutOptions = {},
+  ): Promise<PutResult> {
+    const crate = toCrateToStore(input);
     const key = crateKey(crate);
-    assertCksum(crate);
     const spool = new SpooledBody(this.#spool.threshold, this.#spool.dir);
     try {
       const { bytes, digest } = await consumeVerified(crateId(crate), body, crate.cksum, {
@@ -151,7 +155,7 @@ export class S3CrateStore implements CrateStore {
     }
   }
 
-  async delete(ref: CrateRef): Promise<boolean> {
+  async delete(ref: CrateRefInput): Promise<boolean> {
     const key = crateKey(ref);
     if (!(await this.has(ref))) return false;
     try {

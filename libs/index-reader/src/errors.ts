@@ -6,7 +6,7 @@
 
 /** Stable error codes of this library. */
 export type IndexReaderErrorCode =
-  | 'INVALID_CRATE_NAME'
+  | 'INDEX_CRATE_NAME_INVALID'
   | 'INDEX_LINE_INVALID'
   | 'INDEX_CONFIG_INVALID'
   | 'INDEX_SOURCE_INVALID'
@@ -34,7 +34,11 @@ export class InvalidCrateNameError extends IndexReaderError {
   readonly reason: string;
 
   constructor(input: string, reason: string) {
-    super('INVALID_CRATE_NAME', input, `invalid crate name ${JSON.stringify(input)}: ${reason}`);
+    super(
+      'INDEX_CRATE_NAME_INVALID',
+      input,
+      `invalid crate name ${JSON.stringify(input)}: ${reason}`,
+    );
     this.reason = reason;
   }
 }

@@ -41,7 +41,7 @@ describe('indexPath', () => {
       error = e;
     }
     expect(error).toBeInstanceOf(InvalidCrateNameError);
-    expect((error as InvalidCrateNameError).code).toBe('INVALID_CRATE_NAME');
+    expect((error as InvalidCrateNameError).code).toBe('INDEX_CRATE_NAME_INVALID');
     expect((error as InvalidCrateNameError).input).toBe(name);
     expect((error as Error).message).toContain(reason);
   });

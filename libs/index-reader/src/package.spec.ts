@@ -25,7 +25,7 @@ console.log([indexPath('Serde'), entry?.vers, downloadUrl({ dl: 'https://dl' }, 
 `;
     const { files, output, problems } = packAndImport(resolve(import.meta.dirname, '..'), consumer);
     expect(output.trim()).toBe(
-      'se/rd/serde 1.0.0 https://dl/Serde/1.0.0/download INVALID_CRATE_NAME',
+      'se/rd/serde 1.0.0 https://dl/Serde/1.0.0/download INDEX_CRATE_NAME_INVALID',
     );
     // README and LICENSE shipped; no export condition, main, types or source map names a file that is not.
     expect(problems).toEqual([]);

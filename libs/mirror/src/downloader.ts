@@ -69,9 +69,9 @@ export interface DownloadResult extends PutResult {
 /** Errors a store raises about the body or itself: passed through, not re-labelled as network trouble. */
 const STORE_CODES: ReadonlySet<CrateStoreErrorCode> = new Set<CrateStoreErrorCode>([
   'CHECKSUM_MISMATCH',
-  'CRATE_TOO_LARGE',
+  'STORE_CRATE_TOO_LARGE',
   'STORE_FAILED',
-  'CRATE_REF_INVALID',
+  'STORE_REF_INVALID',
 ]);
 
 function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {

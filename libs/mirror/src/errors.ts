@@ -12,9 +12,9 @@ export type MirrorErrorCode =
   | 'DOWNLOAD_TOO_LARGE'
   /** The URL is not one this run may read (a `file://` URL the operator did not give, a FIFO). */
   | 'DOWNLOAD_REFUSED'
-  | 'INDEX_NOT_SCANNABLE'
+  | 'SYNC_INDEX_NOT_SCANNABLE'
   /** The index's `config.json` names a download location that is not http(s). */
-  | 'INDEX_DL_REFUSED'
+  | 'SYNC_DL_REFUSED'
   /** A shard that is not `I/N` with 0 <= I < N <= 256. */
   | 'SHARD_INVALID'
   /** The stored cursor, retry list or run history is not what this library wrote. */

@@ -36,13 +36,13 @@ export function classifyFailure(error: unknown): Failure {
       // A proxy or CDN can hand out a damaged copy once; a registry that really serves other bytes
       // than its index promises fails every attempt and is recorded.
       return { reason: 'checksum', code, message, retryable: true };
-    case 'CRATE_TOO_LARGE':
+    case 'STORE_CRATE_TOO_LARGE':
     case 'DOWNLOAD_TOO_LARGE':
       return { reason: 'too_large', code, message, retryable: false };
     case 'DOWNLOAD_REFUSED':
       return { reason: 'http_client', code, message, retryable: false };
     case 'STORE_FAILED':
-    case 'CRATE_REF_INVALID':
+    case 'STORE_REF_INVALID':
       return {
         reason: code === 'STORE_FAILED' ? 'store' : 'invalid_crate',
         code,

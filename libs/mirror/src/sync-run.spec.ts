@@ -72,7 +72,7 @@ describe('runSync safety', () => {
     sim.commit('hostile dl');
     const error = await sync().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(MirrorError);
-    expect(error).toMatchObject({ code: 'INDEX_DL_REFUSED', input: 'file:///etc/{crate}' });
+    expect(error).toMatchObject({ code: 'SYNC_DL_REFUSED', input: 'file:///etc/{crate}' });
     expect(sim.downloads).toHaveLength(0);
   });
 

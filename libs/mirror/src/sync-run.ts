@@ -132,7 +132,7 @@ export async function runSync(options: SyncOptions): Promise<SyncSummary> {
   const config = await readIndexConfig(source);
   if (!config && !options.dl) {
     throw new MirrorError(
-      'INDEX_NOT_SCANNABLE',
+      'SYNC_INDEX_NOT_SCANNABLE',
       source.location,
       `${source.location} has no config.json: its download URL is unknown (give a dl template)`,
     );
@@ -142,7 +142,7 @@ export async function runSync(options: SyncOptions): Promise<SyncSummary> {
   // would let it read local files into the store.
   if (options.dl === undefined && !/^https?:\/\//i.test(dl)) {
     throw new MirrorError(
-      'INDEX_DL_REFUSED',
+      'SYNC_DL_REFUSED',
       dl,
       `${source.location}: config.json dl ${JSON.stringify(dl.slice(0, 200))} is not an http(s) URL (a local mirror's file:// template can only be given with --dl)`,
     );
