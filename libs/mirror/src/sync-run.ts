@@ -14,30 +14,15 @@
 import type { CrateStore, RunnerLock } from '@lcs/crate-store';
 import type { FailedVersion, SyncStateStore } from './sync-state.js';
 import type { SnapshotRecorder } from './sync-finish.js';
-import {
-  downloadUrl,
-  GitIndexSource,
-  InvalidCrateNameError,
-  readCrate,
-  readIndexConfig,
-  type IndexFile,
-  type ScannableIndexSource,
-} from '@lcs/index-reader';
+import { downloadUrl, type ScannableIndexSource } from '@lcs/index-reader';
 import type { FetcherMetrics } from '@lcs/metrics';
 import type { Downloader } from './downloader.js';
-import { DownloadFailedError, MirrorError } from './errors.js';
+import { DownloadFailedError } from './errors.js';
 import { runBounded } from './bounded-pool.js';
 import { finishSync, type SyncCounts } from './sync-finish.js';
 import { classifyFailure } from './failure.js';
-import { formatShard, inShard, pathInShard, type Shard } from './shard.js';
-import {
-  hasCommit,
-  planFull,
-  planIncremental,
-  storedSet,
-  type PlanReport,
-  type WorkItem,
-} from './sync-plan.js';
+import type { Shard } from './shard.js';
+import { planSync, type SyncWork } from './sync-plan-step.js';
 
 /** Options of {@link runSync}. */
 export interface SyncOptions {
@@ -127,107 +112,10 @@ const key = (item: { name: string; version: string }) => `${item.name}@${item.ve
 /** Runs one sync. Throws `LockLostError` when the lock was lost, config and store errors as they come. */
 export async function runSync(options: SyncOptions): Promise<SyncSummary> {
   const started = performance.now();
-  const { source, store, state, lock, downloader, metrics } = options;
+  const { store, state, lock, downloader, metrics } = options;
   const emit = options.onEvent ?? (() => undefined);
-  const config = await readIndexConfig(source);
-  if (!config && !options.dl) {
-    throw new MirrorError(
-      'SYNC_INDEX_NOT_SCANNABLE',
-      source.location,
-      `${source.location} has no config.json: its download URL is unknown (give a dl template)`,
-    );
-  }
-  const dl = options.dl ?? config?.dl ?? '';
-  // An index chooses only where to download over HTTP: a file:// (or any other) dl from an index
-  // would let it read local files into the store.
-  if (options.dl === undefined && !/^https?:\/\//i.test(dl)) {
-    throw new MirrorError(
-      'SYNC_DL_REFUSED',
-      dl,
-      `${source.location}: config.json dl ${JSON.stringify(dl.slice(0, 200))} is not an http(s) URL (a local mirror's file:// template can only be given with --dl)`,
-    );
-  }
-  const head = source.commit;
+  const { dl, head, cursor, report, work } = await planSync(options, emit);
   const { shard } = options;
-  const inMyShard = shard ? (path: string) => pathInShard(path, shard) : undefined;
-  const cursor = await state.cursor();
-  const previous = await stillInIndex(source, await state.failures(), (message) =>
-    emit({ type: 'log', level: 'info', message }),
-  );
-
-  const report: PlanReport = {
-    mode: 'full',
-    scannedCrates: 0,
-    scannedVersions: 0,
-    yankChanges: 0,
-    deletedVersions: [],
-    malformedLines: 0,
-  };
-  const onCrate = (name: string, versions: number) => {
-    if (versions === 0) metrics?.crateRemoved(name);
-    else metrics?.crateVersions(name, versions);
-    metrics?.scanned(1);
-  };
-  let plan: AsyncIterable<WorkItem>;
-  if (
-    head &&
-    cursor &&
-    !options.full &&
-    (await hasCommit(source as GitIndexSource, cursor.commit))
-  ) {
-    report.mode = 'incremental';
-    plan = planIncremental(source as GitIndexSource, cursor.commit, report, onCrate, inMyShard);
-  } else {
-    if (head && cursor && !options.full) {
-      emit({
-        type: 'log',
-        level: 'warn',
-        message: 'cursor commit not in the local index clone: full scan',
-        fields: { cursor: cursor.commit },
-      });
-    }
-    emit({
-      type: 'log',
-      level: 'info',
-      message: 'listing the store',
-      fields: { store: store.location },
-    });
-    const watch = new Set(previous.map(key));
-    const stored = await storedSet(store, options.signal, (name) => inShard(name, shard));
-    plan = planFull(source, stored, report, onCrate, watch, inMyShard ? { filter: inMyShard } : {});
-  }
-  emit({
-    type: 'log',
-    level: 'info',
-    message: `${report.mode} sync started`,
-    fields: {
-      from: cursor?.commit ?? null,
-      to: head?.oid ?? null,
-      retry: previous.length,
-      ...(shard ? { shard: formatShard(shard) } : {}),
-    },
-  });
-
-  // Retries first (oldest failures), then the plan; each version at most once.
-  const seen = new Set<string>();
-  async function* work(): AsyncGenerator<WorkItem & { retry?: FailedVersion }> {
-    for (const f of previous) {
-      seen.add(key(f));
-      yield {
-        name: f.name,
-        version: f.version,
-        cksum: f.cksum,
-        yanked: false,
-        checkStore: true,
-        retry: f,
-      };
-    }
-    for await (const item of plan) {
-      if (seen.has(key(item))) continue;
-      seen.add(key(item));
-      yield item;
-    }
-  }
 
   const failures = new Map<string, FailedVersion>();
   const counts: SyncCounts = {
@@ -262,7 +150,7 @@ export async function runSync(options: SyncOptions): Promise<SyncSummary> {
   };
   options.signal?.addEventListener('abort', onStop, { once: true });
 
-  const one = async (item: WorkItem & { retry?: FailedVersion }): Promise<void> => {
+  const one = async (item: SyncWork): Promise<void> => {
     const id = key(item);
     const crate = { name: item.name, version: item.version, cksum: item.cksum };
     try {
@@ -341,7 +229,7 @@ export async function runSync(options: SyncOptions): Promise<SyncSummary> {
   // that does not run this time (deferred, or met by a stop) stays on the retry list as it was.
   let planComplete = true;
   try {
-    const pool = await runBounded(work(), one, {
+    const pool = await runBounded(work, one, {
       concurrency: options.concurrency ?? 8,
       ...(options.maxSessionCrates !== undefined ? { max: options.maxSessionCrates } : {}),
       stopping,
@@ -375,30 +263,4 @@ export async function runSync(options: SyncOptions): Promise<SyncSummary> {
     ...(options.snapshots && !shard ? { snapshots: options.snapshots } : {}),
     emit,
   });
-}
-
-/**
- * The retry entries whose version the index still holds with the same checksum; the others are
- * dropped before any download (a version the index deleted, or an entry a malformed line once
- * produced), each with a log line.
- */
-async function stillInIndex(
-  source: ScannableIndexSource,
-  failures: readonly FailedVersion[],
-  log: (message: string) => void,
-): Promise<FailedVersion[]> {
-  const kept: FailedVersion[] = [];
-  for (const failure of failures) {
-    const id = key(failure);
-    let entries: IndexFile['entries'] = [];
-    try {
-      entries = (await readCrate(source, failure.name))?.entries ?? [];
-    } catch (error) {
-      if (!(error instanceof InvalidCrateNameError)) throw error;
-    }
-    if (entries.some((e) => e.vers === failure.version && e.cksum === failure.cksum))
-      kept.push(failure);
-    else log(`${id} left the retry list: no longer in the index`);
-  }
-  return kept;
 }
