@@ -42,3 +42,31 @@ export function parseSnapshotPoint(text: string, options: { refs?: boolean } = {
     `${JSON.stringify(text)} is not a snapshot point: use latest, a 40-hex commit id${options.refs ? ', a ref' : ''} or an RFC 3339 time`,
   );
 }
+
+/**
+ * Throws `SNAPSHOT_POINT_INVALID` unless `point` is a {@link SnapshotPoint} (checked at run time: a
+ * caller from JavaScript gets a typed error naming what it passed, not a `TypeError`).
+ */
+export function assertSnapshotPoint(point: unknown): asserts point is SnapshotPoint {
+  const p = point as Record<string, unknown> | null;
+  const ok =
+    point === 'latest' ||
+    (typeof p === 'object' &&
+      p !== null &&
+      ((typeof p['commit'] === 'string' && COMMIT.test(p['commit'])) ||
+        (typeof p['ref'] === 'string' && p['ref'] !== '' && !p['ref'].startsWith('-')) ||
+        (p['time'] instanceof Date && !Number.isNaN(p['time'].getTime()))));
+  if (!ok) {
+    let shown: string;
+    try {
+      shown = String(JSON.stringify(point)).slice(0, 200);
+    } catch {
+      shown = String(point).slice(0, 200);
+    }
+    throw new SnapshotError(
+      'SNAPSHOT_POINT_INVALID',
+      shown,
+      `${shown} is not a snapshot point: 'latest', { commit: <40 hex> }, { ref }, or { time: <valid Date> }`,
+    );
+  }
+}

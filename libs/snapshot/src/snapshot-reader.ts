@@ -15,7 +15,7 @@ import {
 import { findGitDir, mapOrdered, openObjectStore, readCommitInfo } from '@lcs/index-reader/git';
 import { SnapshotError } from './errors.js';
 import type { SnapshotHistory, SnapshotRecord } from './snapshot-history.js';
-import type { SnapshotPoint } from './snapshot-point.js';
+import { assertSnapshotPoint, type SnapshotPoint } from './snapshot-point.js';
 import { mergeEntries, Snapshot, type SnapshotParts } from './snapshot.js';
 import type { SnapshotVersion } from './snapshot-version.js';
 
@@ -181,9 +181,11 @@ export class SnapshotReader {
   /**
    * Opens the snapshot at `point`. A commit or ref opens even if it was never recorded (its
    * `mirroredAt` is `null`; the `mirrored` flags say what the store holds).
-   * @throws {SnapshotError} `SNAPSHOT_NOT_FOUND` or `SNAPSHOT_COMMIT_UNKNOWN`.
+   * @throws {SnapshotError} `SNAPSHOT_NOT_FOUND`, `SNAPSHOT_COMMIT_UNKNOWN`, or
+   *   `SNAPSHOT_POINT_INVALID` for a point of another shape.
    */
   async open(point: SnapshotPoint): Promise<Snapshot> {
+    assertSnapshotPoint(point);
     const record = await this.#record(point);
     // `latest` and a time were answered by the history; a commit or a ref is read as it is.
     const rev = record

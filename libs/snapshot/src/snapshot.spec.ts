@@ -89,6 +89,15 @@ describe('a snapshot', () => {
       'SNAPSHOT_COMMIT_UNKNOWN',
     );
     expect(await rejection(reader.open({ ref: 'no-such-branch' }))).toBe('SNAPSHOT_COMMIT_UNKNOWN');
+    // A wrong shape from JavaScript is a typed error, not a TypeError.
+    for (const bad of [
+      null,
+      'newest',
+      { commit: 'abc' },
+      { time: '2019-11-10' },
+      { time: new Date(NaN) },
+    ])
+      expect(await rejection(reader.open(bad as never))).toBe('SNAPSHOT_POINT_INVALID');
   });
 
   it("merges each version with its augmented line: dev-dependencies equal the augmented index's", async () => {
