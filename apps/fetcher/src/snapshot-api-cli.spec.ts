@@ -110,6 +110,14 @@ describe('lcs-fetcher serve: the read API over recorded snapshots', () => {
         '0.5.0',
       );
       expect((await get('/crates/not-a-crate-here')).status).toBe(404);
+      const status = await run(['status', '--json'], { cwd });
+      expect(status.summary?.['snapshots']).toEqual({
+        latest: expect.objectContaining({ commit: secondCommit, missing: 1 }),
+        recorded: 2,
+      });
+      expect((await run(['status'], { cwd })).stdout).toContain(
+        `snapshot   ${secondCommit.slice(0, 12)} committed`,
+      );
 
       // A second replica that never synced (its own index cache, the shared metadata and store)
       // answers the same: it fetches the recorded commits by id into its cache.

@@ -1,7 +1,8 @@
 /**
  * `status`: what the mirror holds, read from the metadata store without taking the lock: the
  * cursor (index commit, its time, when it was mirrored), the retry list with reasons and attempts,
- * the last runs, the lock holder, and whether a sync is wanted. Like `kubectl get`, it reads only.
+ * the last runs, the lock holder, whether a sync is wanted, and the newest recorded snapshot (with
+ * how many are recorded). Like `kubectl get`, it reads only.
  */
 import { openCrateStore, openMetadataStore } from '@lcs/crate-store';
 import {
@@ -12,6 +13,7 @@ import {
   type IndexCursor,
   type RunRecord,
 } from '@lcs/mirror';
+import { SnapshotHistory, type SnapshotRecord } from '@lcs/snapshot';
 import type { StatusConfig } from './config.js';
 import { describeSyncWanted, SYNC_WANTED_KEY } from './sync-command.js';
 
@@ -25,6 +27,8 @@ export interface StatusReport {
   readonly sync_wanted: unknown;
   readonly retry_list: readonly FailedVersion[];
   readonly runs: readonly RunRecord[];
+  /** The newest snapshot consumers read (unsharded syncs record them), and how many are kept. */
+  readonly snapshots: { readonly latest: SnapshotRecord | null; readonly recorded: number };
 }
 
 /** Reads the fetcher's state (of one shard, with `--shard`). */
@@ -32,17 +36,16 @@ export async function runStatus(config: StatusConfig): Promise<StatusReport> {
   const metadata = openMetadataStore(config.metadata);
   try {
     const name = shardStateName('fetcher', config.shard);
-    const state = new SyncStateStore({
-      metadata,
-      objects: openCrateStore(config.store),
-      namespace: name,
-    });
-    const [cursor, failures, runs, holder, wanted] = await Promise.all([
+    const store = openCrateStore(config.store);
+    const state = new SyncStateStore({ metadata, objects: store, namespace: name });
+    const history = new SnapshotHistory({ metadata, objects: store });
+    const [cursor, failures, runs, holder, wanted, snapshots] = await Promise.all([
       state.cursor(),
       state.failures(),
       state.runs(),
       metadata.lockHolder(name),
       metadata.get(SYNC_WANTED_KEY),
+      recordedSnapshots(history),
     ]);
     const committed = cursor?.committedAt ? Date.parse(cursor.committedAt) : Number.NaN;
     return {
@@ -59,10 +62,21 @@ export async function runStatus(config: StatusConfig): Promise<StatusReport> {
       sync_wanted: describeSyncWanted(wanted),
       retry_list: failures,
       runs: runs.slice(-5).reverse(),
+      snapshots,
     };
   } finally {
     await metadata.close();
   }
+}
+
+async function recordedSnapshots(history: SnapshotHistory): Promise<StatusReport['snapshots']> {
+  let latest: SnapshotRecord | null = null;
+  let recorded = 0;
+  for await (const record of history.records()) {
+    latest ??= record;
+    recorded++;
+  }
+  return { latest, recorded };
 }
 
 /** The report as people read it: the cursor, the lock, the retry list (up to 20), the last runs. */
@@ -80,6 +94,10 @@ export function formatStatus(report: StatusReport): string {
     );
   if (report.retry_list.length > 20)
     lines.push(`  ... and ${report.retry_list.length - 20} more (--json lists all)`);
+  const snap = report.snapshots.latest;
+  lines.push(
+    `snapshot   ${snap ? `${snap.commit.slice(0, 12)} committed ${snap.committedAt}, mirrored ${snap.mirroredAt}${snap.missing ? `, ${snap.missing} on the retry list` : ''} (${report.snapshots.recorded} recorded)` : 'none recorded yet'}`,
+  );
   lines.push(`last runs  ${report.runs.length === 0 ? 'none recorded' : ''}`.trimEnd());
   for (const run of report.runs) {
     const r = run as RunRecord & { downloaded?: number; failed?: number; duration_s?: number };
