@@ -7,7 +7,7 @@
 // Usage: node full-plan-worker.mjs <gitdir> <crates> <versions-per-crate> <missing> [I/N]
 import { GitIndexSource } from '../../libs/index-reader/dist/index.js';
 import { inShard, parseShard, pathInShard } from '../../libs/mirror/dist/shard.js';
-import { planFull, storedSet } from '../../libs/mirror/dist/sync-plan.js';
+import { newPlanReport, planFull, storedSet } from '../../libs/mirror/dist/sync-plan.js';
 import { generateIndex } from '../fixture-index.mjs';
 
 const [gitdir, crates, perCrate, missingArg, shardArg] = process.argv.slice(2);
@@ -37,14 +37,7 @@ const started = performance.now();
 const stored = await storedSet(store, undefined, (name) => inShard(name, shard));
 const listedMs = performance.now() - started;
 const source = await GitIndexSource.open(gitdir, { rev: 'master~1' });
-const report = {
-  mode: 'full',
-  scannedCrates: 0,
-  scannedVersions: 0,
-  yankChanges: 0,
-  deletedVersions: [],
-  malformedLines: 0,
-};
+const report = newPlanReport();
 let planned = 0;
 const scan = shard ? { filter: (path) => pathInShard(path, shard) } : {};
 for await (const item of planFull(source, stored, report, undefined, new Set(), scan))

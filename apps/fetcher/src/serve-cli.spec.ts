@@ -16,7 +16,7 @@ import {
   startS3rver,
   type RegistrySimulator,
 } from '../../../tools/test-servers/index.mjs';
-import { run, start, until } from './test-support/cli.js';
+import { run, sendHook, servingPort, start, until } from './test-support/cli.js';
 
 const SECRET = 'e2e-webhook-secret-0123456789';
 let sim: RegistrySimulator;
@@ -52,8 +52,7 @@ describe('lcs-fetcher serve (end to end)', () => {
       { cwd, env: { LCS_WEBHOOK_SECRET: SECRET } },
     );
     try {
-      await until(() => running().some((l) => l['msg'] === 'serving'));
-      const port = Number(running().find((l) => l['msg'] === 'serving')?.['port']);
+      const port = await servingPort(running);
       const base = `http://127.0.0.1:${port}`;
       const hook = (signature?: string) =>
         fetch(`${base}/_/index-webhook`, {
@@ -139,15 +138,8 @@ describe('lcs-fetcher serve under load and contention', () => {
     });
     const { server, logs } = serve(cwd);
     try {
-      await until(() => logs().some((l) => l['msg'] === 'serving'));
-      const base = `http://127.0.0.1:${Number(logs().find((l) => l['msg'] === 'serving')?.['port'])}`;
-      const body = '{"ref":"refs/heads/master"}';
-      const hook = await fetch(`${base}/_/index-webhook`, {
-        method: 'POST',
-        body,
-        headers: { 'x-hub-signature-256': signBody(SECRET, body) },
-      });
-      expect(hook.status).toBe(202);
+      const base = `http://127.0.0.1:${await servingPort(logs)}`;
+      expect(await sendHook(base, SECRET)).toBe(202);
       await until(() => logs().some((l) => String(l['msg']).startsWith('lock busy')));
       const ready = await fetch(`${base}/readyz`);
       expect(ready.status).toBe(200);
@@ -164,8 +156,7 @@ describe('lcs-fetcher serve under load and contention', () => {
   it('ends on SIGTERM within the drain period even while a client holds a half-sent request', async () => {
     const cwd = workdir();
     const { server, logs } = serve(cwd, ['--drain-seconds', '1']);
-    await until(() => logs().some((l) => l['msg'] === 'serving'));
-    const port = Number(logs().find((l) => l['msg'] === 'serving')?.['port']);
+    const port = await servingPort(logs);
     const socket = connect(port, '127.0.0.1');
     await new Promise<void>((r) => socket.once('connect', () => r()));
     // Headers never finished.

@@ -7,13 +7,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { signBody } from '@lcs/mirror';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   startRegistrySimulator,
   type RegistrySimulator,
 } from '../../../tools/test-servers/index.mjs';
-import { run, start, until } from './test-support/cli.js';
+import { run, sendHook, servingPort, start, until } from './test-support/cli.js';
 
 const SECRET = 'e2e-webhook-secret-0123456789';
 const TOKEN = 'e2e-api-token-0123456789abcdef';
@@ -49,8 +48,7 @@ describe('lcs-fetcher serve: the read API over recorded snapshots', () => {
       { cwd, env: { LCS_WEBHOOK_SECRET: SECRET, LCS_API_TOKEN: TOKEN } },
     );
     try {
-      await until(() => server.logsSoFar().some((l) => l['msg'] === 'serving'));
-      const port = Number(server.logsSoFar().find((l) => l['msg'] === 'serving')?.['port']);
+      const port = await servingPort(server.logsSoFar);
       const base = `http://127.0.0.1:${port}/api/v1`;
       const get = async (path: string, token = TOKEN) => {
         const response = await fetch(`${base}${path}`, {
@@ -72,13 +70,7 @@ describe('lcs-fetcher serve: the read API over recorded snapshots', () => {
       await sim.publish(bad, '0.5.0', { commit: false });
       const secondCommit = sim.commit('two publishes');
       sim.fault(`${bad}@0.5.0`, { kind: 'status', status: 404 });
-      const body = '{"ref":"refs/heads/master"}';
-      const hook = await fetch(`http://127.0.0.1:${port}/_/index-webhook`, {
-        method: 'POST',
-        body,
-        headers: { 'x-hub-signature-256': signBody(SECRET, body) },
-      });
-      expect(hook.status).toBe(202);
+      expect(await sendHook(`http://127.0.0.1:${port}`, SECRET)).toBe(202);
       await until(() => server.logsSoFar().some((l) => l['msg'] === 'sync finished'), 30_000);
 
       const history = (await get('/snapshots')).body['snapshots'];
@@ -142,8 +134,7 @@ describe('lcs-fetcher serve: the read API over recorded snapshots', () => {
         { cwd: join(cwd, '..'), env: { LCS_WEBHOOK_SECRET: SECRET } },
       );
       try {
-        await until(() => replica.logsSoFar().some((l) => l['msg'] === 'serving'));
-        const other = Number(replica.logsSoFar().find((l) => l['msg'] === 'serving')?.['port']);
+        const other = await servingPort(replica.logsSoFar);
         const response = await fetch(
           `http://127.0.0.1:${other}/api/v1/changes?since=${firstCommit}`,
         );

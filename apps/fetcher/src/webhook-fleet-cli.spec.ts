@@ -7,7 +7,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openMetadataStore, type MetadataStore } from '@lcs/crate-store';
-import { signBody } from '@lcs/mirror';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   startEtcd,
@@ -16,7 +15,7 @@ import {
   type RegistrySimulator,
   type TestServer,
 } from '../../../tools/test-servers/index.mjs';
-import { run, start, until } from './test-support/cli.js';
+import { run, sendHook, servingPort, start, until } from './test-support/cli.js';
 
 const SECRET = 'fleet-webhook-secret-0123456789';
 let sim: RegistrySimulator;
@@ -76,18 +75,11 @@ async function replica() {
     { cwd: workdir(), env: env() },
   );
   const logs = () => server.logsSoFar();
-  await until(() => logs().some((l) => l['msg'] === 'serving'));
-  const base = `http://127.0.0.1:${Number(logs().find((l) => l['msg'] === 'serving')?.['port'])}`;
-  const body = '{"ref":"refs/heads/master"}';
+  const base = `http://127.0.0.1:${await servingPort(logs)}`;
   return {
     server,
     logs,
-    hook: () =>
-      fetch(`${base}/_/index-webhook`, {
-        method: 'POST',
-        body,
-        headers: { 'x-hub-signature-256': signBody(SECRET, body) },
-      }).then((r) => r.status),
+    hook: () => sendHook(base, SECRET),
     idle: async () => {
       const state = (await (await fetch(`${base}/readyz`)).json()) as Record<string, unknown>;
       return !state['running'] && !state['queued'] && !state['waiting_for_lock'];

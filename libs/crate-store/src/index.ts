@@ -65,4 +65,5 @@ export {
 export { defaultOwner, type LockOptions, type RunnerLock } from './runner-lock.js';
 export type { S3ClientLike, S3ClientOptions } from './s3-options.js';
 export { STATE_PREFIX } from './state-key.js';
+export { readStateJson, writeStateJson, type StateObjectRef } from './state-object.js';
 export { MAX_SINGLE_PUT_BYTES } from './verified-body.js';

@@ -17,6 +17,7 @@ import { MirrorError } from './errors.js';
 import { formatShard, inShard, pathInShard } from './shard.js';
 import {
   hasCommit,
+  newPlanReport,
   planFull,
   planIncremental,
   storedSet,
@@ -74,14 +75,7 @@ export async function planSync(
     emit({ type: 'log', level: 'info', message }),
   );
 
-  const report: PlanReport = {
-    mode: 'full',
-    scannedCrates: 0,
-    scannedVersions: 0,
-    yankChanges: 0,
-    deletedVersions: [],
-    malformedLines: 0,
-  };
+  const report = newPlanReport();
   const onCrate = (name: string, versions: number) => {
     if (versions === 0) metrics?.crateRemoved(name);
     else metrics?.crateVersions(name, versions);

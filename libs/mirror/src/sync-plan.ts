@@ -45,6 +45,18 @@ export interface PlanReport {
   totals?: { crates: number; versions: number };
 }
 
+/** A report before any work was read: a full plan, nothing counted yet. */
+export function newPlanReport(): PlanReport {
+  return {
+    mode: 'full',
+    scannedCrates: 0,
+    scannedVersions: 0,
+    yankChanges: 0,
+    deletedVersions: [],
+    malformedLines: 0,
+  };
+}
+
 /** Called once per crate file read, with its version count (for `index_crate_version_count`). */
 export type CrateSeen = (name: string, versions: number) => void;
 

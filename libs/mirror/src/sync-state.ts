@@ -10,9 +10,14 @@
  * retry list first and moves the cursor second, so a crash between the two repeats work but never
  * skips it.
  */
-import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import type { CrateStore, MetadataStore, RunnerLock } from '@lcs/crate-store';
+import {
+  readStateJson,
+  writeStateJson,
+  type CrateStore,
+  type MetadataStore,
+  type RunnerLock,
+} from '@lcs/crate-store';
 import { MirrorError } from './errors.js';
 import type { SyncStatus } from './sync-run.js';
 
@@ -106,16 +111,14 @@ export class SyncStateStore {
     const doc = await this.#read(key, failuresDocSchema);
     if (!doc) return [];
     if ('items' in doc) return doc.items;
-    const bytes = await this.#objects.readObject(doc.object);
-    const digest = bytes && createHash('sha256').update(bytes).digest('hex');
-    if (!bytes || digest !== doc.sha256) {
+    const read = await readStateJson(this.#objects, doc);
+    if ('problem' in read)
       throw new MirrorError(
         'SYNC_STATE_CORRUPT',
         key,
-        `retry list object ${doc.object} is ${bytes ? 'damaged' : 'missing'}`,
+        `retry list object ${doc.object} is ${read.problem}`,
       );
-    }
-    return z.array(failureSchema).parse(JSON.parse(Buffer.from(bytes).toString('utf8')));
+    return z.array(failureSchema).parse(JSON.parse(read.text));
   }
 
   /** Recent run summaries, newest last. */
@@ -134,10 +137,8 @@ export class SyncStateStore {
     const json = JSON.stringify(items);
     let doc: z.infer<typeof failuresDocSchema> = { items };
     if (Buffer.byteLength(json) > this.#inlineLimit) {
-      const sha256 = createHash('sha256').update(json).digest('hex');
-      const object = `_lcs/${this.#ns}/failures-${sha256.slice(0, 16)}.json`;
-      await this.#objects.writeObject(object, Buffer.from(json));
-      doc = { object, sha256, count: items.length };
+      const ref = await writeStateJson(this.#objects, `${this.#ns}/failures`, json);
+      doc = { ...ref, count: items.length };
     }
     await this.#metadata.put(`${this.#ns}/failures`, JSON.stringify(doc), { lock });
     if (progress.cursor) {

@@ -8,7 +8,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSnapshotApi, type SnapshotApiOptions } from './snapshot-api.js';
-import { SnapshotReader } from './snapshot-reader.js';
+import type { SnapshotReader } from './snapshot-reader.js';
 import { movingRegistry, type MovingRegistry } from './test-support/moving-registry.js';
 
 let fx: MovingRegistry;
@@ -16,12 +16,7 @@ let reader: SnapshotReader;
 const servers: Server[] = [];
 beforeAll(async () => {
   fx = await movingRegistry();
-  reader = await SnapshotReader.openPaths({
-    index: fx.sim.indexPath,
-    augmented: fx.augmented,
-    store: fx.store,
-    history: fx.history,
-  });
+  reader = await fx.openReader();
 }, 60_000);
 afterAll(async () => {
   await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));

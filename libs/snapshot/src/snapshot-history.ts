@@ -9,9 +9,14 @@
  * retry list does. A webhook-driven mirror (a sync every few minutes) thus keeps a week at full
  * resolution and one record per day before it: about 60 KB a year.
  */
-import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import type { CrateStore, MetadataStore, RunnerLock } from '@lcs/crate-store';
+import {
+  readStateJson,
+  writeStateJson,
+  type CrateStore,
+  type MetadataStore,
+  type RunnerLock,
+} from '@lcs/crate-store';
 import { SnapshotError } from './errors.js';
 
 const recordSchema = z.object({
@@ -101,13 +106,11 @@ export class SnapshotHistory {
 
   async #archive(doc: HistoryDoc): Promise<SnapshotRecord[]> {
     if (!doc.archive) return [];
-    const { object, sha256 } = doc.archive;
-    const bytes = await this.#objects.readObject(object);
-    if (!bytes) throw this.#corrupt(object, 'archive object is missing');
-    if (createHash('sha256').update(bytes).digest('hex') !== sha256)
-      throw this.#corrupt(object, 'archive object is damaged');
+    const { object } = doc.archive;
+    const read = await readStateJson(this.#objects, doc.archive);
+    if ('problem' in read) throw this.#corrupt(object, `archive object is ${read.problem}`);
     try {
-      return z.array(recordSchema).parse(JSON.parse(Buffer.from(bytes).toString('utf8')));
+      return z.array(recordSchema).parse(JSON.parse(read.text));
     } catch (error) {
       throw this.#corrupt(object, `not valid: ${(error as Error).message}`, error);
     }
@@ -159,11 +162,12 @@ export class SnapshotHistory {
       const split = Math.floor(recent.length / 2);
       const older = thin([...(await this.#archive(doc)), ...recent.slice(0, split)], cutoff);
       recent = recent.slice(split);
-      const json = JSON.stringify(older);
-      const sha256 = createHash('sha256').update(json).digest('hex');
-      const object = `_lcs/${this.#ns}/snapshots-${sha256.slice(0, 16)}.json`;
-      await this.#objects.writeObject(object, Buffer.from(json));
-      archive = { object, sha256, count: older.length };
+      const ref = await writeStateJson(
+        this.#objects,
+        `${this.#ns}/snapshots`,
+        JSON.stringify(older),
+      );
+      archive = { ...ref, count: older.length };
     }
     const next: HistoryDoc = { recent, ...(archive ? { archive } : {}) };
     await this.#metadata.put(this.#key, JSON.stringify(next), { lock });

@@ -10,19 +10,14 @@ import { crateKey } from '@lcs/crate-store';
 import { indexPath, parseIndexFile } from '@lcs/index-reader';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SnapshotError } from './errors.js';
-import { SnapshotReader } from './snapshot-reader.js';
+import type { SnapshotReader } from './snapshot-reader.js';
 import { movingRegistry, type MovingRegistry } from './test-support/moving-registry.js';
 
 let fx: MovingRegistry;
 let reader: SnapshotReader;
 beforeAll(async () => {
   fx = await movingRegistry();
-  reader = await SnapshotReader.openPaths({
-    index: fx.sim.indexPath,
-    augmented: fx.augmented,
-    store: fx.store,
-    history: fx.history,
-  });
+  reader = await fx.openReader();
 }, 60_000);
 afterAll(async () => {
   await reader?.close();

@@ -1,6 +1,7 @@
 /** Runs the built lcs-fetcher as operators do: a child process, asynchronously (the simulator shares this process). */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
+import { signBody } from '@lcs/mirror';
 import { messagesOf } from '../../../../tools/test-servers/index.mjs';
 
 export const MAIN = resolve(import.meta.dirname, '../../dist/main.js');
@@ -78,4 +79,21 @@ export async function until(condition: () => boolean, timeoutMs = 20_000): Promi
     if (Date.now() > deadline) throw new Error('condition not met in time');
     await new Promise((r) => setTimeout(r, 25));
   }
+}
+
+/** Waits until a started `serve` logs `serving`; the port it listens on. */
+export async function servingPort(logs: () => Array<Record<string, unknown>>): Promise<number> {
+  await until(() => logs().some((l) => l['msg'] === 'serving'));
+  return Number(logs().find((l) => l['msg'] === 'serving')?.['port']);
+}
+
+/** Sends a webhook signed with `secret` to the server at `base`; its status. */
+export async function sendHook(base: string, secret: string): Promise<number> {
+  const body = '{"ref":"refs/heads/master"}';
+  const response = await fetch(`${base}/_/index-webhook`, {
+    method: 'POST',
+    body,
+    headers: { 'x-hub-signature-256': signBody(secret, body) },
+  });
+  return response.status;
 }

@@ -16,6 +16,7 @@ import {
   type RegistrySimulator,
 } from '../../../../tools/test-servers/index.mjs';
 import { SnapshotHistory } from '../snapshot-history.js';
+import { SnapshotReader } from '../snapshot-reader.js';
 
 /** The fixture's parts. */
 export interface MovingRegistry {
@@ -31,6 +32,8 @@ export interface MovingRegistry {
   readonly published: { name: string; vers: string };
   readonly yanked: { name: string; vers: string };
   readonly unmirrored: { name: string; vers: string };
+  /** A reader of it all: the index, the augmented index, the store and the history. */
+  openReader(): Promise<SnapshotReader>;
   stop(): Promise<void>;
 }
 
@@ -107,6 +110,7 @@ export async function movingRegistry(): Promise<MovingRegistry> {
     published: { name: a, vers: '0.9.0' },
     yanked: { name: b, vers: yankedVers },
     unmirrored: { name: 'fresh-crate', vers: '1.0.0' },
+    openReader: () => SnapshotReader.openPaths({ index: sim.indexPath, augmented, store, history }),
     stop: async () => {
       await metadata.close();
       await sim.stop();
