@@ -42,6 +42,16 @@ describe('readCrateArchive', () => {
     ]);
   });
 
+  it('refuses a body that is neither bytes nor a stream (a caller from JavaScript) with CRATE_CORRUPT', async () => {
+    for (const body of [null, 'a string', { length: 3 }]) {
+      const error = await readCrateArchive(body as unknown as Buffer, demo).catch(
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(CrateArchiveError);
+      expect(error).toMatchObject({ code: 'CRATE_CORRUPT', crate: 'demo-1.0.0' });
+    }
+  });
+
   it('can stop at the manifest, reporting only what came before it', async () => {
     const crate = await readCrateArchive(await makeCrate(typicalEntries()), {
       ...demo,

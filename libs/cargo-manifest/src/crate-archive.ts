@@ -81,6 +81,18 @@ export async function readCrateArchive(
     cause?: unknown,
   ) =>
     new CrateArchiveError(code, crate, input, reason, cause === undefined ? undefined : { cause });
+  // Checked at run time too: a body that is neither bytes nor a stream is refused by name, not with a
+  // TypeError from inside the gunzip pipeline.
+  const isStream =
+    typeof source === 'object' &&
+    source !== null &&
+    typeof (source as Partial<AsyncIterable<Uint8Array>>)[Symbol.asyncIterator] === 'function';
+  if (!(source instanceof Uint8Array) && !isStream)
+    throw refuse(
+      'CRATE_CORRUPT',
+      String(source).slice(0, 100),
+      'the body is neither bytes nor an async iterable of bytes',
+    );
   const maxManifest = options.maxManifestBytes ?? DEFAULT_MAX_MANIFEST_BYTES;
   const floor = options.maxUnpackSize ?? MAX_UNPACK_SIZE;
 

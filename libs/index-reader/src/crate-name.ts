@@ -14,6 +14,9 @@ const NAME_PATTERN = /^[A-Za-z][A-Za-z0-9_-]*$/;
  * paths, non-ASCII case folding are all excluded).
  */
 export function crateNameProblem(name: string): string | undefined {
+  // Checked at run time too: a caller from JavaScript may pass anything.
+  if (typeof name !== 'string')
+    return `a crate name is a string, not ${name === null ? 'null' : typeof name}`;
   if (name.length === 0) return 'empty';
   if (name.length > MAX_CRATE_NAME_LENGTH) {
     return `longer than ${MAX_CRATE_NAME_LENGTH} characters`;
@@ -38,6 +41,7 @@ export function isValidCrateName(name: string): boolean {
  */
 export function assertCrateName(name: string): string {
   const problem = crateNameProblem(name);
-  if (problem !== undefined) throw new InvalidCrateNameError(name, problem);
+  if (problem !== undefined)
+    throw new InvalidCrateNameError(typeof name === 'string' ? name : String(name), problem);
   return name;
 }

@@ -46,6 +46,25 @@ describe('indexPath', () => {
     expect((error as Error).message).toContain(reason);
   });
 
+  it('refuses a name that is not a string (a caller from JavaScript) with the same typed error', () => {
+    for (const [bad, shown] of [
+      [undefined, 'undefined'],
+      [null, 'null'],
+      [7, '7'],
+    ] as const) {
+      const error = (() => {
+        try {
+          indexPath(bad as unknown as string);
+        } catch (e) {
+          return e;
+        }
+        return undefined;
+      })();
+      expect(error).toBeInstanceOf(InvalidCrateNameError);
+      expect(error).toMatchObject({ code: 'INDEX_CRATE_NAME_INVALID', input: shown });
+    }
+  });
+
   it('accepts the boundary cases crates.io accepts', () => {
     expect(assertCrateName('a'.repeat(64))).toHaveLength(64);
     expect(isValidCrateName('A_b-9')).toBe(true);

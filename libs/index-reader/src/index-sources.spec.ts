@@ -219,11 +219,13 @@ describe('openIndex', () => {
     ['ftp://example.com/index', 'unsupported scheme'],
     ['https://example.com/index', 'needs a cache directory'],
     ['sparse+ftp://example.com/', 'sparse+https://'],
+    ['', 'a non-empty string'],
+    [undefined, 'a non-empty string'],
   ])('refuses %j naming it', async (spec, reason) => {
-    const error = await openIndex(spec).catch((e: unknown) => e);
+    const error = await openIndex(spec as string).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(IndexSourceInvalidError);
     expect((error as IndexSourceInvalidError).code).toBe('INDEX_SOURCE_INVALID');
-    expect((error as IndexSourceInvalidError).input).toBe(spec);
+    expect((error as IndexSourceInvalidError).input).toBe(String(spec));
     expect((error as Error).message).toContain(reason);
   });
 

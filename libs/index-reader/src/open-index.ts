@@ -36,6 +36,11 @@ export async function openIndex(
   spec: string,
   options: OpenIndexOptions = {},
 ): Promise<AnyIndexSource> {
+  if (typeof spec !== 'string' || spec === '')
+    throw new IndexSourceInvalidError(
+      String(spec),
+      'an index specification is a non-empty string: a path, a file://, http(s):// or sparse+http(s):// URL',
+    );
   if (spec.startsWith('sparse+')) {
     return new SparseIndexSource(spec, {
       ...(options.cacheDir ? { cacheDir: options.cacheDir } : {}),
