@@ -32,9 +32,10 @@ export interface SnapshotReaderOptions {
   /** Store lookups in flight (default 16). */
   readonly concurrency?: number;
   /**
-   * Called once when a commit is not in the index repository, before giving up: a fetch cache
-   * that never saw it (a webhook replica started after it) fetches it here
-   * (`fetchRemoteCommit` of `@lcs/index-reader/git`), and the reader looks again.
+   * Called once when a recorded commit (one of the history) is not in the index repository, before
+   * giving up: a fetch cache that never saw it (a webhook replica started after it) fetches it
+   * here (`fetchRemoteCommit` of `@lcs/index-reader/git`), and the reader looks again. Commits the
+   * history does not know are never fetched.
    */
   readonly fetchCommit?: (commit: string) => Promise<void>;
 }
@@ -136,7 +137,10 @@ export class SnapshotReader {
       return await readCommitInfo(index, oid);
     } catch (error) {
       if (!(error instanceof IndexReaderError)) throw error;
-      if (!fetchCommit || !/^[0-9a-f]{40}$/.test(rev)) throw unknown(error);
+      // Only a recorded commit is fetched: any id a client sends would otherwise make this
+      // process ask the upstream index for it, one fetch per request.
+      if (!fetchCommit || !/^[0-9a-f]{40}$/.test(rev) || !(await this.#options.history?.find(rev)))
+        throw unknown(error);
     }
     try {
       await fetchCommit(rev);

@@ -6,11 +6,13 @@
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { crateKey } from '@lcs/crate-store';
+import { crateKey, FileMetadataStore } from '@lcs/crate-store';
+import { findGitDir, openObjectStore } from '@lcs/index-reader/git';
 import { indexPath, parseIndexFile } from '@lcs/index-reader';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SnapshotError } from './errors.js';
-import type { SnapshotReader } from './snapshot-reader.js';
+import { SnapshotReader } from './snapshot-reader.js';
+import { SnapshotHistory } from './snapshot-history.js';
 import { movingRegistry, type MovingRegistry } from './test-support/moving-registry.js';
 
 let fx: MovingRegistry;
@@ -149,6 +151,38 @@ describe('a snapshot', () => {
       for await (const chunk of await snapshot.crateBytes(victim.name, victim.vers)) void chunk;
     };
     expect(await rejection(read())).toBe('SNAPSHOT_CHECKSUM_MISMATCH');
+  });
+});
+
+describe('a commit the index repository lacks', () => {
+  it('is fetched through fetchCommit only when the history recorded it', async () => {
+    const history = new SnapshotHistory({
+      metadata: new FileMetadataStore(join(fx.dir, 'meta-fetch')),
+      objects: fx.store,
+    });
+    const recorded = 'a'.repeat(40);
+    const at = new Date(fx.second.time * 1000).toISOString();
+    await history.record({ commit: recorded, committedAt: at, mirroredAt: at, missing: 0 });
+    const asked: string[] = [];
+    const index = await openObjectStore(findGitDir(fx.sim.indexPath) ?? '');
+    try {
+      const fetching = new SnapshotReader({
+        index,
+        store: fx.store,
+        history,
+        fetchCommit: async (commit) => void asked.push(commit),
+      });
+      // An id a client made up: refused without asking upstream.
+      expect(await rejection(fetching.open({ commit: 'b'.repeat(40) }))).toBe(
+        'SNAPSHOT_COMMIT_UNKNOWN',
+      );
+      expect(asked).toEqual([]);
+      // A recorded commit this cache never saw: fetched once, then still unknown here.
+      expect(await rejection(fetching.open('latest'))).toBe('SNAPSHOT_COMMIT_UNKNOWN');
+      expect(asked).toEqual([recorded]);
+    } finally {
+      await index.close();
+    }
   });
 });
 
