@@ -1,4 +1,5 @@
 /** deploy/k8s: every manifest is valid for Kubernetes, has no unknown keys, and says what operators rely on. */
+import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
@@ -159,6 +160,24 @@ describe('Kubernetes manifests', () => {
     const volumes = (job.body['spec'] as { template: { spec: { volumes: object[] } } }).template
       .spec.volumes;
     expect(volumes.every((v) => !('persistentVolumeClaim' in v))).toBe(true);
+  });
+
+  it('give the fetcher only flags its own command line accepts (a misspelt flag exits 2)', () => {
+    const main = resolve(import.meta.dirname, '../../apps/fetcher/dist/main.js');
+    // `--help` after the manifest's arguments: the command line is parsed, nothing runs.
+    const status = (args: string[]) =>
+      spawnSync(process.execPath, [main, ...args, '--help'], { stdio: 'ignore' }).status;
+    let checked = 0;
+    for (const m of [...byKind('CronJob'), ...byKind('Job'), ...byKind('Deployment')]) {
+      for (const c of podSpec(m).containers) {
+        const args = c.args ?? [];
+        if (args[0] !== 'apps/fetcher/dist/main.js') continue;
+        expect(status(args.slice(1)), `${m.file} ${c.name}`).toBe(0);
+        checked++;
+      }
+    }
+    expect(checked).toBe(3);
+    expect(status(['serve', '--augmented-index-dirr', '/x'])).toBe(2);
   });
 
   it('are all listed in kustomization.yaml, except the example Secret and the one-off fill Job', () => {

@@ -91,6 +91,8 @@ const serveSchema = z.object({
   webhookSecret: z.string().min(16, 'at least 16 characters').optional(),
   allowUnsignedWebhook: flag,
   augmentedIndex: z.string().min(1).optional(),
+  augmentedIndexDir: z.string().min(1).optional(),
+  augmentedIndexToken: z.string().min(1).optional(),
   apiToken: z.string().min(16, 'at least 16 characters').optional(),
   apiMaxConcurrent: count(1, 1024),
 });
@@ -276,7 +278,16 @@ const OPTIONS = {
   augmentedIndex: {
     flag: 'augmented-index',
     env: 'LCS_AUGMENTED_INDEX',
-    help: 'serve: local augmented index repository whose lines /api/v1 merges into versions',
+    help: 'serve: augmented index whose lines /api/v1 merges into versions (a local repository, or an http(s) git URL fetched after each sync)',
+  },
+  augmentedIndexDir: {
+    flag: 'augmented-index-dir',
+    env: 'LCS_AUGMENTED_INDEX_DIR',
+    help: 'serve: where an http(s) augmented index is fetched (default: under the OS temp directory)',
+  },
+  augmentedIndexToken: {
+    env: 'LCS_AUGMENTED_INDEX_TOKEN',
+    help: 'serve: token for an http(s) augmented index (basic auth, user x-access-token; environment only)',
   },
   apiToken: {
     env: 'LCS_API_TOKEN',
@@ -315,6 +326,9 @@ const SYNC_KEYS: OptionKey[] = [
   'maxAttempts',
   'maxCrateBytes',
 ];
+/** Options read from the environment only, never shown in messages. */
+const SECRET_KEYS: OptionKey[] = ['webhookSecret', 'apiToken', 'augmentedIndexToken'];
+
 const SERVE_KEYS: OptionKey[] = [
   ...SYNC_KEYS,
   'port',
@@ -324,6 +338,8 @@ const SERVE_KEYS: OptionKey[] = [
   'webhookSecret',
   'allowUnsignedWebhook',
   'augmentedIndex',
+  'augmentedIndexDir',
+  'augmentedIndexToken',
   'apiToken',
   'apiMaxConcurrent',
 ];
@@ -442,13 +458,11 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv): Config {
     const issue = result.error.issues[0];
     const key = String(issue?.path[0] ?? 'command') as OptionKey;
     const input = String(raw[key] ?? '');
-    const secret = key === 'webhookSecret' || key === 'apiToken';
+    // A secret is never echoed: the error names its variable instead of its value.
+    const secret = SECRET_KEYS.includes(key) ? (OPTIONS[key] as { env: string }).env : undefined;
     const shown = secret ? '(hidden)' : JSON.stringify(input);
     const what = origin[key] ?? key;
-    throw new ConfigError(
-      key === 'webhookSecret' ? 'LCS_WEBHOOK_SECRET' : key === 'apiToken' ? 'LCS_API_TOKEN' : input,
-      `invalid ${what} ${shown}: ${issue?.message}`,
-    );
+    throw new ConfigError(secret ?? input, `invalid ${what} ${shown}: ${issue?.message}`);
   }
   if (result.data.command !== 'sync' && result.data.command !== 'status') return result.data;
   const { shard, shardCount, ...rest } = result.data;

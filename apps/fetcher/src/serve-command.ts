@@ -6,42 +6,14 @@
 import { LockHeldError } from '@lcs/crate-store';
 import { createWebhookServer, SyncScheduler } from '@lcs/mirror';
 import type { AddressInfo } from 'node:net';
-import { fileURLToPath } from 'node:url';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { fetchRemoteCommit, fetchRemoteIndex } from '@lcs/index-reader/git';
-import { createSnapshotApi, SnapshotReader } from '@lcs/snapshot';
+import { createSnapshotApi, type SnapshotReader } from '@lcs/snapshot';
+import { openApiReader, refreshAugmentedIndex } from './api-reader.js';
 import type { ServeConfig } from './config.js';
 import type { Reporter } from '@lcs/cli-kit';
-import { defaultIndexDir } from './scan-command.js';
-import { markSyncWanted, openContext, syncOnce, type FetcherContext } from './sync-command.js';
+import { markSyncWanted, openContext, syncOnce } from './sync-command.js';
 
-/**
- * The read API's reader: the index repository the syncs read (the fetch cache of a URL, or the
- * local repository), the augmented index when given, the store and the snapshot history.
- */
-async function openReader(config: ServeConfig, context: FetcherContext): Promise<SnapshotReader> {
-  const remote = /^https?:\/\//.test(config.index);
-  const cacheDir = config.indexDir ?? defaultIndexDir(config.index);
-  const index = remote
-    ? cacheDir
-    : config.index.startsWith('file:')
-      ? fileURLToPath(config.index)
-      : config.index;
-  // A replica that has not synced yet has no cache: it clones the index as its first sync would.
-  if (remote && !existsSync(join(cacheDir, 'HEAD')))
-    await fetchRemoteIndex(config.index, { cacheDir });
-  return SnapshotReader.openPaths({
-    index,
-    augmented: config.augmentedIndex,
-    store: context.store,
-    history: context.snapshots,
-    // Each replica has its own fetch cache: a commit another runner mirrored is fetched by id.
-    ...(remote
-      ? { fetchCommit: (commit: string) => fetchRemoteCommit(config.index, commit, { cacheDir }) }
-      : {}),
-  });
-}
+/** How often an http(s) augmented index is fetched again while the API is in use. */
+const AUGMENTED_REFRESH_MS = 5 * 60_000;
 
 /** Runs until `signal` aborts; then stops accepting hooks, lets the running sync stop, closes. */
 export async function runServe(
@@ -93,7 +65,7 @@ export async function runServe(
     allowUnsigned: config.allowUnsignedWebhook,
     metrics: (request, response) => context.registry.handle(request, response),
     api: createSnapshotApi({
-      reader: async () => (reader = await openReader(config, context)),
+      reader: async () => (reader = await openApiReader(config, context, reporter)),
       token: config.apiToken,
       maxConcurrent: config.apiMaxConcurrent,
     }),
@@ -117,6 +89,14 @@ export async function runServe(
   });
   if (!config.webhookSecret && !config.allowUnsignedWebhook)
     reporter.log('warn', 'LCS_WEBHOOK_SECRET is not set: POST /_/index-webhook answers 403');
+  // The API reads an http(s) augmented index at its newest fetch: fetched again every few minutes
+  // on every replica (the backfiller commits hourly), one fetch at a time.
+  let refreshing = false;
+  const augmentedRefresh = setInterval(() => {
+    if (!reader || refreshing) return;
+    refreshing = true;
+    void refreshAugmentedIndex(config, reporter).finally(() => (refreshing = false));
+  }, AUGMENTED_REFRESH_MS);
   const interval =
     config.intervalMinutes > 0
       ? setInterval(() => scheduler.trigger('interval'), config.intervalMinutes * 60_000)
@@ -127,6 +107,7 @@ export async function runServe(
   );
   reporter.log('info', 'stopping: no new syncs; the running one saves its progress');
   clearInterval(interval);
+  clearInterval(augmentedRefresh);
   syncStop.abort();
   // close() stops Node's request timeouts: a client holding a half-sent request would keep the
   // process alive. Connections still open after the drain period are cut.

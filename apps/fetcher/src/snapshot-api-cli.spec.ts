@@ -4,13 +4,17 @@
  * changes a webhook-started sync brought with their mirrored flags, a crate as of the first
  * snapshot, and the bearer token.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { indexPath } from '@lcs/index-reader';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  startGitServer,
   startRegistrySimulator,
   type RegistrySimulator,
+  type TestServer,
 } from '../../../tools/test-servers/index.mjs';
 import { run, sendHook, servingPort, start, until } from './test-support/cli.js';
 
@@ -18,11 +22,38 @@ const SECRET = 'e2e-webhook-secret-0123456789';
 const TOKEN = 'e2e-api-token-0123456789abcdef';
 let sim: RegistrySimulator;
 let cwd: string;
+let gitServer: TestServer;
+/** An augmented index served over smart HTTP, with a line for one published version. */
+let augmented: { url: string; name: string; vers: string; devDep: string };
 beforeAll(async () => {
   sim = await startRegistrySimulator({ crates: 6, versionsPerCrate: 2 });
   cwd = mkdtempSync(join(tmpdir(), 'lcs-api-'));
+  const [crate] = [...sim.published.values()];
+  if (!crate) throw new Error('no crates');
+  const work = join(cwd, 'augmented-work');
+  const path = indexPath(crate.name);
+  mkdirSync(join(work, dirname(path)), { recursive: true });
+  const dep = { req: '^1', features: [], optional: false, default_features: true, target: null };
+  const line = { name: crate.name, vers: crate.version, cksum: crate.cksum, schema: 1 };
+  writeFileSync(
+    join(work, path),
+    `${JSON.stringify({ ...line, dev_deps: [{ name: 'proptest', ...dep, kind: 'dev' }] })}\n`,
+  );
+  const git = (...args: string[]) => execFileSync('git', args, { cwd: work, stdio: 'ignore' });
+  git('init', '-q', '-b', 'master');
+  git('add', '-A');
+  git('-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '-qm', 'augmented');
+  git('clone', '-q', '--bare', work, join(cwd, 'served', 'augmented.git'));
+  gitServer = await startGitServer(join(cwd, 'served'));
+  augmented = {
+    url: `${gitServer.endpoint}/augmented.git`,
+    name: crate.name,
+    vers: crate.version,
+    devDep: 'proptest',
+  };
 });
 afterAll(async () => {
+  await gitServer?.stop();
   await sim.stop();
   rmSync(cwd, { recursive: true, force: true });
 });
@@ -38,6 +69,10 @@ describe('lcs-fetcher serve: the read API over recorded snapshots', () => {
         'serve',
         '--index',
         sim.indexUrl,
+        '--augmented-index',
+        augmented.url,
+        '--augmented-index-dir',
+        join(cwd, 'augmented-cache'),
         '--port',
         '0',
         '--host',
@@ -102,6 +137,19 @@ describe('lcs-fetcher serve: the read API over recorded snapshots', () => {
         '0.5.0',
       );
       expect((await get('/crates/not-a-crate-here')).status).toBe(404);
+      // The augmented index, fetched over smart HTTP: its line merges where the cksum matches.
+      const withLine = await get(`/crates/${augmented.name}`);
+      expect(withLine.body['augmented_commit']).toMatch(/^[0-9a-f]{40}$/);
+      const versions = withLine.body['versions'] as {
+        vers: string;
+        augmented: boolean;
+        dev_deps?: { name: string }[];
+      }[];
+      expect(versions.find((v) => v.vers === augmented.vers)).toMatchObject({
+        augmented: true,
+        dev_deps: [expect.objectContaining({ name: augmented.devDep, kind: 'dev' })],
+      });
+      expect(versions.filter((v) => v.augmented)).toHaveLength(1);
       const status = await run(['status', '--json'], { cwd });
       expect(status.summary?.['snapshots']).toEqual({
         latest: expect.objectContaining({ commit: secondCommit, missing: 1 }),
@@ -124,6 +172,11 @@ describe('lcs-fetcher serve: the read API over recorded snapshots', () => {
           join(cwd, '.lcs/store'),
           '--metadata',
           join(cwd, '.lcs/metadata'),
+          // An augmented index that cannot be fetched: the API answers without augmented fields.
+          '--augmented-index',
+          `${augmented.url}-gone`,
+          '--augmented-index-dir',
+          join(cwd, 'replica-augmented'),
           '--port',
           '0',
           '--host',
@@ -141,6 +194,16 @@ describe('lcs-fetcher serve: the read API over recorded snapshots', () => {
         expect(response.status).toBe(200);
         expect(await response.json()).toEqual(changes.body);
         expect(replica.logsSoFar().filter((l) => l['msg'] === 'sync started')).toEqual([]);
+        expect(
+          replica
+            .logsSoFar()
+            .some((l) => String(l['msg']).startsWith('cannot fetch the augmented index')),
+        ).toBe(true);
+        const plain = (await (
+          await fetch(`http://127.0.0.1:${other}/api/v1/crates/${augmented.name}`)
+        ).json()) as { augmented_commit: string | null; versions: { augmented: boolean }[] };
+        expect(plain.augmented_commit).toBeNull();
+        expect(plain.versions.every((v) => !v.augmented)).toBe(true);
       } finally {
         replica.child.kill('SIGTERM');
         expect((await replica.done).code).toBe(0);

@@ -23,8 +23,13 @@ import type { SnapshotVersion } from './snapshot-version.js';
 export interface SnapshotReaderOptions {
   /** The index repository's objects (`GitIndexSource.store`, or `openObjectStore` of `@lcs/index-reader/git`). */
   readonly index: GitObjectStore;
-  /** The augmented index repository's objects, read at its `HEAD` as it is when a snapshot opens. */
+  /** The augmented index repository's objects, read at `augmentedRev` as it is when a snapshot opens. */
   readonly augmented?: GitObjectStore | undefined;
+  /**
+   * The augmented index's revision (default `HEAD`); a fetch cache names its own ref
+   * (`FETCHED_REF` of `@lcs/index-reader/git`).
+   */
+  readonly augmentedRev?: string | undefined;
   /** The crate store (only `has` and `get` are used). */
   readonly store: Pick<CrateStore, 'has' | 'get'>;
   /** The recorded history; without it only commits and refs can be opened. */
@@ -172,7 +177,7 @@ export class SnapshotReader {
   async #parts(): Promise<SnapshotParts> {
     const { augmented, store } = this.#options;
     const commit = augmented
-      ? await augmented.resolveCommit('HEAD').catch(() => undefined)
+      ? await augmented.resolveCommit(this.#options.augmentedRev ?? 'HEAD').catch(() => undefined)
       : undefined;
     return {
       index: this.#options.index,
