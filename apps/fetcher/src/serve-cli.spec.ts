@@ -16,7 +16,7 @@ import {
   startS3rver,
   type RegistrySimulator,
 } from '../../../tools/test-servers/index.mjs';
-import { run, sendHook, servingPort, start, until } from './test-support/cli.js';
+import { run, sendHook, servingPort, startServe, until } from './test-support/cli.js';
 
 const SECRET = 'e2e-webhook-secret-0123456789';
 let sim: RegistrySimulator;
@@ -37,20 +37,7 @@ function workdir(): string {
 describe('lcs-fetcher serve (end to end)', () => {
   it('syncs on a signed webhook, refuses bad and missing signatures, coalesces a burst, serves health and metrics', async () => {
     const cwd = workdir();
-    const server = start(
-      [
-        'serve',
-        '--index',
-        sim.indexPath,
-        '--port',
-        '0',
-        '--host',
-        '127.0.0.1',
-        '--interval-minutes',
-        '0',
-      ],
-      { cwd, env: { LCS_WEBHOOK_SECRET: SECRET } },
-    );
+    const server = startServe(sim.indexPath, [], { cwd, env: { LCS_WEBHOOK_SECRET: SECRET } });
     try {
       const port = await servingPort(running);
       const base = `http://127.0.0.1:${port}`;
@@ -111,21 +98,10 @@ describe('lcs-fetcher serve (end to end)', () => {
 
 describe('lcs-fetcher serve under load and contention', () => {
   function serve(cwd: string, extra: string[] = []) {
-    const server = start(
-      [
-        'serve',
-        '--index',
-        sim.indexPath,
-        '--port',
-        '0',
-        '--host',
-        '127.0.0.1',
-        '--interval-minutes',
-        '0',
-        ...extra,
-      ],
-      { cwd, env: { LCS_WEBHOOK_SECRET: SECRET } },
-    );
+    const server = startServe(sim.indexPath, extra, {
+      cwd,
+      env: { LCS_WEBHOOK_SECRET: SECRET },
+    });
     const logs = () => server.logsSoFar();
     return { server, logs };
   }

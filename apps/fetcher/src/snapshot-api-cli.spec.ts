@@ -16,7 +16,7 @@ import {
   type RegistrySimulator,
   type TestServer,
 } from '../../../tools/test-servers/index.mjs';
-import { run, sendHook, servingPort, start, until } from './test-support/cli.js';
+import { run, sendHook, servingPort, startServe, until } from './test-support/cli.js';
 
 const SECRET = 'e2e-webhook-secret-0123456789';
 const TOKEN = 'e2e-api-token-0123456789abcdef';
@@ -64,22 +64,9 @@ describe('lcs-fetcher serve: the read API over recorded snapshots', () => {
     expect(first.code).toBe(0);
     const firstCommit = String(first.summary?.['index_commit']);
 
-    const server = start(
-      [
-        'serve',
-        '--index',
-        sim.indexUrl,
-        '--augmented-index',
-        augmented.url,
-        '--augmented-index-dir',
-        join(cwd, 'augmented-cache'),
-        '--port',
-        '0',
-        '--host',
-        '127.0.0.1',
-        '--interval-minutes',
-        '0',
-      ],
+    const server = startServe(
+      sim.indexUrl,
+      ['--augmented-index', augmented.url, '--augmented-index-dir', join(cwd, 'augmented-cache')],
       { cwd, env: { LCS_WEBHOOK_SECRET: SECRET, LCS_API_TOKEN: TOKEN } },
     );
     try {
@@ -161,11 +148,9 @@ describe('lcs-fetcher serve: the read API over recorded snapshots', () => {
 
       // A second replica that never synced (its own index cache, the shared metadata and store)
       // answers the same: it fetches the recorded commits by id into its cache.
-      const replica = start(
+      const replica = startServe(
+        sim.indexUrl,
         [
-          'serve',
-          '--index',
-          sim.indexUrl,
           '--index-dir',
           join(cwd, 'replica-index'),
           '--store',
@@ -177,12 +162,6 @@ describe('lcs-fetcher serve: the read API over recorded snapshots', () => {
           `${augmented.url}-gone`,
           '--augmented-index-dir',
           join(cwd, 'replica-augmented'),
-          '--port',
-          '0',
-          '--host',
-          '127.0.0.1',
-          '--interval-minutes',
-          '0',
         ],
         { cwd: join(cwd, '..'), env: { LCS_WEBHOOK_SECRET: SECRET } },
       );

@@ -15,7 +15,7 @@ import {
   type RegistrySimulator,
   type TestServer,
 } from '../../../tools/test-servers/index.mjs';
-import { run, sendHook, servingPort, start, until } from './test-support/cli.js';
+import { run, sendHook, servingPort, start, startServe, until } from './test-support/cli.js';
 
 const SECRET = 'fleet-webhook-secret-0123456789';
 let sim: RegistrySimulator;
@@ -56,22 +56,9 @@ function workdir(): string {
 
 type Replica = Awaited<ReturnType<typeof replica>>;
 async function replica() {
-  const server = start(
-    [
-      'serve',
-      '--index',
-      sim.indexPath,
-      '--port',
-      '0',
-      '--host',
-      '127.0.0.1',
-      '--interval-minutes',
-      '0',
-      '--busy-retry-seconds',
-      '1',
-      '--timeout-seconds',
-      '1',
-    ],
+  const server = startServe(
+    sim.indexPath,
+    ['--busy-retry-seconds', '1', '--timeout-seconds', '1'],
     { cwd: workdir(), env: env() },
   );
   const logs = () => server.logsSoFar();

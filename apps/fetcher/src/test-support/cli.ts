@@ -97,3 +97,13 @@ export async function sendHook(base: string, secret: string): Promise<number> {
   });
   return response.status;
 }
+
+/** Starts `serve` on `index`, on a random loopback port, hooks only (no interval sync), plus `args`. */
+export function startServe(
+  index: string,
+  args: string[],
+  options: { cwd: string; env?: Record<string, string> },
+): ReturnType<typeof start> {
+  const base = ['serve', '--index', index, '--port', '0', '--host', '127.0.0.1'];
+  return start([...base, '--interval-minutes', '0', ...args], options);
+}
