@@ -174,11 +174,17 @@ export class SnapshotReader {
     return record;
   }
 
-  async #parts(): Promise<SnapshotParts> {
+  /** What a snapshot reads; the augmented index at `augmentedCommit` (resolved now when absent). */
+  async #parts(augmentedCommit?: string | null): Promise<SnapshotParts> {
     const { augmented, store } = this.#options;
-    const commit = augmented
-      ? await augmented.resolveCommit(this.#options.augmentedRev ?? 'HEAD').catch(() => undefined)
-      : undefined;
+    const commit =
+      augmentedCommit !== undefined
+        ? (augmentedCommit ?? undefined)
+        : augmented
+          ? await augmented
+              .resolveCommit(this.#options.augmentedRev ?? 'HEAD')
+              .catch(() => undefined)
+          : undefined;
     return {
       index: this.#options.index,
       augmented: augmented && commit ? { store: augmented, commit } : undefined,
@@ -218,7 +224,8 @@ export class SnapshotReader {
     options: ChangesOptions = {},
   ): AsyncGenerator<SnapshotChange> {
     const { after } = options;
-    const parts = await this.#parts();
+    // Merged as `to` shows them: the augmented commit it was opened with, not a newer one.
+    const parts = await this.#parts(to.augmentedCommit);
     const diffs = diffIndex(parts.index, from.commit, to.commit, {
       ...(after ? { filter: (path: string) => path >= after.path } : {}),
     });

@@ -123,7 +123,17 @@ export class Snapshot {
 
   /** One version, merged and flagged; `undefined` when the snapshot does not list it. */
   async version(name: string, vers: string): Promise<SnapshotVersion | undefined> {
-    return (await this.versions(name))?.find((v) => v.vers === vers);
+    const entry = await this.#entry(name, vers);
+    if (!entry) return undefined;
+    const [merged] = await mergeEntries(this.#parts, indexPath(name), [entry]);
+    return merged;
+  }
+
+  /** The index entry of `name@vers` at this commit (one file read, no store or augmented lookup). */
+  async #entry(name: string, vers: string): Promise<IndexEntry | undefined> {
+    const path = indexPath(name);
+    const content = await this.#parts.index.readPath(this.commit, path);
+    return content && parseIndexFile(path, content).entries.find((e) => e.vers === vers);
   }
 
   /**
@@ -134,9 +144,7 @@ export class Snapshot {
    */
   async crateBytes(name: string, vers: string): Promise<AsyncIterable<Uint8Array>> {
     const id = `${name}@${vers}`;
-    const path = indexPath(name);
-    const content = await this.#parts.index.readPath(this.commit, path);
-    const entry = content && parseIndexFile(path, content).entries.find((e) => e.vers === vers);
+    const entry = await this.#entry(name, vers);
     if (!entry)
       throw new SnapshotError(
         'SNAPSHOT_VERSION_UNKNOWN',
