@@ -2,7 +2,8 @@
 // every child runs asynchronously). Prints one JSON line with every measurement.
 // Usage: node fetcher-bench.mjs <corpus-dir> <repeat> <crates> <versions-per-crate> <changed>
 //   1. mirror the corpus over loopback: `curl --parallel` (baseline) vs lcs-fetcher into the
-//      filesystem store vs lcs-fetcher into S3 (s3rver), same URLs, 8 in flight;
+//      filesystem store vs lcs-fetcher into S3 (s3rver), same URLs, 8 in flight, and the ceiling
+//      of one Node process (http-ceiling-worker.mjs: download and hash, nothing stored);
 //   2. an incremental run: <changed> new versions over a generated index of <crates> crates;
 //   3. the full plan over that index against a store listing of all but <changed> of its versions;
 //   4. that index over smart HTTP (git http-backend): first clone into an empty cache (git, and the
@@ -47,69 +48,96 @@ async function mirrorBench() {
     }
     sim.commit('corpus');
     const ids = [...sim.published.values()];
-    const results = { crates: ids.length, bytes, curl: [], fs: [], s3: [] };
-    for (let r = 0; r < repeat; r++) {
-      const out = join(tmp, `curl-${r}`);
-      mkdirSync(out);
-      const config = ids
-        .map(
-          (c) =>
-            `url = "${sim.dlBase}/${c.name}/${c.name}-${c.version}.crate"\noutput = "${join(out, `${c.name}-${c.version}.crate`)}"\n`,
-        )
-        .join('');
-      writeFileSync(join(tmp, `curl-${r}.cfg`), config);
-      results.curl.push(
-        await timed('curl', [
+    const results = { crates: ids.length, bytes, curl: [], ceiling: [], fs: [], s3: [] };
+    const url = (c) => `${sim.dlBase}/${c.name}/${c.name}-${c.version}.crate`;
+    const downloads = join(tmp, 'downloads.json');
+    writeFileSync(downloads, JSON.stringify(ids.map((c) => ({ url: url(c), cksum: c.cksum }))));
+    const runs = {
+      // The same files in the store's layout (crates/{name}/{name}-{version}.crate): the same
+      // directories and files to create, so the two differ only by what lcs-fetcher adds.
+      curl: (r) => {
+        const out = join(tmp, `curl-${r}`);
+        const config = ids
+          .map(
+            (c) =>
+              `url = "${url(c)}"\noutput = "${join(out, 'crates', c.name, `${c.name}-${c.version}.crate`)}"\n`,
+          )
+          .join('');
+        writeFileSync(join(tmp, `curl-${r}.cfg`), config);
+        return timed('curl', [
           '--parallel',
           '--parallel-max',
           '8',
+          '--create-dirs',
           '--fail',
           '-s',
           '-K',
           join(tmp, `curl-${r}.cfg`),
+        ]);
+      },
+      ceiling: () =>
+        timed(process.execPath, [
+          join(import.meta.dirname, 'http-ceiling-worker.mjs'),
+          downloads,
+          '8',
         ]),
-      );
-      const fsArgs = [
-        'sync',
-        '--index',
-        sim.indexPath,
-        '--concurrency',
-        '8',
-        '--store',
-        join(tmp, `fs-${r}/store`),
-        '--metadata',
-        join(tmp, `fs-${r}/meta`),
-        '--no-per-crate-metrics',
-      ];
-      results.fs.push(await timed(process.execPath, [MAIN, ...fsArgs]));
-      const s3Args = [
-        'sync',
-        '--index',
-        sim.indexPath,
-        '--concurrency',
-        '8',
-        '--store',
-        `s3://crates/run-${r}`,
-        '--metadata',
-        join(tmp, `s3-${r}/meta`),
-        '--no-per-crate-metrics',
-      ];
-      results.s3.push(
-        await timed(process.execPath, [MAIN, ...s3Args], {
-          env: {
-            AWS_ENDPOINT_URL_S3: s3.endpoint,
-            AWS_REGION: 'us-east-1',
-            AWS_ACCESS_KEY_ID: 'S3RVER',
-            AWS_SECRET_ACCESS_KEY: 'S3RVER',
+      fs: (r) =>
+        timed(process.execPath, [
+          MAIN,
+          'sync',
+          '--index',
+          sim.indexPath,
+          '--concurrency',
+          '8',
+          '--store',
+          join(tmp, `fs-${r}/store`),
+          '--metadata',
+          join(tmp, `fs-${r}/meta`),
+          '--no-per-crate-metrics',
+        ]),
+      s3: (r) =>
+        timed(
+          process.execPath,
+          [
+            MAIN,
+            'sync',
+            '--index',
+            sim.indexPath,
+            '--concurrency',
+            '8',
+            '--store',
+            `s3://crates/run-${r}`,
+            '--metadata',
+            join(tmp, `s3-${r}/meta`),
+            '--no-per-crate-metrics',
+          ],
+          {
+            env: {
+              AWS_ENDPOINT_URL_S3: s3.endpoint,
+              AWS_REGION: 'us-east-1',
+              AWS_ACCESS_KEY_ID: 'S3RVER',
+              AWS_SECRET_ACCESS_KEY: 'S3RVER',
+            },
           },
-        }),
-      );
+        ),
+    };
+    // The order turns each round (what runs right after another's writes finds the disk busier),
+    // and the page cache is flushed before each run, so no run pays for the previous one's writes.
+    const order = ['curl', 'fs', 'ceiling', 's3'];
+    for (let r = 0; r < repeat; r++) {
+      for (let i = 0; i < order.length; i++) {
+        const name = order[(i + r) % order.length];
+        execFileSync('sync');
+        results[name].push(await runs[name](r));
+      }
     }
+    const spread = (list) => list.map((x) => x.ms).sort((a, b) => a - b);
     return {
       crates: results.crates,
       bytes,
-      curl: median(results.curl),
-      fs: median(results.fs),
+      curl: { ...median(results.curl), spread: spread(results.curl) },
+      ceiling: median(results.ceiling),
+      fs: { ...median(results.fs), spread: spread(results.fs) },
       s3: median(results.s3),
     };
   } finally {

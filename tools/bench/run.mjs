@@ -252,7 +252,14 @@ function fetcherBench() {
   console.log(
     `\nlcs-fetcher: mirror ${fmt(mirror.crates)} crates (${(mirror.bytes / 2 ** 20).toFixed(0)} MiB, the Debian corpus three times) over loopback, 8 in flight, whole process`,
   );
+  const range = (r) =>
+    `${(r.spread[0] / 1000).toFixed(2)}-${(r.spread.at(-1) / 1000).toFixed(2)} s`;
   row(`baseline: curl --parallel to files (${mibs(mirror.curl)})`, mirror.curl);
+  row(
+    `one Node process, download + sha256 only, nothing stored (${mibs(mirror.ceiling)}, ${speed(mirror.ceiling)}x)`,
+    mirror.ceiling,
+    mirror.curl,
+  );
   row(
     `lcs-fetcher sync -> filesystem store (${mibs(mirror.fs)}, ${speed(mirror.fs)}x)`,
     mirror.fs,
@@ -266,6 +273,9 @@ function fetcherBench() {
     `lcs-fetcher sync -> S3, s3rver (${mibs(mirror.s3)}, ${speed(mirror.s3)}x)`,
     mirror.s3,
     mirror.curl,
+  );
+  console.log(
+    `  runs (${repeat}, order turned each round): curl ${range(mirror.curl)}, lcs-fetcher -> filesystem ${range(mirror.fs)}`,
   );
   console.log(
     `\nlcs-fetcher: incremental run, ${fmt(incremental.summary.downloaded)} new versions (20 KB each) over ${fmt(incremental.crates)} crates / ${fmt(incremental.versions)} versions (index built in ${incremental.generatedS.toFixed(0)} s)`,
