@@ -13,7 +13,7 @@ import {
   type IndexCursor,
   type RunRecord,
 } from '@lcs/mirror';
-import { SnapshotHistory, type SnapshotRecord } from '@lcs/snapshot';
+import { SnapshotHistory, type SnapshotRecord } from '@lcs/snapshot/history';
 import type { StatusConfig } from './config.js';
 import { describeSyncWanted, SYNC_WANTED_KEY } from './sync-command.js';
 

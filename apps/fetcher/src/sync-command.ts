@@ -2,7 +2,7 @@
  * Wiring of one sync: stores and lock from URLs, the index from its spec, the downloader, and the
  * metrics delivery. The work itself is `runSync` in @lcs/mirror.
  */
-import { SnapshotHistory } from '@lcs/snapshot';
+import { SnapshotHistory } from '@lcs/snapshot/history';
 import { randomUUID } from 'node:crypto';
 import {
   openCrateStore,
