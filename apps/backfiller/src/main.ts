@@ -7,6 +7,7 @@ import { parseConfig, USAGE } from './config.js';
 import { exitCodeFor, ExitCode } from './exit-codes.js';
 import {
   createReporter,
+  formatCount,
   jsonRequested,
   loggingRequested,
   reportError,
@@ -41,7 +42,7 @@ async function main(argv: string[]): Promise<number> {
     // The libraries load only once the command line is understood: --help and a bad flag answer at once.
     const { runBackfill } = await import('./run-command.js');
     const { summary, exitCode } = await runBackfill(config, reporter, signal);
-    const n = (v: number) => v.toLocaleString('en-US');
+    const n = formatCount;
     // --json: stdout is the JSON object alone.
     if (!config.json)
       process.stdout.write(

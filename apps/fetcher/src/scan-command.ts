@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { indexStats, isScannable, openIndex } from '@lcs/index-reader';
 import { ConfigError, type ScanConfig } from './config.js';
 import { ExitCode } from './exit-codes.js';
-import type { Reporter } from '@lcs/cli-kit';
+import { formatCount, type Reporter } from '@lcs/cli-kit';
 
 /** The `scan` summary; with `--json` it is the last line on stdout. */
 export interface ScanSummary {
@@ -85,8 +85,8 @@ export async function runScan(
 export function formatScanSummary(s: ScanSummary): string {
   return [
     `index      ${s.index}${s.index_commit ? ` @ ${s.index_commit.slice(0, 12)}` : ''}`,
-    `crates     ${s.crates.toLocaleString('en-US')}`,
-    `versions   ${s.versions.toLocaleString('en-US')} (${s.yanked.toLocaleString('en-US')} yanked)`,
+    `crates     ${formatCount(s.crates)}`,
+    `versions   ${formatCount(s.versions)} (${formatCount(s.yanked)} yanked)`,
     `malformed  ${s.malformed_lines} lines; ${s.unsupported_lines} lines of a newer format skipped`,
     `read       ${(s.bytes / 2 ** 20).toFixed(1)} MiB in ${s.duration_s.toFixed(2)} s${s.interrupted ? ' (interrupted)' : ''}`,
   ].join('\n');

@@ -24,7 +24,7 @@ import {
 } from '@lcs/mirror';
 import { ConfigError, type ServeConfig, type SyncConfig } from './config.js';
 import { ExitCode } from './exit-codes.js';
-import type { Reporter } from '@lcs/cli-kit';
+import { formatCount, type Reporter } from '@lcs/cli-kit';
 import { defaultIndexDir } from './scan-command.js';
 import { VERSION } from './version.js';
 
@@ -249,7 +249,7 @@ export async function runSyncCommand(
 
 /** The summary as people read it. */
 export function formatSyncSummary(s: SyncSummary): string {
-  const n = (v: number) => v.toLocaleString('en-US');
+  const n = formatCount;
   return [
     `sync       ${s.status} (${s.mode}${s.shard ? `, shard ${s.shard}` : ''}) index ${s.index_commit?.slice(0, 12) ?? '(directory)'}${s.cursor_moved ? ', cursor moved' : ', cursor kept'}`,
     `scanned    ${n(s.scanned_crates)} crates, ${n(s.scanned_versions)} versions`,

@@ -16,3 +16,4 @@ export { ConfigError, StopRequestedError, type CliKitErrorCode } from './errors.
 export { signalExitCode, stopSignal, stoppedBy } from './stop-signal.js';
 export { closest, parseCommandLine, type CommandLine } from './command-line.js';
 export { errorSummary, jsonRequested, loggingRequested } from './error-summary.js';
+export { formatCount } from './count-format.js';
