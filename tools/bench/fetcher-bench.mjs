@@ -52,6 +52,18 @@ async function mirrorBench() {
     const url = (c) => `${sim.dlBase}/${c.name}/${c.name}-${c.version}.crate`;
     const downloads = join(tmp, 'downloads.json');
     writeFileSync(downloads, JSON.stringify(ids.map((c) => ({ url: url(c), cksum: c.cksum }))));
+    const syncArgs = (store, name) => [
+      'sync',
+      '--index',
+      sim.indexPath,
+      '--concurrency',
+      '8',
+      '--store',
+      store,
+      '--metadata',
+      join(tmp, `${name}/meta`),
+      '--no-per-crate-metrics',
+    ];
     const runs = {
       // The same files in the store's layout (crates/{name}/{name}-{version}.crate): the same
       // directories and files to create, so the two differ only by what lcs-fetcher adds.
@@ -82,44 +94,16 @@ async function mirrorBench() {
           '8',
         ]),
       fs: (r) =>
-        timed(process.execPath, [
-          MAIN,
-          'sync',
-          '--index',
-          sim.indexPath,
-          '--concurrency',
-          '8',
-          '--store',
-          join(tmp, `fs-${r}/store`),
-          '--metadata',
-          join(tmp, `fs-${r}/meta`),
-          '--no-per-crate-metrics',
-        ]),
+        timed(process.execPath, [MAIN, ...syncArgs(join(tmp, `fs-${r}/store`), `fs-${r}`)]),
       s3: (r) =>
-        timed(
-          process.execPath,
-          [
-            MAIN,
-            'sync',
-            '--index',
-            sim.indexPath,
-            '--concurrency',
-            '8',
-            '--store',
-            `s3://crates/run-${r}`,
-            '--metadata',
-            join(tmp, `s3-${r}/meta`),
-            '--no-per-crate-metrics',
-          ],
-          {
-            env: {
-              AWS_ENDPOINT_URL_S3: s3.endpoint,
-              AWS_REGION: 'us-east-1',
-              AWS_ACCESS_KEY_ID: 'S3RVER',
-              AWS_SECRET_ACCESS_KEY: 'S3RVER',
-            },
+        timed(process.execPath, [MAIN, ...syncArgs(`s3://crates/run-${r}`, `s3-${r}`)], {
+          env: {
+            AWS_ENDPOINT_URL_S3: s3.endpoint,
+            AWS_REGION: 'us-east-1',
+            AWS_ACCESS_KEY_ID: 'S3RVER',
+            AWS_SECRET_ACCESS_KEY: 'S3RVER',
           },
-        ),
+        }),
     };
     // The order turns each round (what runs right after another's writes finds the disk busier),
     // and the page cache is flushed before each run, so no run pays for the previous one's writes.
