@@ -48,7 +48,15 @@ async function mirrorBench() {
     }
     sim.commit('corpus');
     const ids = [...sim.published.values()];
-    const results = { crates: ids.length, bytes, curl: [], ceiling: [], fs: [], s3: [] };
+    const results = {
+      crates: ids.length,
+      bytes,
+      curl: [],
+      curlNull: [],
+      ceiling: [],
+      fs: [],
+      s3: [],
+    };
     const url = (c) => `${sim.dlBase}/${c.name}/${c.name}-${c.version}.crate`;
     const downloads = join(tmp, 'downloads.json');
     writeFileSync(downloads, JSON.stringify(ids.map((c) => ({ url: url(c), cksum: c.cksum }))));
@@ -87,6 +95,20 @@ async function mirrorBench() {
           join(tmp, `curl-${r}.cfg`),
         ]);
       },
+      // What curl's files cost it: the same downloads to /dev/null.
+      curlNull: () => {
+        const config = ids.map((c) => `url = "${url(c)}"\noutput = "/dev/null"\n`).join('');
+        writeFileSync(join(tmp, 'curl-null.cfg'), config);
+        return timed('curl', [
+          '--parallel',
+          '--parallel-max',
+          '8',
+          '--fail',
+          '-s',
+          '-K',
+          join(tmp, 'curl-null.cfg'),
+        ]);
+      },
       ceiling: () =>
         timed(process.execPath, [
           join(import.meta.dirname, 'http-ceiling-worker.mjs'),
@@ -107,7 +129,7 @@ async function mirrorBench() {
     };
     // The order turns each round (what runs right after another's writes finds the disk busier),
     // and the page cache is flushed before each run, so no run pays for the previous one's writes.
-    const order = ['curl', 'fs', 'ceiling', 's3'];
+    const order = ['curl', 'fs', 'ceiling', 'curlNull', 's3'];
     for (let r = 0; r < repeat; r++) {
       for (let i = 0; i < order.length; i++) {
         const name = order[(i + r) % order.length];
@@ -120,6 +142,7 @@ async function mirrorBench() {
       crates: results.crates,
       bytes,
       curl: { ...median(results.curl), spread: spread(results.curl) },
+      curlNull: median(results.curlNull),
       ceiling: median(results.ceiling),
       fs: { ...median(results.fs), spread: spread(results.fs) },
       s3: median(results.s3),
