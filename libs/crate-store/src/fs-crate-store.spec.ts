@@ -68,4 +68,19 @@ describe('FsCrateStore crash safety', () => {
     await all(new FsCrateStore(dir).list());
     expect(readdirSync(join(dir, 'crates', 'busy'))).toEqual(['.busy-1.0.0.abc.tmp']);
   });
+
+  it('a key that cannot be looked up is a store failure naming the path, not "absent"', async () => {
+    const { dir, remove } = tempDir();
+    cleanup.push(remove);
+    // A file where the store's crates directory should be: every lookup under it is ENOTDIR.
+    writeFileSync(join(dir, 'crates'), 'not a directory');
+    const store = new FsCrateStore(dir);
+    const { crate, body } = crateWithBody('blocked', '1.0.0', 1024);
+    const failure = {
+      code: 'STORE_FAILED',
+      input: join(dir, 'crates', 'blocked', 'blocked-1.0.0.crate'),
+    };
+    await expect(store.has(crate)).rejects.toMatchObject(failure);
+    await expect(store.put(crate, body)).rejects.toMatchObject(failure);
+  });
 });

@@ -64,7 +64,6 @@ export class FsCrateStore implements CrateStore {
     try {
       return statSync(path, { throwIfNoEntry: false })?.isFile() ?? false;
     } catch (error) {
-      if (isCode(error, 'ENOENT')) return false;
       throw new StoreFailedError(path, 'stat', { cause: error });
     }
   }
