@@ -2,8 +2,9 @@
 // every child runs asynchronously). Prints one JSON line with every measurement.
 // Usage: node fetcher-bench.mjs <corpus-dir> <repeat> <crates> <versions-per-crate> <changed>
 //   1. mirror the corpus over loopback: `curl --parallel` (baseline) vs lcs-fetcher into the
-//      filesystem store vs lcs-fetcher into S3 (s3rver), same URLs, 8 in flight, and the ceiling
-//      of one Node process (http-ceiling-worker.mjs: download and hash, nothing stored);
+//      filesystem store vs lcs-fetcher into S3 (s3rver), same URLs, 8 in flight; curl to /dev/null;
+//      one Node process that downloads and hashes (http-ceiling-worker.mjs), storing nothing and
+//      writing the same files as curl;
 //   2. an incremental run: <changed> new versions over a generated index of <crates> crates;
 //   3. the full plan over that index against a store listing of all but <changed> of its versions;
 //   4. that index over smart HTTP (git http-backend): first clone into an empty cache (git, and the
@@ -48,18 +49,13 @@ async function mirrorBench() {
     }
     sim.commit('corpus');
     const ids = [...sim.published.values()];
-    const results = {
-      crates: ids.length,
-      bytes,
-      curl: [],
-      curlNull: [],
-      ceiling: [],
-      fs: [],
-      s3: [],
-    };
     const url = (c) => `${sim.dlBase}/${c.name}/${c.name}-${c.version}.crate`;
     const downloads = join(tmp, 'downloads.json');
-    writeFileSync(downloads, JSON.stringify(ids.map((c) => ({ url: url(c), cksum: c.cksum }))));
+    const path = (c) => `crates/${c.name}/${c.name}-${c.version}.crate`;
+    writeFileSync(
+      downloads,
+      JSON.stringify(ids.map((c) => ({ url: url(c), cksum: c.cksum, path: path(c) }))),
+    );
     const syncArgs = (store, name) => [
       'sync',
       '--index',
@@ -78,10 +74,7 @@ async function mirrorBench() {
       curl: (r) => {
         const out = join(tmp, `curl-${r}`);
         const config = ids
-          .map(
-            (c) =>
-              `url = "${url(c)}"\noutput = "${join(out, 'crates', c.name, `${c.name}-${c.version}.crate`)}"\n`,
-          )
+          .map((c) => `url = "${url(c)}"\noutput = "${join(out, path(c))}"\n`)
           .join('');
         writeFileSync(join(tmp, `curl-${r}.cfg`), config);
         return timed('curl', [
@@ -115,6 +108,13 @@ async function mirrorBench() {
           downloads,
           '8',
         ]),
+      written: (r) =>
+        timed(process.execPath, [
+          join(import.meta.dirname, 'http-ceiling-worker.mjs'),
+          downloads,
+          '8',
+          join(tmp, `written-${r}`),
+        ]),
       fs: (r) =>
         timed(process.execPath, [MAIN, ...syncArgs(join(tmp, `fs-${r}/store`), `fs-${r}`)]),
       s3: (r) =>
@@ -129,7 +129,8 @@ async function mirrorBench() {
     };
     // The order turns each round (what runs right after another's writes finds the disk busier),
     // and the page cache is flushed before each run, so no run pays for the previous one's writes.
-    const order = ['curl', 'fs', 'ceiling', 'curlNull', 's3'];
+    const order = ['curl', 'fs', 'ceiling', 'written', 'curlNull', 's3'];
+    const results = Object.fromEntries(order.map((name) => [name, []]));
     for (let r = 0; r < repeat; r++) {
       for (let i = 0; i < order.length; i++) {
         const name = order[(i + r) % order.length];
@@ -139,11 +140,12 @@ async function mirrorBench() {
     }
     const spread = (list) => list.map((x) => x.ms).sort((a, b) => a - b);
     return {
-      crates: results.crates,
+      crates: ids.length,
       bytes,
       curl: { ...median(results.curl), spread: spread(results.curl) },
       curlNull: median(results.curlNull),
       ceiling: median(results.ceiling),
+      written: { ...median(results.written), spread: spread(results.written) },
       fs: { ...median(results.fs), spread: spread(results.fs) },
       s3: median(results.s3),
     };
