@@ -1,6 +1,13 @@
 /** Atomicity of the filesystem store under a real crash: a writer killed mid-body leaves no final key. */
 import { spawn } from 'node:child_process';
-import { mkdirSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FsCrateStore, STALE_TEMP_MS } from './fs-crate-store.js';
@@ -69,11 +76,27 @@ describe('FsCrateStore crash safety', () => {
     expect(readdirSync(join(dir, 'crates', 'busy'))).toEqual(['.busy-1.0.0.abc.tmp']);
   });
 
+  it('a key whose path cannot exist is absent, and its put fails without writing', async () => {
+    const { dir, remove } = tempDir();
+    cleanup.push(remove);
+    // A file where the store's crates directory should be: every lookup under it is ENOTDIR,
+    // which Node 20 throws and Node 22 and later answer as "no entry"; both mean absent here.
+    writeFileSync(join(dir, 'crates'), 'not a directory');
+    const store = new FsCrateStore(dir);
+    const { crate, body } = crateWithBody('blocked', '1.0.0', 1024);
+    expect(await store.has(crate)).toBe(false);
+    const failure = await store.put(crate, body).catch((error: unknown) => error);
+    expect(failure).toMatchObject({ code: 'STORE_FAILED' });
+    expect((failure as { input: string }).input).toContain(join(dir, 'crates', 'blocked'));
+    expect(readFileSync(join(dir, 'crates'), 'utf8')).toBe('not a directory');
+  });
+
   it('a key that cannot be looked up is a store failure naming the path, not "absent"', async () => {
     const { dir, remove } = tempDir();
     cleanup.push(remove);
-    // A file where the store's crates directory should be: every lookup under it is ENOTDIR.
-    writeFileSync(join(dir, 'crates'), 'not a directory');
+    // The crate's directory is a symbolic link to itself: the lookup fails with ELOOP.
+    mkdirSync(join(dir, 'crates'));
+    symlinkSync('blocked', join(dir, 'crates', 'blocked'));
     const store = new FsCrateStore(dir);
     const { crate, body } = crateWithBody('blocked', '1.0.0', 1024);
     const failure = {
