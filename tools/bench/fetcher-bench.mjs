@@ -23,6 +23,7 @@ import { timed } from './timed.mjs';
 const MAIN = resolve(import.meta.dirname, '../../apps/fetcher/dist/main.js');
 const FETCH = resolve(import.meta.dirname, 'index-fetch-worker.mjs');
 const FULL_PLAN = resolve(import.meta.dirname, 'full-plan-worker.mjs');
+const CEILING = resolve(import.meta.dirname, 'http-ceiling-worker.mjs');
 const [corpus, repeatArg, cratesArg, perCrateArg, changedArg] = process.argv.slice(2);
 const repeat = Number(repeatArg);
 const tmp = mkdtempSync(join(tmpdir(), 'lcs-fetcher-bench-'));
@@ -68,53 +69,33 @@ async function mirrorBench() {
       join(tmp, `${name}/meta`),
       '--no-per-crate-metrics',
     ];
+    // curl over every download, each written where `output` says, from a config file `name`.
+    const curlRun = (name, output, ...flags) => {
+      const config = join(tmp, `${name}.cfg`);
+      writeFileSync(
+        config,
+        ids.map((c) => `url = "${url(c)}"\noutput = "${output(c)}"\n`).join(''),
+      );
+      return timed('curl', [
+        '--parallel',
+        '--parallel-max',
+        '8',
+        ...flags,
+        '--fail',
+        '-s',
+        '-K',
+        config,
+      ]);
+    };
+    const nodeRun = (...outDir) => timed(process.execPath, [CEILING, downloads, '8', ...outDir]);
     const runs = {
       // The same files in the store's layout (crates/{name}/{name}-{version}.crate): the same
       // directories and files to create, so the two differ only by what lcs-fetcher adds.
-      curl: (r) => {
-        const out = join(tmp, `curl-${r}`);
-        const config = ids
-          .map((c) => `url = "${url(c)}"\noutput = "${join(out, path(c))}"\n`)
-          .join('');
-        writeFileSync(join(tmp, `curl-${r}.cfg`), config);
-        return timed('curl', [
-          '--parallel',
-          '--parallel-max',
-          '8',
-          '--create-dirs',
-          '--fail',
-          '-s',
-          '-K',
-          join(tmp, `curl-${r}.cfg`),
-        ]);
-      },
+      curl: (r) => curlRun(`curl-${r}`, (c) => join(tmp, `curl-${r}`, path(c)), '--create-dirs'),
       // What curl's files cost it: the same downloads to /dev/null.
-      curlNull: () => {
-        const config = ids.map((c) => `url = "${url(c)}"\noutput = "/dev/null"\n`).join('');
-        writeFileSync(join(tmp, 'curl-null.cfg'), config);
-        return timed('curl', [
-          '--parallel',
-          '--parallel-max',
-          '8',
-          '--fail',
-          '-s',
-          '-K',
-          join(tmp, 'curl-null.cfg'),
-        ]);
-      },
-      ceiling: () =>
-        timed(process.execPath, [
-          join(import.meta.dirname, 'http-ceiling-worker.mjs'),
-          downloads,
-          '8',
-        ]),
-      written: (r) =>
-        timed(process.execPath, [
-          join(import.meta.dirname, 'http-ceiling-worker.mjs'),
-          downloads,
-          '8',
-          join(tmp, `written-${r}`),
-        ]),
+      curlNull: () => curlRun('curl-null', () => '/dev/null'),
+      ceiling: () => nodeRun(),
+      written: (r) => nodeRun(join(tmp, `written-${r}`)),
       fs: (r) =>
         timed(process.execPath, [MAIN, ...syncArgs(join(tmp, `fs-${r}/store`), `fs-${r}`)]),
       s3: (r) =>
