@@ -192,8 +192,13 @@ export async function writeFileAtomic(path: string, bytes: Uint8Array | string):
   try {
     const handle = await open(temp, 'wx');
     try {
+      // writeFile loops on short writes itself; the size check after the flush is the proof.
       await handle.writeFile(bytes);
       await handle.sync();
+      const expected = typeof bytes === 'string' ? Buffer.byteLength(bytes) : bytes.byteLength;
+      const { size } = await handle.stat();
+      if (size !== expected)
+        throw new RangeError(`${temp} holds ${size} bytes after fsync, ${expected} were written`);
     } finally {
       await handle.close();
     }

@@ -9,6 +9,7 @@ import { mkdir, open, unlink, type FileHandle } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { StoreFailedError } from './errors.js';
+import { writeAllHandle } from './write-all.js';
 
 /** Bodies up to this size stay in memory (crates.io's crates are mostly far smaller). */
 export const DEFAULT_SPOOL_THRESHOLD = 8 * 1024 * 1024;
@@ -55,11 +56,25 @@ export class SpooledBody {
     return Buffer.concat(this.chunks, this.size);
   }
 
-  /** A fresh stream of the spooled body (one per attempt: a stream is read once). */
+  /**
+   * A fresh stream of the spooled body (one per attempt: a stream is read once), once the file is
+   * flushed and holds exactly the bytes that were added.
+   */
   async stream(): Promise<NodeJS.ReadableStream> {
-    if (!this.file) throw new Error('body is not spooled');
-    await this.file.handle.sync();
-    return createReadStream(this.file.path);
+    const file = this.file;
+    if (!file) throw new StoreFailedError('(in memory)', 'spool', { cause: notSpooled() });
+    const size = await file.handle
+      .sync()
+      .then(() => file.handle.stat())
+      .then((info) => info.size)
+      .catch((error: unknown) => {
+        throw new StoreFailedError(file.path, 'spool', { cause: error });
+      });
+    if (size !== this.size)
+      throw new StoreFailedError(file.path, 'spool', {
+        cause: new RangeError(`${file.path} holds ${size} bytes, ${this.size} were added`),
+      });
+    return createReadStream(file.path);
   }
 
   /** Removes the spool file. */
@@ -75,8 +90,12 @@ export class SpooledBody {
   private async write(chunk: Uint8Array): Promise<void> {
     const file = this.file;
     if (!file) return;
-    await file.handle.write(chunk).catch((error: unknown) => {
+    await writeAllHandle(file.handle, chunk).catch((error: unknown) => {
       throw new StoreFailedError(file.path, 'spool', { cause: error });
     });
   }
+}
+
+function notSpooled(): RangeError {
+  return new RangeError('stream() of a body that is not spooled');
 }

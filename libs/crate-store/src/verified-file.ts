@@ -14,12 +14,12 @@ import { randomBytes } from 'node:crypto';
 import {
   closeSync,
   fdatasync,
+  fstatSync,
   linkSync,
   mkdirSync,
   openSync,
   renameSync,
   unlinkSync,
-  writevSync,
 } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { crateId, type CrateToStore } from './crate-key.js';
@@ -27,6 +27,7 @@ import type { CrateBody } from './crate-store.js';
 import { StoreFailedError } from './errors.js';
 import { isCode } from './errno.js';
 import { consumeVerified, releaseBody } from './verified-body.js';
+import { writeAllSync, type WritevSync } from './write-all.js';
 
 /** Bytes gathered before a write: most crates then take a single `writev`. */
 const WRITE_BATCH_BYTES = 1024 * 1024;
@@ -43,6 +44,8 @@ export interface VerifiedFileOptions {
   readonly replace: boolean;
   /** Directories known to exist (one mkdir per directory per process); updated. */
   readonly knownDirs: Set<string>;
+  /** The write system call; injected by the fault tests where a small disk cannot be mounted. */
+  readonly writev?: WritevSync;
 }
 
 /** Writes `body` to `final` once verified and durable; `exists` when another writer was first. */
@@ -72,7 +75,7 @@ export async function writeVerifiedFile(
     const flush = () => {
       if (pendingBytes === 0) return;
       try {
-        writevSync(fd, pending);
+        writeAllSync(fd, pending, options.writev);
       } catch (error) {
         throw new StoreFailedError(temp, 'write', { cause: error });
       }
@@ -94,6 +97,13 @@ export async function writeVerifiedFile(
         error ? reject(new StoreFailedError(temp, 'fsync', { cause: error })) : resolve(),
       ),
     );
+    // The bytes hashed are the bytes on disk: a write that lost bytes without saying so (a short
+    // write an older release ignored, a filesystem that lies) fails here, before any link.
+    const onDisk = fstatSync(fd).size;
+    if (onDisk !== bytes)
+      throw new StoreFailedError(temp, 'write', {
+        cause: new ShortFileError(temp, onDisk, bytes),
+      });
     closeSync(fd);
     open = false;
     try {
@@ -107,6 +117,14 @@ export async function writeVerifiedFile(
   } finally {
     if (open) closeQuietly(fd);
     unlinkQuietly(temp);
+  }
+}
+
+/** A file whose size after `fdatasync` is not the number of verified bytes. */
+class ShortFileError extends Error {
+  constructor(path: string, size: number, expected: number) {
+    super(`${path} holds ${size} bytes after fdatasync, ${expected} were verified`);
+    this.name = 'ShortFileError';
   }
 }
 
