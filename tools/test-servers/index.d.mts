@@ -22,7 +22,9 @@ export interface SimCrate {
 /** A fault injected into the download of one version. */
 export type SimFault =
   | { kind: 'status'; status: number; retryAfter?: number; times?: number }
-  | { kind: 'reset' | 'truncate' | 'wrong' | 'stall'; times?: number };
+  | { kind: 'reset' | 'truncate' | 'wrong' | 'stall'; times?: number }
+  /** Prompt headers, then one byte every `everyMs` (default 200 ms). */
+  | { kind: 'trickle'; everyMs?: number; times?: number };
 /** The local registry simulator. */
 export interface RegistrySimulator {
   readonly root: string;

@@ -1,7 +1,8 @@
 // A local crates registry for end-to-end tests and benchmarks: a git index served over smart HTTP
 // (and readable as a local repository), and a static download server for generated `.crate` files,
 // on a random loopback port. Faults can be injected per crate version: an HTTP status (with
-// Retry-After), a connection reset mid-body, a truncated body, wrong bytes, a stalled response.
+// Retry-After), a connection reset mid-body, a truncated body, wrong bytes, a stalled response, a
+// trickle (one byte at a time).
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync, readFileSync, existsSync } from 'node:fs';
@@ -131,6 +132,18 @@ export async function startRegistrySimulator({ crates = 10, versionsPerCrate = 2
         case 'stall':
           res.writeHead(200, { 'content-length': crate.bytes.length });
           return res.write(half); // and never more
+        case 'trickle': {
+          // Prompt headers, then one byte every `everyMs`: never idle long, never done.
+          res.writeHead(200, { 'content-length': crate.bytes.length });
+          res.flushHeaders();
+          let sent = 0;
+          const timer = setInterval(() => {
+            if (sent >= crate.bytes.length) return (clearInterval(timer), res.end());
+            res.write(crate.bytes.subarray(sent, ++sent));
+          }, fault.everyMs ?? 200);
+          res.on('close', () => clearInterval(timer));
+          return;
+        }
       }
     }
     res.writeHead(200, {

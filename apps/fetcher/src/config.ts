@@ -63,6 +63,7 @@ const syncOptions = {
   lockTtl: count(5, 3600),
   drainSeconds: count(0, 3600),
   timeoutSeconds: count(1, 3600),
+  minBytesPerSecond: count(0, 1024 ** 3),
   maxAttempts: count(1, 20),
   maxCrateBytes: count(1024, 5 * 1024 ** 3),
 };
@@ -229,6 +230,12 @@ const OPTIONS = {
     default: '30',
     help: 'deadline for response headers and for each pause in a body',
   },
+  minBytesPerSecond: {
+    flag: 'min-bytes-per-second',
+    env: 'LCS_MIN_BYTES_PER_SECOND',
+    default: '10240',
+    help: 'floor rate of a download after the first --timeout-seconds; a slower one is cut and retried (0: none)',
+  },
   maxAttempts: {
     flag: 'max-attempts',
     env: 'LCS_MAX_ATTEMPTS',
@@ -323,6 +330,7 @@ const SYNC_KEYS: OptionKey[] = [
   'lockTtl',
   'drainSeconds',
   'timeoutSeconds',
+  'minBytesPerSecond',
   'maxAttempts',
   'maxCrateBytes',
 ];

@@ -238,6 +238,30 @@ describe('lcs-fetcher sync (end to end)', () => {
     expect(await storedIds()).toEqual([...sim.published.keys()].sort());
   });
 
+  it('cuts a trickling download in bounded time and leaves it on the retry list', async () => {
+    const [slow = ''] = sim.names;
+    // Headers at once, then one byte every 200 ms: never a pause of --timeout-seconds.
+    sim.fault(`${slow}@0.1.0`, { kind: 'trickle', everyMs: 200 });
+    const started = performance.now();
+    const failing = await sync(
+      ...['--timeout-seconds', '1', '--min-bytes-per-second', '1024', '--max-attempts', '2'],
+    );
+    const seconds = (performance.now() - started) / 1000;
+    expect(failing.code, failing.stderr).toBe(1);
+    expect(failing.summary).toMatchObject({ status: 'partial', failed: 1, retry_list: 1 });
+    // Two attempts of about 1 s each (the grace, then cut), the backoff, and the other 23 crates.
+    expect(seconds).toBeLessThan(20);
+    const shown = await run(['status', '--json'], { cwd });
+    const status = JSON.parse(shown.stdout.trim()) as {
+      retry_list: Array<{ name: string; version: string; code: string; attempts: number }>;
+    };
+    expect(status.retry_list).toMatchObject([
+      { name: slow, version: '0.1.0', code: 'DOWNLOAD_TOO_SLOW', attempts: 2 },
+    ]);
+    expect(await store().has({ name: slow, version: '0.1.0' })).toBe(false);
+    expect(tempFiles()).toEqual([]);
+  });
+
   it('exits 3 at once when another fetcher holds the lock', async () => {
     const lock = await new FileMetadataStore(join(cwd, '.lcs/metadata')).acquireLock({
       name: 'fetcher',

@@ -58,6 +58,7 @@ export function openContext(config: SyncConfig | ServeConfig): FetcherContext {
       userAgent: `lcs-fetcher/${VERSION} (+${config.contact}; crate mirror)`,
       headersTimeoutMs: config.timeoutSeconds * 1000,
       idleTimeoutMs: config.timeoutSeconds * 1000,
+      minBytesPerSecond: config.minBytesPerSecond,
       maxAttempts: config.maxAttempts,
       maxBytes: config.maxCrateBytes,
       // Local files are read only from a template the operator gave, never from an index's dl.

@@ -22,7 +22,7 @@ import { classifyFailure } from './failure.js';
 let sim: RegistrySimulator;
 const dirs: string[] = [];
 beforeAll(async () => {
-  sim = await startRegistrySimulator({ crates: 12, versionsPerCrate: 1 });
+  sim = await startRegistrySimulator({ crates: 13, versionsPerCrate: 1 });
 });
 afterAll(async () => {
   await sim.stop();
@@ -111,6 +111,43 @@ describe('Downloader fault handling', () => {
       });
     },
   );
+
+  it('cuts a trickling body at the floor rate, retries it, and ends in bounded time', async () => {
+    const { crate, url, id } = target(12);
+    // One byte every 100 ms after prompt headers: never idle for the 300 ms idle timeout.
+    sim.fault(id, { kind: 'trickle', everyMs: 100 });
+    const store = freshStore();
+    const started = performance.now();
+    const error = await downloader({ minBytesPerSecond: 1024 })
+      .download(url, crate, store)
+      .catch((e: unknown) => e);
+    const elapsed = performance.now() - started;
+    expect(error).toBeInstanceOf(DownloadFailedError);
+    const last = (error as DownloadFailedError).lastError;
+    expect(classifyFailure(last)).toMatchObject({
+      reason: 'timeout',
+      code: 'DOWNLOAD_TOO_SLOW',
+      retryable: true,
+    });
+    expect((last as Error).message).toMatch(/below the floor of 1024 bytes\/s/);
+    expect((error as DownloadFailedError).attempts).toBe(3);
+    // Each attempt: the 300 ms grace plus a few bytes' worth of the floor, then cut.
+    expect(elapsed).toBeLessThan(3 * 1_500);
+    expect(files(store)).toEqual([]);
+    sim.clearFaults();
+  });
+
+  it('stores a body that trickles above the floor rate', async () => {
+    const { crate, url, id } = target(12);
+    sim.fault(id, { kind: 'trickle', everyMs: 1, times: 1 });
+    const store = freshStore();
+    // One byte a millisecond is far above a floor of 1 byte/s: nothing is cut.
+    expect(await downloader({ minBytesPerSecond: 1 }).download(url, crate, store)).toMatchObject({
+      outcome: 'stored',
+      attempts: 1,
+    });
+    sim.clearFaults();
+  });
 
   it('retries a transient fault and stores on the next attempt', async () => {
     const { crate, url, id } = target(8);

@@ -1,7 +1,7 @@
 /**
  * Downloading one `.crate` into a store: streamed (the store hashes on the fly and refuses a
- * mismatch), with a deadline for the response headers and an idle deadline for the body (a stalled
- * response is cut), retries with exponential backoff and full jitter honouring `Retry-After`, and
+ * mismatch), with a deadline for the response headers, an idle deadline for the body (a stalled
+ * response is cut) and a floor rate for the body (a trickling one is cut too), retries with exponential backoff and full jitter honouring `Retry-After`, and
  * an identifying `User-Agent` as crates.io's data access policy asks
  * (https://crates.io/data-access: "a user-agent ... with contact information").
  */
@@ -28,6 +28,13 @@ export interface DownloaderOptions {
   readonly headersTimeoutMs?: number;
   /** Longest pause between two body chunks, ms (default 30 s). */
   readonly idleTimeoutMs?: number;
+  /**
+   * Floor rate of a body, bytes/s (default 10 KiB/s; 0: none). Past
+   * a grace of `idleTimeoutMs` after the headers, a body that has averaged less is cut
+   * (`DOWNLOAD_TOO_SLOW`) and retried: each attempt then ends within headers + grace +
+   * size / rate + one idle timeout, whatever the server does.
+   */
+  readonly minBytesPerSecond?: number;
   /** Attempts per crate version (default 4). */
   readonly maxAttempts?: number;
   /** First backoff, ms (default 500); doubles each attempt, full jitter. */
@@ -59,6 +66,12 @@ export interface DownloaderOptions {
  * download and store.
  */
 export const DEFAULT_MAX_CRATE_BYTES = 256 * 1024 * 1024;
+
+/**
+ * The default floor rate, 10 KiB/s: a CDN serves crates at MB/s, and a server below this is sick,
+ * not slow. A 10 MB crate (crates.io's upload limit) still gets 30 s + 17 min an attempt.
+ */
+export const DEFAULT_MIN_BYTES_PER_SECOND = 10 * 1024;
 
 /** Result of {@link Downloader.download}. */
 export interface DownloadResult extends PutResult {
@@ -109,6 +122,7 @@ export class Downloader {
       userAgent: options.userAgent,
       headersTimeoutMs: options.headersTimeoutMs ?? 30_000,
       idleTimeoutMs: options.idleTimeoutMs ?? 30_000,
+      minBytesPerSecond: options.minBytesPerSecond ?? DEFAULT_MIN_BYTES_PER_SECOND,
       maxAttempts: options.maxAttempts ?? 4,
       backoffBaseMs: options.backoffBaseMs ?? 500,
       backoffMaxMs: options.backoffMaxMs ?? 60_000,
@@ -195,6 +209,10 @@ export class Downloader {
     this.#agents.https.destroy();
   }
 
+  #floor(url: string): (received: number) => DownloadError | undefined {
+    return floorCheck(url, this.#options.minBytesPerSecond, this.#options.idleTimeoutMs);
+  }
+
   /** Full jitter (https://aws.amazon.com/blogs/architecture/exponential-backoff-and-jitter/), or Retry-After. */
   #delay(attempt: number, error: unknown): number {
     const retryAfter = error instanceof DownloadError ? error.retryAfterSeconds : undefined;
@@ -257,12 +275,18 @@ export class Downloader {
         throw tooLarge(url, `Content-Length ${expected}`, maxBytes);
       }
       restartTimer();
+      const floor = this.#floor(url);
       const counted = (async function* () {
         for await (const chunk of response as AsyncIterable<Uint8Array>) {
           received += chunk.byteLength;
           if (received > maxBytes) {
             response.destroy();
             throw tooLarge(url, `${received} bytes read`, maxBytes);
+          }
+          const slow = floor(received);
+          if (slow) {
+            response.destroy();
+            throw slow;
           }
           restartTimer();
           yield chunk;
@@ -316,6 +340,28 @@ export class Downloader {
       signal?.removeEventListener('abort', onAbort);
     }
   }
+}
+
+/**
+ * The floor-rate check of one body, started at its headers: called with the bytes received so far,
+ * it answers the error to cut the body with once they are fewer than the floor allows.
+ */
+function floorCheck(
+  url: string,
+  bytesPerSecond: number,
+  graceMs: number,
+): (received: number) => DownloadError | undefined {
+  if (bytesPerSecond <= 0) return () => undefined;
+  const start = performance.now();
+  return (received) => {
+    const elapsed = performance.now() - start;
+    if (elapsed <= graceMs + (received * 1000) / bytesPerSecond) return undefined;
+    return new DownloadError(
+      'DOWNLOAD_TOO_SLOW',
+      url,
+      `${received} bytes in ${Math.round(elapsed)} ms, below the floor of ${bytesPerSecond} bytes/s`,
+    );
+  };
 }
 
 function tooLarge(url: string, what: string, maxBytes: number): DownloadError {

@@ -8,6 +8,8 @@ export type MirrorErrorCode =
   | 'DOWNLOAD_TIMEOUT'
   | 'DOWNLOAD_NETWORK'
   | 'DOWNLOAD_TRUNCATED'
+  /** The body arrived slower than the floor rate (`minBytesPerSecond`) and was cut. */
+  | 'DOWNLOAD_TOO_SLOW'
   /** The body is larger than the per-crate limit (said by Content-Length, or counted). */
   | 'DOWNLOAD_TOO_LARGE'
   /** The URL is not one this run may read (a `file://` URL the operator did not give, a FIFO). */
@@ -37,7 +39,7 @@ export class MirrorError extends Error {
   }
 }
 
-/** One download attempt failed: an HTTP status, a timeout, a network error or a short body. */
+/** One download attempt failed: an HTTP status, a timeout, a trickle, a network error or a short body. */
 export class DownloadError extends MirrorError {
   /** HTTP status, when the server answered. */
   readonly status: number | undefined;

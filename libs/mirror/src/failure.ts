@@ -26,7 +26,9 @@ export function classifyFailure(error: unknown): Failure {
       // 408 Request Timeout is the server's way of saying "try again".
       return { reason: 'http_client', code, message, retryable: status === 408 };
     }
+    // A trickle is a deadline missed: the same label, its own code.
     case 'DOWNLOAD_TIMEOUT':
+    case 'DOWNLOAD_TOO_SLOW':
       return { reason: 'timeout', code, message, retryable: true };
     case 'DOWNLOAD_NETWORK':
       return { reason: 'network', code, message, retryable: true };
