@@ -27,6 +27,18 @@ export interface StatusReport {
   readonly sync_wanted: unknown;
   readonly retry_list: readonly FailedVersion[];
   readonly runs: readonly RunRecord[];
+  /**
+   * The malformed index lines of the newest run that met any, by file (each run names its first
+   * 20 and counts the rest); `null` when the recorded runs met none.
+   */
+  readonly malformed: {
+    readonly finished_at: string;
+    readonly count: number;
+    readonly files: ReadonlyArray<{
+      readonly file: string;
+      readonly lines: ReadonlyArray<{ line: number; problem: string; reason: string }>;
+    }>;
+  } | null;
   /** The newest snapshot consumers read (unsharded syncs record them), and how many are kept. */
   readonly snapshots: { readonly latest: SnapshotRecord | null; readonly recorded: number };
 }
@@ -62,11 +74,34 @@ export async function runStatus(config: StatusConfig): Promise<StatusReport> {
       sync_wanted: describeSyncWanted(wanted),
       retry_list: failures,
       runs: runs.slice(-5).reverse(),
+      malformed: newestMalformed(runs),
       snapshots,
     };
   } finally {
     await metadata.close();
   }
+}
+
+/** The newest run's malformed lines, grouped by file; read as data (another writer may differ). */
+function newestMalformed(runs: readonly RunRecord[]): StatusReport['malformed'] {
+  const run = runs.findLast(
+    (r) => Number((r as { malformed_lines?: unknown }).malformed_lines) > 0,
+  );
+  if (!run) return null;
+  const listed = (run as { malformed?: unknown }).malformed;
+  const files = new Map<string, Array<{ line: number; problem: string; reason: string }>>();
+  for (const item of Array.isArray(listed) ? (listed as unknown[]) : []) {
+    const { file, line, problem, reason } = (item ?? {}) as Record<string, unknown>;
+    if (typeof file !== 'string' || typeof line !== 'number') continue;
+    const lines = files.get(file) ?? [];
+    lines.push({ line, problem: String(problem), reason: String(reason ?? '') });
+    files.set(file, lines);
+  }
+  return {
+    finished_at: run.finishedAt,
+    count: Number((run as { malformed_lines?: unknown }).malformed_lines),
+    files: [...files].map(([file, lines]) => ({ file, lines })),
+  };
 }
 
 async function recordedSnapshots(history: SnapshotHistory): Promise<StatusReport['snapshots']> {
@@ -94,6 +129,18 @@ export function formatStatus(report: StatusReport): string {
     );
   if (report.retry_list.length > 20)
     lines.push(`  ... and ${report.retry_list.length - 20} more (--json lists all)`);
+  const bad = report.malformed;
+  if (bad) {
+    const named = bad.files.reduce((n, f) => n + f.lines.length, 0);
+    lines.push(`malformed  ${bad.count} index lines in the run of ${bad.finished_at}`);
+    for (const { file, lines: at } of bad.files)
+      for (const l of at)
+        lines.push(
+          `  ${`${file}:${l.line}`.padEnd(40)} ${l.problem.padEnd(16)} ${l.reason.slice(0, 80)}`,
+        );
+    if (bad.count > named)
+      lines.push(`  ... and ${bad.count - named} more (the run's logs count them by problem)`);
+  }
   const snap = report.snapshots.latest;
   lines.push(
     `snapshot   ${snap ? `${snap.commit.slice(0, 12)} committed ${snap.committedAt}, mirrored ${snap.mirroredAt}${snap.missing ? `, ${snap.missing} on the retry list` : ''} (${report.snapshots.recorded} recorded)` : 'none recorded yet'}`,

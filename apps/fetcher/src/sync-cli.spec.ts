@@ -8,6 +8,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FileMetadataStore, FsCrateStore, type StoredCrate } from '@lcs/crate-store';
+import { indexPath } from '@lcs/index-reader';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   startRegistrySimulator,
@@ -260,6 +261,53 @@ describe('lcs-fetcher sync (end to end)', () => {
     ]);
     expect(await store().has({ name: slow, version: '0.1.0' })).toBe(false);
     expect(tempFiles()).toEqual([]);
+  });
+
+  it('names each malformed index line in the logs, the summary, status and a metric', async () => {
+    const [a = '', b = ''] = sim.names;
+    const fileOf = (name: string) => join(sim.indexPath, indexPath(name));
+    const good = readFileSync(fileOf(a), 'utf8');
+    const entry = JSON.parse(good.split('\n')[0] ?? '') as Record<string, unknown>;
+    const hostile = [
+      '{not json',
+      JSON.stringify({ ...entry, vers: 'latest' }),
+      JSON.stringify({ ...entry, name: '../etc' }),
+      JSON.stringify({ ...entry, name: b }),
+    ];
+    writeFileSync(fileOf(a), `${good}${hostile.join('\n')}\n`);
+    sim.commit('hostile lines');
+    const result = await sync('--metrics-file', join(cwd, 'lcs.prom'));
+    // The good versions are all mirrored; the lines are reported, not fatal.
+    expect(result.code, result.stderr).toBe(0);
+    const file = indexPath(a);
+    const lines = good.trim().split('\n').length;
+    expect(result.summary).toMatchObject({ malformed_lines: 4 });
+    expect(result.summary?.['malformed']).toMatchObject([
+      { file, line: lines + 1, problem: 'not_json', excerpt: '{not json' },
+      { file, line: lines + 2, problem: 'invalid_version' },
+      { file, line: lines + 3, problem: 'invalid_name' },
+      { file, line: lines + 4, problem: 'wrong_file' },
+    ]);
+    const warned = result.logs.filter((l) => String(l['msg']).startsWith('malformed index line'));
+    expect(warned.map((l) => `${l['file']}:${l['line']} ${l['problem']}`)).toEqual([
+      `${file}:${lines + 1} not_json`,
+      `${file}:${lines + 2} invalid_version`,
+      `${file}:${lines + 3} invalid_name`,
+      `${file}:${lines + 4} wrong_file`,
+    ]);
+    const prom = readFileSync(join(cwd, 'lcs.prom'), 'utf8');
+    expect(prom).toContain('lcs_fetcher_malformed_index_lines_total{problem="not_json"} 1');
+    expect(prom).toContain('lcs_fetcher_malformed_index_lines_total{problem="wrong_file"} 1');
+
+    const shown = await run(['status', '--json'], { cwd });
+    const status = JSON.parse(shown.stdout.trim()) as { malformed: unknown };
+    expect(status.malformed).toMatchObject({
+      count: 4,
+      files: [{ file, lines: [{ line: lines + 1, problem: 'not_json' }, {}, {}, {}] }],
+    });
+    const human = await run(['status'], { cwd });
+    expect(human.stdout).toContain('malformed  4 index lines');
+    expect(human.stdout).toContain(`${file}:${lines + 2}`);
   });
 
   it('exits 3 at once when another fetcher holds the lock', async () => {

@@ -43,17 +43,35 @@ export class InvalidCrateNameError extends IndexReaderError {
   }
 }
 
+/**
+ * Why an index line was refused, as a bounded value (a metrics label, a column of a report):
+ * not JSON; JSON that is not an index entry; a name crates.io would refuse; a name whose file is
+ * another one; a version that is not semver.
+ */
+export type IndexLineProblem =
+  'not_json' | 'invalid_entry' | 'invalid_name' | 'wrong_file' | 'invalid_version';
+
 /** One line of an index file that is not valid JSON or does not match the index schema. */
 export class IndexLineError extends IndexReaderError {
   /** Path of the index file, relative to the index root (e.g. `se/rd/serde`). */
   readonly file: string;
   /** 1-based line number inside that file. */
   readonly line: number;
+  /** What is wrong with it, as a bounded value. */
+  readonly problem: IndexLineProblem;
 
-  constructor(file: string, line: number, text: string, reason: string, options?: ErrorOptions) {
+  /** `options.problem` defaults to `invalid_entry`. */
+  constructor(
+    file: string,
+    line: number,
+    text: string,
+    reason: string,
+    options?: ErrorOptions & { readonly problem?: IndexLineProblem },
+  ) {
     super('INDEX_LINE_INVALID', text, `${file}:${line}: ${reason}`, options);
     this.file = file;
     this.line = line;
+    this.problem = options?.problem ?? 'invalid_entry';
   }
 }
 

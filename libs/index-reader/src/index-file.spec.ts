@@ -41,8 +41,10 @@ describe('parseIndexFile', () => {
     expect(notJson.line).toBe(2);
     expect(notJson.message).toMatch(/^de\/mo\/demo:2: not JSON/);
     expect(notJson.input).toBe('{not json');
+    expect(notJson.problem).toBe('not_json');
     expect(badCksum.line).toBe(3);
     expect(badCksum.message).toContain('cksum');
+    expect(badCksum.problem).toBe('invalid_entry');
   });
 
   it('skips lines of a format version newer than 2, as cargo does, without validating them', () => {
@@ -85,6 +87,7 @@ describe('parseIndexFile', () => {
     expect(file.errors[0]?.message).toMatch(
       /^1\/q:1: name: "cc" does not belong in 1\/q \(its file is 2\/cc\)/,
     );
+    expect(file.errors[0]?.problem).toBe('wrong_file');
     // The name's case does not matter for the path; the lowercased path does.
     expect(parseIndexLine('de/mo/demo', 1, line({ name: 'DeMo' }))).not.toBeInstanceOf(
       IndexLineError,
@@ -101,6 +104,7 @@ describe('parseIndexFile', () => {
     expect((bad as IndexLineError).message).toContain(
       `${field}: ${JSON.stringify(name)} is not a valid crate name`,
     );
+    expect((bad as IndexLineError).problem).toBe('invalid_name');
   });
 
   it.each(['1.0', 'latest', '../../x', '1.0.0/..', '1.0.0 ', ''])(

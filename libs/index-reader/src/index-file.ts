@@ -1,4 +1,4 @@
-import { IndexLineError } from './errors.js';
+import { IndexLineError, type IndexLineProblem } from './errors.js';
 import { crateNameProblem } from './crate-name.js';
 import { formatVersion, indexEntrySchema, type IndexEntry } from './index-entry.js';
 import { indexPath } from './index-path.js';
@@ -90,6 +90,7 @@ export function parseIndexLine(
   } catch (cause) {
     return new IndexLineError(path, lineNo, line, `not JSON: ${(cause as Error).message}`, {
       cause,
+      problem: 'not_json',
     });
   }
   // Check `v` before the schema: a future format may change fields this schema requires.
@@ -99,12 +100,15 @@ export function parseIndexLine(
   const parsed = indexEntrySchema.safeParse(raw);
   if (parsed.success) {
     const problem = identityProblem(path, parsed.data);
-    return problem ? new IndexLineError(path, lineNo, line, problem) : parsed.data;
+    return problem
+      ? new IndexLineError(path, lineNo, line, problem.reason, { problem: problem.problem })
+      : parsed.data;
   }
   const issue = parsed.error.issues[0];
   const where = issue && issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
   return new IndexLineError(path, lineNo, line, `${where}${issue?.message ?? 'invalid entry'}`, {
     cause: parsed.error,
+    problem: 'invalid_entry',
   });
 }
 
@@ -113,14 +117,26 @@ export function parseIndexLine(
  * the file cargo reads for its name (the path of the lowercased name): a line in another crate's file
  * would otherwise shadow the real one (https://doc.rust-lang.org/cargo/reference/registry-index.html#index-files).
  */
-function identityProblem(path: string, entry: IndexEntry): string | undefined {
+function identityProblem(
+  path: string,
+  entry: IndexEntry,
+): { problem: IndexLineProblem; reason: string } | undefined {
   const nameProblem = crateNameProblem(entry.name);
   if (nameProblem)
-    return `name: ${JSON.stringify(entry.name)} is not a valid crate name (${nameProblem})`;
+    return {
+      problem: 'invalid_name',
+      reason: `name: ${JSON.stringify(entry.name)} is not a valid crate name (${nameProblem})`,
+    };
   const expected = indexPath(entry.name);
   if (expected !== path)
-    return `name: ${JSON.stringify(entry.name)} does not belong in ${path} (its file is ${expected})`;
+    return {
+      problem: 'wrong_file',
+      reason: `name: ${JSON.stringify(entry.name)} does not belong in ${path} (its file is ${expected})`,
+    };
   if (!SEMVER.test(entry.vers))
-    return `vers: ${JSON.stringify(entry.vers)} is not a semver version`;
+    return {
+      problem: 'invalid_version',
+      reason: `vers: ${JSON.stringify(entry.vers)} is not a semver version`,
+    };
   return undefined;
 }

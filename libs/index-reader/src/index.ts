@@ -13,6 +13,7 @@ export { DirectoryIndexSource } from './directory-index-source.js';
 export {
   IndexConfigError,
   IndexLineError,
+  type IndexLineProblem,
   IndexReaderError,
   IndexSourceError,
   IndexSourceInvalidError,

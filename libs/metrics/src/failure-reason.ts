@@ -27,3 +27,17 @@ export function boundedReason(reason: string): FailureReason {
     ? (reason as FailureReason)
     : 'other';
 }
+
+/**
+ * Why an index line was refused: the `problem` label of `lcs_fetcher_malformed_index_lines_total`,
+ * the values of `IndexLineProblem` in `@lcs/index-reader` (checked by the mirror's tests), and
+ * `other` for a value a newer reader adds.
+ */
+export const MALFORMED_LINE_PROBLEMS = [
+  'not_json',
+  'invalid_entry',
+  'invalid_name',
+  'wrong_file',
+  'invalid_version',
+  'other',
+] as const;

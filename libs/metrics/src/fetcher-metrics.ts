@@ -4,7 +4,7 @@
  * carry the `lcs_fetcher_` / `lcs_index_` prefixes and base units.
  */
 import { Counter, Gauge } from 'prom-client';
-import { boundedReason, FAILURE_REASONS } from './failure-reason.js';
+import { boundedReason, FAILURE_REASONS, MALFORMED_LINE_PROBLEMS } from './failure-reason.js';
 import { JobMetrics, type RunOutcome } from './job-metrics.js';
 import type { MetricsRegistry } from './metrics-registry.js';
 
@@ -32,6 +32,7 @@ export class FetcherMetrics {
   readonly #missing: Gauge;
   readonly #retry: Gauge;
   readonly #commitTime: Gauge;
+  readonly #malformed: Counter<'problem'>;
 
   constructor(registry: MetricsRegistry, options: FetcherMetricsOptions = {}) {
     const gauge = (name: string, help: string) =>
@@ -86,6 +87,15 @@ export class FetcherMetrics {
       'lcs_fetcher_retry_versions',
       'Crate versions on the retry list (failed, to be retried), after the last run.',
     );
+    this.#malformed = registry.register(
+      new Counter({
+        name: 'lcs_fetcher_malformed_index_lines_total',
+        help: 'Index lines a sync read and could not use, by problem (the logs and status name them).',
+        labelNames: ['problem'] as const,
+        registers: [],
+      }),
+    );
+    for (const problem of MALFORMED_LINE_PROBLEMS) this.#malformed.inc({ problem }, 0);
     this.#commitTime = gauge(
       'lcs_fetcher_index_commit_timestamp_seconds',
       'Commit time of the index state the last run synced (freshness).',
@@ -95,6 +105,12 @@ export class FetcherMetrics {
   /** Whether the per-crate gauge is on. */
   get perCrateVersions(): boolean {
     return this.#perCrate !== undefined;
+  }
+
+  /** Counts `lines` malformed index lines of one problem (an unknown problem counts as `other`). */
+  malformedLines(problem: string, lines: number): void {
+    const known = (MALFORMED_LINE_PROBLEMS as readonly string[]).includes(problem);
+    this.#malformed.inc({ problem: known ? problem : 'other' }, lines);
   }
 
   /** Sets one crate's version count (cheap: call it only for crates that changed). */

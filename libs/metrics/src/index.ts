@@ -5,7 +5,12 @@
  */
 export { BackfillerMetrics } from './backfiller-metrics.js';
 export { MetricsError, type MetricsErrorCode } from './errors.js';
-export { boundedReason, FAILURE_REASONS, type FailureReason } from './failure-reason.js';
+export {
+  boundedReason,
+  FAILURE_REASONS,
+  MALFORMED_LINE_PROBLEMS,
+  type FailureReason,
+} from './failure-reason.js';
 export { FetcherMetrics, type FetcherMetricsOptions } from './fetcher-metrics.js';
 export { JobMetrics, type RunOutcome } from './job-metrics.js';
 export { MetricsRegistry, type MetricsServer, type PushOptions } from './metrics-registry.js';

@@ -7,6 +7,7 @@ import type { RunnerLock } from '@lcs/crate-store';
 import type { GitCommitInfo } from '@lcs/index-reader';
 import type { FetcherMetrics } from '@lcs/metrics';
 import { formatShard, type Shard } from './shard.js';
+import type { MalformedReport } from './malformed-lines.js';
 import type { PlanReport } from './sync-plan.js';
 import type { SyncEvent, SyncStatus, SyncSummary } from './sync-run.js';
 import type { FailedVersion, IndexCursor, SyncStateStore } from './sync-state.js';
@@ -76,6 +77,7 @@ export async function finishSync(input: FinishInput): Promise<SyncSummary> {
         message: `${id} left the retry list: deleted from the index`,
       });
   }
+  logMalformed(report.malformed, emit);
   const complete = !interrupted && counts.deferred === 0;
   const retryList = [...failures.values()];
   const moveCursor = complete && head !== undefined;
@@ -130,7 +132,8 @@ export async function finishSync(input: FinishInput): Promise<SyncSummary> {
     bytes: counts.bytes,
     yank_changes: report.yankChanges,
     deleted_versions: report.deletedVersions.length,
-    malformed_lines: report.malformedLines,
+    malformed_lines: report.malformed.count,
+    malformed: report.malformed.samples,
     duration_s: Number(((performance.now() - started) / 1000).toFixed(3)),
   };
   await state.recordRun(
@@ -143,6 +146,7 @@ export async function finishSync(input: FinishInput): Promise<SyncSummary> {
   );
 
   if (metrics) {
+    for (const [problem, n] of report.malformed.byProblem) metrics.malformedLines(problem, n);
     if (report.totals) metrics.indexTotals(report.totals.crates, report.totals.versions);
     metrics.backlog(summary.missing, retryList.length);
     const synced = newCursor ?? cursor;
@@ -153,4 +157,26 @@ export async function finishSync(input: FinishInput): Promise<SyncSummary> {
     );
   }
   return summary;
+}
+
+/** One warning per kept malformed line (file, line, problem, excerpt), then one for the rest. */
+function logMalformed(malformed: MalformedReport, emit: (event: SyncEvent) => void): void {
+  for (const line of malformed.samples)
+    emit({
+      type: 'log',
+      level: 'warn',
+      message: `malformed index line ${line.file}:${line.line} (${line.problem}): ${line.reason}`,
+      fields: { ...line },
+    });
+  const rest = malformed.count - malformed.samples.length;
+  if (rest > 0)
+    emit({
+      type: 'log',
+      level: 'warn',
+      message: `${rest} more malformed index lines not shown (${malformed.count} in all)`,
+      fields: {
+        malformed_lines: malformed.count,
+        by_problem: Object.fromEntries(malformed.byProblem),
+      },
+    });
 }

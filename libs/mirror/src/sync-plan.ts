@@ -5,6 +5,7 @@
  * yank changes, deletions) for the summary and the metrics.
  */
 import { CompactKeySet } from './compact-key-set.js';
+import { newMalformedReport, noteMalformed, type MalformedReport } from './malformed-lines.js';
 import type { CrateStore, StoredCrate } from '@lcs/crate-store';
 import {
   diffIndex,
@@ -40,7 +41,8 @@ export interface PlanReport {
   yankChanges: number;
   /** Versions removed from the index (reported; left in the store unless pruned). */
   deletedVersions: Array<{ name: string; version: string }>;
-  malformedLines: number;
+  /** Malformed lines: counted, the first ones named. */
+  readonly malformed: MalformedReport;
   /** Index size, known after a full scan. */
   totals?: { crates: number; versions: number };
 }
@@ -53,7 +55,7 @@ export function newPlanReport(): PlanReport {
     scannedVersions: 0,
     yankChanges: 0,
     deletedVersions: [],
-    malformedLines: 0,
+    malformed: newMalformedReport(),
   };
 }
 
@@ -75,7 +77,7 @@ export async function* planFull(
   let crates = 0;
   let versions = 0;
   for await (const file of scanIndex(source, scan)) {
-    report.malformedLines += file.errors.length;
+    noteMalformed(report.malformed, file.errors);
     const name = file.entries[0]?.name;
     if (name === undefined) continue;
     crates++;
@@ -114,7 +116,7 @@ export async function* planIncremental(
 ): AsyncGenerator<WorkItem> {
   const diffs = diffIndex(source.store, fromCommit, source.commit.oid, filter ? { filter } : {});
   for await (const diff of diffs) {
-    report.malformedLines += diff.errors.length;
+    noteMalformed(report.malformed, diff.errors);
     report.scannedCrates++;
     const name = diff.path.slice(diff.path.lastIndexOf('/') + 1);
     const deleted = new Set<string>();

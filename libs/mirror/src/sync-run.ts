@@ -23,6 +23,7 @@ import { finishSync, type SyncCounts } from './sync-finish.js';
 import { classifyFailure } from './failure.js';
 import type { Shard } from './shard.js';
 import { planSync, type SyncWork } from './sync-plan-step.js';
+import type { MalformedLine } from './malformed-lines.js';
 
 /** Options of {@link runSync}. */
 export interface SyncOptions {
@@ -104,6 +105,8 @@ export interface SyncSummary {
   readonly yank_changes: number;
   readonly deleted_versions: number;
   readonly malformed_lines: number;
+  /** The first malformed lines, named (see `malformed_lines` for how many there were). */
+  readonly malformed: readonly MalformedLine[];
   readonly duration_s: number;
 }
 
