@@ -68,6 +68,10 @@ export async function runServe(
       reader: async () => (reader = await openApiReader(config, context, reporter)),
       token: config.apiToken,
       maxConcurrent: config.apiMaxConcurrent,
+      onError: (error, request) =>
+        reporter.log('error', `api ${request.url ?? ''}: ${(error as Error).message}`, {
+          code: (error as { code?: unknown }).code,
+        }),
     }),
     log: (level, message, fields) => reporter.log(level, message, fields),
   });

@@ -21,8 +21,9 @@ export class ApiProblem extends Error {
     message: string,
     readonly parameter?: string,
     readonly headers: Record<string, string> = {},
+    cause?: unknown,
   ) {
-    super(message);
+    super(message, cause === undefined ? undefined : { cause });
     this.name = 'ApiProblem';
   }
 }

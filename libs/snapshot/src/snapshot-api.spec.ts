@@ -5,6 +5,7 @@
  * requests in flight.
  */
 import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSnapshotApi, type SnapshotApiOptions } from './snapshot-api.js';
@@ -124,6 +125,45 @@ describe('GET /api/v1/changes', () => {
     const unknown = await get(`${base}/api/v1/changes?since=${'e'.repeat(40)}`);
     expect(unknown.status).toBe(404);
     expect(errorOf(unknown.body).code).toBe('SNAPSHOT_COMMIT_UNKNOWN');
+  });
+});
+
+describe('error answers', () => {
+  it('never hold a server path or an internal message, and the server is told the whole error', async () => {
+    const told: string[] = [];
+    const onError = (error: unknown) => void told.push((error as Error).message);
+    const base = await serve({ onError });
+    const failing = await serve({
+      reader: () => Promise.reject(new Error(`ENOENT: open ${fx.sim.indexPath}/.git/HEAD`)),
+      onError,
+    });
+    const e40 = 'e'.repeat(40);
+    const urls = [
+      `${base}/api/v1/crates/${fx.published.name}?at=${e40}`,
+      `${base}/api/v1/crates/${fx.published.name}?at=refs/heads/nope`,
+      `${base}/api/v1/crates/${fx.published.name}?at=1999-01-01T00:00:00Z`,
+      `${base}/api/v1/crates/${fx.published.name}?at=not-a-point`,
+      `${base}/api/v1/crates/no-such-crate-here`,
+      `${base}/api/v1/changes?since=${e40}`,
+      `${base}/api/v1/snapshots?at=${e40}`,
+      `${base}/api/v1/nothing`,
+      `${failing}/api/v1/crates/${fx.published.name}`,
+    ];
+    const secrets = [fx.dir, fx.sim.root, fx.sim.indexPath, tmpdir(), '/.git', 'ENOENT'];
+    for (const url of urls) {
+      const response = await fetch(url);
+      const text = await response.text();
+      expect(response.status, url).toBeGreaterThanOrEqual(400);
+      for (const secret of secrets)
+        expect([url, text]).not.toEqual([url, expect.stringContaining(secret)]);
+    }
+    const unknown = await get(urls[0] ?? '');
+    // What the client sent is echoed; nothing else.
+    expect(errorOf(unknown.body)).toMatchObject({
+      code: 'SNAPSHOT_COMMIT_UNKNOWN',
+      message: `${e40}: not a commit of the index`,
+    });
+    expect(told.some((m) => m.includes(fx.sim.indexPath))).toBe(true);
   });
 });
 

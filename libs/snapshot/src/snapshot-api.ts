@@ -26,6 +26,11 @@ export interface SnapshotApiOptions {
   readonly maxPageSize?: number;
   /** Requests served at once (default 8); more get 503. */
   readonly maxConcurrent?: number;
+  /**
+   * Told the whole error behind each 5xx answer: clients get a message that names only what they
+   * sent (never a server path or an internal message); the server's log gets this.
+   */
+  readonly onError?: (error: unknown, request: IncomingMessage) => void;
 }
 
 /** A request handler: `true` when the request was the API's (a path under `/api/`). */
@@ -58,9 +63,10 @@ export function createSnapshotApi(options: SnapshotApiOptions): SnapshotApiHandl
       throw new ApiProblem(
         503,
         'API_UNAVAILABLE',
-        `the index cannot be opened: ${(error as Error).message}`,
+        'the index cannot be opened yet; retry later',
         undefined,
         { 'retry-after': '30' },
+        error,
       );
     });
     return opening;
@@ -101,22 +107,56 @@ export function createSnapshotApi(options: SnapshotApiOptions): SnapshotApiHandl
     try {
       sendJson(request, response, 200, await route(request, url), { tagged: true });
     } catch (error) {
-      if (error instanceof ApiProblem) sendProblem(request, response, error);
-      else if (error instanceof SnapshotError)
-        sendProblem(
-          request,
-          response,
-          new ApiProblem(
-            STATUS[error.code],
-            error.code,
-            error.message,
-            error.code === 'SNAPSHOT_POINT_INVALID' ? 'at' : undefined,
-          ),
-        );
-      else throw error;
+      if (error instanceof ApiProblem) {
+        if (error.status >= 500) options.onError?.(error.cause ?? error, request);
+        sendProblem(request, response, error);
+      } else if (error instanceof SnapshotError) {
+        if (STATUS[error.code] >= 500) options.onError?.(error, request);
+        sendProblem(request, response, publicProblem(error, url));
+      } else throw error;
     } finally {
       active--;
     }
     return true;
   };
+}
+
+/** What each library error means to a client, in words that hold nothing of the server's. */
+const PUBLIC_MESSAGE: Record<SnapshotErrorCode, string> = {
+  SNAPSHOT_NOT_FOUND:
+    'no recorded snapshot there (none yet, none at or before that time, or never recorded)',
+  SNAPSHOT_COMMIT_UNKNOWN: 'not a commit of the index',
+  SNAPSHOT_POINT_INVALID: 'not a 40-hex commit id, a ref or an RFC 3339 time',
+  SNAPSHOT_VERSION_UNKNOWN: 'no such version in this snapshot',
+  SNAPSHOT_NOT_MIRRORED: 'not in the store (yet)',
+  SNAPSHOT_CHECKSUM_MISMATCH: 'the stored bytes do not match the index checksum',
+  SNAPSHOT_HISTORY_CORRUPT: 'the snapshot history cannot be read',
+  SNAPSHOT_INDEX_UNSUPPORTED: 'the index cannot serve snapshots',
+};
+
+/**
+ * The answer to a library error: its status and code, a fixed message, and the error's input only
+ * when the client sent it (in the path or the query). A library message may name the index
+ * repository's path or the store's location, which are the server's business.
+ */
+function publicProblem(error: SnapshotError, url: URL): ApiProblem {
+  const sent = error.input.length > 0 && clientSent(url, error.input);
+  return new ApiProblem(
+    STATUS[error.code],
+    error.code,
+    sent ? `${error.input}: ${PUBLIC_MESSAGE[error.code]}` : PUBLIC_MESSAGE[error.code],
+    error.code === 'SNAPSHOT_POINT_INVALID' ? 'at' : undefined,
+  );
+}
+
+function clientSent(url: URL, input: string): boolean {
+  let path = url.pathname;
+  try {
+    path = decodeURIComponent(path);
+  } catch {
+    // Not percent-encoding: compared as sent.
+  }
+  if (path.includes(input)) return true;
+  for (const value of url.searchParams.values()) if (value.includes(input)) return true;
+  return false;
 }
