@@ -42,9 +42,9 @@ const sync = (...args: string[]) =>
   });
 function tempFiles(): string[] {
   try {
-    return readdirSync(join(cwd, '.lcs/store'), { recursive: true })
-      .map(String)
-      .filter((f) => f.endsWith('.tmp'));
+    return readdirSync(join(cwd, '.lcs/store'), { recursive: true, withFileTypes: true })
+      .filter((e) => e.isFile() && e.name.endsWith('.tmp'))
+      .map((e) => join(e.parentPath, e.name));
   } catch {
     return [];
   }
@@ -353,6 +353,28 @@ describe('lcs-fetcher sync (end to end)', () => {
     const resumed = await sync();
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(resumed.summary).toMatchObject({ status: 'ok', downloaded: 24 });
+  });
+
+  it("after a SIGKILL mid-put, the next run removes the killed put's temporary files", async () => {
+    // A body stalled after its first half: its temporary file exists and is never finished.
+    for (const id of sim.published.keys()) sim.fault(id, { kind: 'stall' });
+    const running = start(
+      ['sync', '--index', sim.indexPath, '--json', '--concurrency', '4', '--timeout-seconds', '60'],
+      { cwd },
+    );
+    await until(() => tempFiles().length >= 4);
+    running.child.kill('SIGKILL');
+    await running.done;
+    const left = tempFiles();
+    expect(left.length).toBeGreaterThanOrEqual(4);
+    sim.clearFaults();
+    const rerun = await sync();
+    expect(rerun.code, rerun.stderr).toBe(0);
+    expect(rerun.summary).toMatchObject({ status: 'ok', downloaded: 24 });
+    expect(tempFiles()).toEqual([]);
+    expect(
+      rerun.logs.some((l) => String(l['msg']).startsWith(`removed ${left.length} temporary files`)),
+    ).toBe(true);
   });
 
   it('refuses an index whose config.json dl is a local file template, with exit 2 naming it', async () => {

@@ -176,6 +176,8 @@ async function pullAndRun(
       ...(config.dl ? { dl: config.dl } : {}),
       signal,
       drainMs: config.drainSeconds * 1000,
+      // Twice the longest a live put leaves its file untouched (a pause, the lease), and a minute.
+      staleTempMs: 2 * Math.max(config.lockTtl, config.timeoutSeconds) * 1000 + 60_000,
       onEvent: (event) => {
         if (event.type === 'log') reporter.log(event.level, event.message, event.fields);
         else

@@ -2,6 +2,7 @@
  * The one interface every crate store backend implements. Backends are chosen by URL with
  * `openCrateStore`; callers never need to know which one they hold.
  */
+import type { SweepResult } from './temp-files.js';
 import type { CrateRef, CrateRefInput, CrateToStoreInput } from './crate-key.js';
 
 /** A body to store: bytes in memory, or a stream of chunks (an HTTP response, a file stream). */
@@ -65,4 +66,10 @@ export interface CrateStore {
   readObject(key: string): Promise<Uint8Array | undefined>;
   /** Writes a state object under `_lcs/` atomically (whole or not at all). */
   writeObject(key: string, bytes: Uint8Array): Promise<void>;
+  /**
+   * Removes the temporary files (partial bodies, spool files) that killed puts left behind: at once
+   * those of a process of this host that is gone, and any untouched for longer than `olderThanMs`.
+   * Optional: a store that leaves none need not have it. A sync calls it at its start.
+   */
+  sweepTemporary?(options: { readonly olderThanMs: number }): Promise<SweepResult>;
 }

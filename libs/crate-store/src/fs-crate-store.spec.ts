@@ -11,7 +11,7 @@ import {
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FsCrateStore, STALE_TEMP_MS } from './fs-crate-store.js';
-import { all, crateWithBody, tempDir } from './test-support/crates.js';
+import { all, chunked, crateWithBody, tempDir } from './test-support/crates.js';
 
 const DIST = resolve(import.meta.dirname, '../dist/index.js');
 const cleanup: Array<() => void> = [];
@@ -46,25 +46,52 @@ describe('FsCrateStore crash safety', () => {
       child.stdout.on('data', (d: Buffer) => d.toString().includes('writing') && res());
       child.once('exit', (code) => rej(new Error(`writer exited early with ${code}`)));
     });
-    const crateDir = join(dir, 'crates', 'killed');
-    expect(readdirSync(crateDir).some((f) => f.endsWith('.tmp'))).toBe(true);
+    const tmp = join(dir, '.tmp');
+    expect(readdirSync(tmp).some((f) => f.endsWith('.tmp'))).toBe(true);
     child.kill('SIGKILL');
     await new Promise((res) => child.once('exit', res));
 
     const store = new FsCrateStore(dir);
     expect(await store.has(crate)).toBe(false);
     expect(await all(store.list())).toEqual([]);
+    // The killed writer's file names its owner, a process of this host that is gone: swept at once,
+    // while a live writer's file (this process's) is kept.
+    const live = new FsCrateStore(dir);
+    const { crate: other } = crateWithBody('alive', '1.0.0', 1024);
+    const pending = live.put(other, chunked(Buffer.alloc(1024), 256, undefined, 200));
+    await new Promise((r) => setTimeout(r, 50));
+    expect(await store.sweepTemporary({ olderThanMs: 3_600_000 })).toEqual({ removed: 1, kept: 1 });
+    await expect(pending).rejects.toMatchObject({ code: 'CHECKSUM_MISMATCH' });
+    expect(readdirSync(tmp)).toEqual([]);
     expect(await store.put(crate, body)).toMatchObject({ outcome: 'stored', bytes: body.length });
     expect((await all(store.list())).map((c) => c.key)).toEqual([
       'crates/killed/killed-1.0.0.crate',
     ]);
-    // The killed writer's temporary file is swept by a listing once it is stale, not before.
-    const temp = readdirSync(crateDir).filter((f) => f.endsWith('.tmp'));
-    expect(temp).toHaveLength(1);
+  });
+
+  it('a temporary file of another host is swept only once it is older than asked', async () => {
+    const { dir, remove } = tempDir();
+    cleanup.push(remove);
+    mkdirSync(join(dir, '.tmp'));
+    const other = join(dir, '.tmp', 'x-1.0.0.other-pod-7f9c.1.0123abcd.1.tmp');
+    writeFileSync(other, 'partial');
+    const store = new FsCrateStore(dir);
+    expect(await store.sweepTemporary({ olderThanMs: 60_000 })).toEqual({ removed: 0, kept: 1 });
+    const old = (Date.now() - 120_000) / 1000;
+    utimesSync(other, old, old);
+    expect(await store.sweepTemporary({ olderThanMs: 60_000 })).toEqual({ removed: 1, kept: 0 });
+  });
+
+  it('a listing removes a stale temporary file an older release left in a crate directory', async () => {
+    const { dir, remove } = tempDir();
+    cleanup.push(remove);
+    const crateDir = join(dir, 'crates', 'old');
+    mkdirSync(crateDir, { recursive: true });
+    writeFileSync(join(crateDir, '.old-1.0.0.123-abcd-1.tmp'), 'partial');
     const old = (Date.now() - STALE_TEMP_MS - 60_000) / 1000;
-    utimesSync(join(crateDir, temp[0] ?? ''), old, old);
-    await all(store.list());
-    expect(readdirSync(crateDir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    utimesSync(join(crateDir, '.old-1.0.0.123-abcd-1.tmp'), old, old);
+    await all(new FsCrateStore(dir).list());
+    expect(readdirSync(crateDir)).toEqual([]);
   });
 
   it('a listing keeps a temporary file that is still being written', async () => {

@@ -21,6 +21,7 @@ import { StoreFailedError } from './errors.js';
 import { assertStateKey } from './state-key.js';
 import { MAX_SINGLE_PUT_BYTES, releaseBody } from './verified-body.js';
 import { writeVerifiedFile } from './verified-file.js';
+import { sweepTempDir, type SweepResult } from './temp-files.js';
 import { isCode } from './errno.js';
 
 /** Options of {@link FsCrateStore}. */
@@ -83,6 +84,21 @@ export class FsCrateStore implements CrateStore {
     return handle?.createReadStream();
   }
 
+  /**
+   * Removes the temporary files killed puts left in the store (`.tmp/`): at once those of a
+   * process of this host that is gone, and any untouched for longer than `olderThanMs` (another
+   * host's, whose process cannot be asked). A sync calls it at its start.
+   */
+  sweepTemporary(options: { readonly olderThanMs: number }): Promise<SweepResult> {
+    return Promise.resolve(
+      sweepTempDir(this.#tempDir, (n) => n.endsWith('.tmp'), options.olderThanMs),
+    );
+  }
+
+  get #tempDir(): string {
+    return join(this.root, TEMP_DIR);
+  }
+
   async put(
     input: CrateToStoreInput,
     body: CrateBody,
@@ -100,6 +116,7 @@ export class FsCrateStore implements CrateStore {
       signal: options.signal,
       replace: options.replace === true,
       knownDirs: this.#dirs,
+      tempDir: this.#tempDir,
     });
     return { outcome, key, bytes };
   }
@@ -154,9 +171,12 @@ export class FsCrateStore implements CrateStore {
   }
 }
 
+/** The store's directory of temporary files (hidden: no key of the layout starts with a dot). */
+const TEMP_DIR = '.tmp';
+
 /**
- * A temporary file untouched for this long belongs to a put that was killed (a live put writes, and
- * so touches it, at least every idle timeout): listings remove it.
+ * A temporary file in a crate's directory (where releases before the `.tmp/` directory wrote them)
+ * untouched for this long belongs to a put that was killed: listings remove it.
  */
 export const STALE_TEMP_MS = 60 * 60 * 1000;
 

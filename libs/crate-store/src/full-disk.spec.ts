@@ -81,12 +81,14 @@ describe(`a put on a full disk (${disk ? 'a real 1 MiB tmpfs' : 'tmpfs not mount
         const root = join(disk.dir, 'store');
         rmSync(root, { recursive: true, force: true });
         const store = new FsCrateStore(root);
-        // The crate's directory exists before the disk fills (its inode is not what runs out).
+        // The directories exist before the disk fills (their inodes are not what runs out).
         mkdirSync(join(root, 'crates', 'cxx-build'), { recursive: true });
+        mkdirSync(join(root, '.tmp'));
         fillTo(disk.dir, free);
         await expect(store.put(crate, body)).rejects.toMatchObject({ code: 'STORE_FAILED' });
         expect(await store.has(crate)).toBe(false);
         expect(readdirSync(join(root, 'crates', 'cxx-build'))).toEqual([]);
+        expect(readdirSync(join(root, '.tmp'))).toEqual([]);
         expect(await all(store.list())).toEqual([]);
         // Room again: the same put stores the whole crate.
         rmSync(join(disk.dir, 'filler'));
@@ -127,10 +129,11 @@ async function expectInjectedFailure(crate: CrateToStore, body: Buffer, free: nu
         maxBytes: 1 << 30,
         replace: false,
         knownDirs: new Set(),
+        tempDir: join(dir, '.tmp'),
         writev: fullDiskWritev(free),
       }),
     ).rejects.toMatchObject({ code: 'STORE_FAILED' });
-    expect(readdirSync(join(dir, 'crates', crate.name))).toEqual([]);
+    expect(readdirSync(join(dir, '.tmp'))).toEqual([]);
   } finally {
     remove();
   }
@@ -155,10 +158,11 @@ describe('the size check before the link', () => {
           maxBytes: 1 << 30,
           replace: false,
           knownDirs: new Set(),
+          tempDir: join(dir, '.tmp'),
           writev: lying,
         }),
       ).rejects.toThrow(/holds 0 bytes after fdatasync, 83370 were verified/);
-      expect(readdirSync(join(dir, 'crates', 'lied'))).toEqual([]);
+      expect(readdirSync(join(dir, '.tmp'))).toEqual([]);
     } finally {
       remove();
     }

@@ -26,6 +26,7 @@ export type {
   PutResult,
   StoredCrate,
 } from './crate-store.js';
+export type { SweepResult } from './temp-files.js';
 export {
   ChecksumMismatchError,
   CrateRefError,

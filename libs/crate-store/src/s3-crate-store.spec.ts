@@ -3,16 +3,18 @@
  * puts (`If-None-Match: *` answered with 412), the sha256 header the server verifies, no aws-chunked
  * CRC trailers, bucket paths without a trailing slash, and retries on 503 SlowDown and 500.
  */
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { StoreFailedError } from './errors.js';
 import { createS3Client } from './s3-client.js';
 import { S3CrateStore, type S3CrateStoreOptions } from './s3-crate-store.js';
+import { SpooledBody } from './spooled-body.js';
 import { all, chunked, crateWithBody } from './test-support/crates.js';
 
 interface Seen {
@@ -163,6 +165,41 @@ describe('S3CrateStore against a fake S3', () => {
       expect(puts).toHaveLength(2);
       expect(puts[1]?.headers['content-length']).toBe('300000');
       expect(objects.get('/crates/crates/big/big-1.0.0.crate')?.equals(body)).toBe(true);
+      expect(readdirSync(spoolDir)).toEqual([]);
+    } finally {
+      rmSync(spoolDir, { recursive: true, force: true });
+    }
+  });
+
+  it('sweeps the spool file of a put killed mid-body, and keeps a live one', async () => {
+    const spoolDir = mkdtempSync(join(tmpdir(), 'lcs-spool-'));
+    try {
+      // The child spools half a body through the store's own spool code, says so, and waits.
+      const writer = `
+        const { SpooledBody } = await import(process.argv[1]);
+        const spool = new SpooledBody(0, process.argv[2]);
+        await spool.add(Buffer.alloc(64 * 1024, 1));
+        process.stdout.write('spooling\\n');
+        await new Promise(() => {});
+      `;
+      const dist = resolve(import.meta.dirname, '../dist/spooled-body.js');
+      const child = spawn(process.execPath, ['--input-type=module', '-e', writer, dist, spoolDir], {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
+      await new Promise<void>((res, rej) => {
+        child.stdout.on('data', (d: Buffer) => d.toString().includes('spooling') && res());
+        child.once('exit', (code) => rej(new Error(`writer exited early with ${code}`)));
+      });
+      child.kill('SIGKILL');
+      await new Promise((res) => child.once('exit', res));
+      const live = new SpooledBody(0, spoolDir);
+      await live.add(Buffer.alloc(1024));
+      expect(readdirSync(spoolDir)).toHaveLength(2);
+      expect(await store({ spoolDir }).sweepTemporary({ olderThanMs: 3_600_000 })).toEqual({
+        removed: 1,
+        kept: 1,
+      });
+      await live.dispose();
       expect(readdirSync(spoolDir)).toEqual([]);
     } finally {
       rmSync(spoolDir, { recursive: true, force: true });

@@ -6,6 +6,7 @@
  * spooled to a temporary file while it is verified, so memory per download stays bounded whatever
  * the body's size.
  */
+import { tmpdir } from 'node:os';
 import type { Readable } from 'node:stream';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { s3Sdk } from './lazy-sdk.js';
@@ -21,7 +22,8 @@ import {
 import type { CrateBody, CrateStore, PutOptions, PutResult, StoredCrate } from './crate-store.js';
 import { CrateStoreError, StoreFailedError } from './errors.js';
 import { assertStateKey } from './state-key.js';
-import { SpooledBody } from './spooled-body.js';
+import { SpooledBody, sweepSpoolDir } from './spooled-body.js';
+import type { SweepResult } from './temp-files.js';
 import { consumeVerified, MAX_SINGLE_PUT_BYTES } from './verified-body.js';
 
 /** Options of {@link S3CrateStore}. */
@@ -153,6 +155,15 @@ export class S3CrateStore implements CrateStore {
     } finally {
       await spool.dispose();
     }
+  }
+
+  /**
+   * Removes the spool files killed puts left in the spool directory: at once those of a process of
+   * this host that is gone, and any untouched for longer than `olderThanMs`. A sync calls it at its
+   * start.
+   */
+  sweepTemporary(options: { readonly olderThanMs: number }): Promise<SweepResult> {
+    return Promise.resolve(sweepSpoolDir(this.#spool.dir ?? tmpdir(), options.olderThanMs));
   }
 
   async delete(ref: CrateRefInput): Promise<boolean> {

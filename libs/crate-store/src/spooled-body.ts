@@ -3,13 +3,25 @@
  * store that must know the whole body before sending it (one S3 PUT with its sha256) holds at most
  * `threshold` bytes per body in memory, whatever the crate's size.
  */
-import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, open, unlink, type FileHandle } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { StoreFailedError } from './errors.js';
+import { ownedTempSegment, sweepTempDir, type SweepResult } from './temp-files.js';
 import { writeAllHandle } from './write-all.js';
+
+/** Spool files' names start with this (`.lcs-spool.<owner>.tmp`); releases before used `.lcs-spool-`. */
+const SPOOL_PREFIX = '.lcs-spool.';
+
+/** Removes the spool files dead puts left in `dir` (see `temp-files.ts`). */
+export function sweepSpoolDir(dir: string, olderThanMs: number): SweepResult {
+  return sweepTempDir(
+    dir,
+    (name) => name.startsWith('.lcs-spool') && name.endsWith('.tmp'),
+    olderThanMs,
+  );
+}
 
 /** Bodies up to this size stay in memory (crates.io's crates are mostly far smaller). */
 export const DEFAULT_SPOOL_THRESHOLD = 8 * 1024 * 1024;
@@ -34,7 +46,7 @@ export class SpooledBody {
     }
     if (!this.file) {
       await mkdir(this.dir, { recursive: true });
-      const path = join(this.dir, `.lcs-spool-${randomBytes(8).toString('hex')}.tmp`);
+      const path = join(this.dir, `${SPOOL_PREFIX}${ownedTempSegment()}.tmp`);
       const handle = await open(path, 'wx', 0o600).catch((error: unknown) => {
         throw new StoreFailedError(path, 'spool', { cause: error });
       });

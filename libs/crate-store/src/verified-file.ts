@@ -1,8 +1,9 @@
 /**
- * One crate body to one file of the filesystem store: streamed into a hidden temporary file in the
- * final directory while it is hashed, flushed to disk (`fdatasync`), and only then linked to its
- * final name. `link(2)` fails with EEXIST instead of replacing, so a concurrent writer can never
- * swap a verified object; a killed process leaves at most a `.tmp` file the listing sweeps.
+ * One crate body to one file of the filesystem store: streamed into a temporary file of the store's
+ * `.tmp/` directory while it is hashed, flushed to disk (`fdatasync`), checked to hold exactly the
+ * verified bytes, and only then linked to its final name. `link(2)` fails with EEXIST instead of
+ * replacing, so a concurrent writer can never swap a verified object; a killed process leaves at
+ * most a temporary file naming its owner, which the next run sweeps (`temp-files.ts`).
  *
  * The metadata calls (mkdir, open, write, close, link, unlink) are made synchronously: each is a
  * few microseconds of a local filesystem, while a hand-off to libuv's thread pool costs two
@@ -10,7 +11,6 @@
  * 296 MiB), futex calls fell from 117,000 to 25,000 and the run took about 10% less. Only
  * `fdatasync`, which waits for the disk, stays asynchronous.
  */
-import { randomBytes } from 'node:crypto';
 import {
   closeSync,
   fdatasync,
@@ -22,6 +22,7 @@ import {
   unlinkSync,
 } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { ownedTempSegment } from './temp-files.js';
 import { crateId, type CrateToStore } from './crate-key.js';
 import type { CrateBody } from './crate-store.js';
 import { StoreFailedError } from './errors.js';
@@ -32,9 +33,8 @@ import { writeAllSync, type WritevSync } from './write-all.js';
 /** Bytes gathered before a write: most crates then take a single `writev`. */
 const WRITE_BATCH_BYTES = 1024 * 1024;
 
-/** Temporary names: unique per process without a random draw per put. */
-const TEMP_PREFIX = `${process.pid}-${randomBytes(4).toString('hex')}`;
-let tempCounter = 0;
+/** A slow body is still written at least this often, so a live put's file never looks abandoned. */
+const WRITE_INTERVAL_MS = 1000;
 
 /** Options of {@link writeVerifiedFile}. */
 export interface VerifiedFileOptions {
@@ -44,6 +44,8 @@ export interface VerifiedFileOptions {
   readonly replace: boolean;
   /** Directories known to exist (one mkdir per directory per process); updated. */
   readonly knownDirs: Set<string>;
+  /** Where temporary files go: a directory of the same filesystem as `final`. */
+  readonly tempDir: string;
   /** The write system call; injected by the fault tests where a small disk cannot be mounted. */
   readonly writev?: WritevSync;
 }
@@ -55,23 +57,29 @@ export async function writeVerifiedFile(
   body: CrateBody,
   options: VerifiedFileOptions,
 ): Promise<{ outcome: 'stored' | 'exists'; bytes: number }> {
-  const dir = dirname(final);
-  const temp = join(dir, `.${crate.name}-${crate.version}.${TEMP_PREFIX}-${++tempCounter}.tmp`);
+  const temp = join(options.tempDir, `${crate.name}-${crate.version}.${ownedTempSegment()}.tmp`);
   let fd: number;
   try {
-    if (!options.knownDirs.has(dir)) {
-      mkdirSync(dir, { recursive: true });
+    for (const dir of [options.tempDir, dirname(final)]) {
+      if (options.knownDirs.has(dir)) continue;
+      try {
+        mkdirSync(dir, { recursive: true });
+      } catch (error) {
+        throw new StoreFailedError(dir, 'mkdir', { cause: error });
+      }
       options.knownDirs.add(dir);
     }
     fd = openSync(temp, 'wx');
   } catch (error) {
     await releaseBody(body);
+    if (error instanceof StoreFailedError) throw error;
     throw new StoreFailedError(temp, 'create', { cause: error });
   }
   let open = true;
   try {
     let pending: Uint8Array[] = [];
     let pendingBytes = 0;
+    let flushedAt = performance.now();
     const flush = () => {
       if (pendingBytes === 0) return;
       try {
@@ -81,6 +89,7 @@ export async function writeVerifiedFile(
       }
       pending = [];
       pendingBytes = 0;
+      flushedAt = performance.now();
     };
     const { bytes } = await consumeVerified(crateId(crate), body, crate.cksum, {
       maxBytes: options.maxBytes,
@@ -88,7 +97,8 @@ export async function writeVerifiedFile(
       onChunk: (chunk) => {
         pending.push(chunk);
         pendingBytes += chunk.byteLength;
-        if (pendingBytes >= WRITE_BATCH_BYTES) flush();
+        if (pendingBytes >= WRITE_BATCH_BYTES || performance.now() - flushedAt >= WRITE_INTERVAL_MS)
+          flush();
       },
     });
     flush();

@@ -61,12 +61,12 @@ function target(i: number) {
   };
 }
 
-/** Files under the store's crate dirs, temporaries included: a failed put must leave none. */
+/** Files of the store, crates and temporaries (`.tmp/`): a failed put must leave none. */
 function files(store: FsCrateStore): string[] {
   try {
-    return readdirSync(join(store.root, 'crates'), { recursive: true })
-      .map(String)
-      .filter((f) => f.includes('.'));
+    return readdirSync(store.root, { recursive: true, withFileTypes: true })
+      .filter((e) => e.isFile())
+      .map((e) => join(e.parentPath, e.name));
   } catch {
     return [];
   }

@@ -67,6 +67,7 @@ export async function planSync(
       `${source.location}: config.json dl ${JSON.stringify(dl.slice(0, 200))} is not an http(s) URL (a local mirror's file:// template can only be given with --dl)`,
     );
   }
+  await sweepTemporary(options, emit);
   const head = source.commit;
   const { shard } = options;
   const inMyShard = shard ? (path: string) => pathInShard(path, shard) : undefined;
@@ -143,6 +144,22 @@ export async function planSync(
   }
 
   return { dl, head, cursor, report, work: work() };
+}
+
+/** Removes what killed puts left in the store before this run adds its own (a log line if any). */
+async function sweepTemporary(
+  options: SyncOptions,
+  emit: (event: SyncEvent) => void,
+): Promise<void> {
+  const { store } = options;
+  const swept = await store.sweepTemporary?.({ olderThanMs: options.staleTempMs ?? 600_000 });
+  if (swept && swept.removed > 0)
+    emit({
+      type: 'log',
+      level: 'info',
+      message: `removed ${swept.removed} temporary files killed puts left in ${store.location}`,
+      fields: { removed: swept.removed, kept: swept.kept },
+    });
 }
 
 /**

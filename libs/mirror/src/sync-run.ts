@@ -51,6 +51,12 @@ export interface SyncOptions {
   readonly shard?: Shard;
   /** Download URL template replacing the index's `dl` (a closer mirror of the same registry). */
   readonly dl?: string;
+  /**
+   * A temporary file of another host untouched for this long is a killed put's, and the run's start
+   * removes it (default 10 min); a dead process's of this host goes at once. Give at least twice the
+   * longest pause a live download may make (the idle timeout) and the lock's lease.
+   */
+  readonly staleTempMs?: number;
   /** Stop taking work (SIGTERM). */
   readonly signal?: AbortSignal;
   /** How long in-flight downloads may finish after `signal`, ms (default 30 s). */

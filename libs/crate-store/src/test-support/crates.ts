@@ -15,15 +15,19 @@ export function crateWithBody(
   return { crate: { name, version, cksum: createHash('sha256').update(body).digest('hex') }, body };
 }
 
-/** Yields `body` in `chunk`-sized pieces, then throws `failWith` if given (a reset mid-body). */
+/**
+ * Yields `body` in `chunk`-sized pieces (`delayMs` apart), then throws `failWith` if given (a reset
+ * mid-body).
+ */
 export async function* chunked(
   body: Buffer,
   chunk = 256,
   failWith?: Error,
+  delayMs = 0,
 ): AsyncIterable<Uint8Array> {
   for (let i = 0; i < body.length; i += chunk) {
     yield body.subarray(i, i + chunk);
-    await new Promise((r) => setImmediate(r));
+    await new Promise((r) => (delayMs > 0 ? setTimeout(r, delayMs) : setImmediate(r)));
   }
   if (failWith) throw failWith;
 }
