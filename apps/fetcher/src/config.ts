@@ -48,6 +48,7 @@ const syncOptions = {
   concurrency: count(1, 256),
   maxSessionCrates: count(0, 100_000_000).optional(),
   full: flag,
+  reread: flag,
   dl: z
     .string()
     .regex(/^(https?|file):\/\/\S+$/, 'an http(s):// or file:// URL template')
@@ -179,6 +180,12 @@ const OPTIONS = {
     env: 'LCS_FULL',
     boolean: true,
     help: 'compare the whole index with the store instead of diffing from the cursor',
+  },
+  reread: {
+    flag: 'reread',
+    env: 'LCS_REREAD',
+    boolean: true,
+    help: 'a full sync that also reads back every stored version and replaces a copy whose sha256 is not the index cksum (reads the whole store)',
   },
   dl: {
     flag: 'dl',
@@ -321,6 +328,7 @@ const SYNC_KEYS: OptionKey[] = [
   'concurrency',
   'maxSessionCrates',
   'full',
+  'reread',
   'dl',
   'contact',
   'metricsFile',

@@ -310,6 +310,41 @@ describe('lcs-fetcher sync (end to end)', () => {
     expect(human.stdout).toContain(`${file}:${lines + 2}`);
   });
 
+  it("with --reread finds stored copies that are not the index's bytes and replaces them", async () => {
+    expect((await sync()).code).toBe(0);
+    const [a = '', b = '', c = '', d = ''] = sim.names;
+    const path = (name: string) => join(cwd, '.lcs/store/crates', name, `${name}-0.1.0.crate`);
+    const original = (name: string) => sim.published.get(`${name}@0.1.0`)?.bytes ?? Buffer.alloc(0);
+    // A short file (a full disk under an older release), a flipped byte, another crate's bytes.
+    writeFileSync(path(a), original(a).subarray(0, 100));
+    const flipped = Buffer.from(original(b));
+    flipped[10] = (flipped[10] ?? 0) ^ 0xff;
+    writeFileSync(path(b), flipped);
+    writeFileSync(path(c), original(d));
+    // The listing says only that the keys exist.
+    const full = await sync('--full');
+    expect(full.summary).toMatchObject({ status: 'ok', downloaded: 0 });
+
+    // A repair whose download fails leaves the damaged copy where it was, on the retry list.
+    sim.fault(`${c}@0.1.0`, { kind: 'status', status: 500 });
+    const reread = await sync('--reread', '--max-attempts', '1');
+    expect(reread.code, reread.stderr).toBe(1);
+    expect(reread.summary).toMatchObject({ damaged: 3, downloaded: 2, failed: 1, retry_list: 1 });
+    expect(readFileSync(path(a))).toEqual(original(a));
+    expect(readFileSync(path(b))).toEqual(original(b));
+    expect(readFileSync(path(c))).toEqual(original(d));
+    const warned = reread.logs.filter((l) => String(l['msg']).includes('is not the index'));
+    expect(warned.map((l) => l['crate']).sort()).toEqual([a, b, c].sort());
+
+    // The next plain run reads the listed copy back (not just `has`) and mends it.
+    sim.clearFaults();
+    const retry = await sync();
+    expect(retry.code, retry.stderr).toBe(0);
+    expect(retry.summary).toMatchObject({ damaged: 1, downloaded: 1, retry_list: 0 });
+    expect(readFileSync(path(c))).toEqual(original(c));
+    expect(tempFiles()).toEqual([]);
+  });
+
   it('exits 3 at once when another fetcher holds the lock', async () => {
     const lock = await new FileMetadataStore(join(cwd, '.lcs/metadata')).acquireLock({
       name: 'fetcher',

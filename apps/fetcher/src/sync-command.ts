@@ -172,6 +172,7 @@ async function pullAndRun(
         ? { maxSessionCrates: config.maxSessionCrates }
         : {}),
       full: config.full,
+      reread: config.reread,
       ...(shard ? { shard } : {}),
       ...(config.dl ? { dl: config.dl } : {}),
       signal,

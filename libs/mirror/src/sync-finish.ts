@@ -22,6 +22,8 @@ export interface SyncCounts {
   deferred: number;
   done: number;
   queued: number;
+  /** Stored copies a reread found damaged. */
+  damaged: number;
 }
 
 /**
@@ -133,6 +135,7 @@ export async function finishSync(input: FinishInput): Promise<SyncSummary> {
     yank_changes: report.yankChanges,
     deleted_versions: report.deletedVersions.length,
     malformed_lines: report.malformed.count,
+    damaged: counts.damaged,
     malformed: report.malformed.samples,
     duration_s: Number(((performance.now() - started) / 1000).toFixed(3)),
   };

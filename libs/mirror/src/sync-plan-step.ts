@@ -87,6 +87,7 @@ export async function planSync(
     head &&
     cursor &&
     !options.full &&
+    !options.reread &&
     (await hasCommit(source as GitIndexSource, cursor.commit))
   ) {
     report.mode = 'incremental';
@@ -108,7 +109,15 @@ export async function planSync(
     });
     const watch = new Set(previous.map(key));
     const stored = await storedSet(store, options.signal, (name) => inShard(name, shard));
-    plan = planFull(source, stored, report, onCrate, watch, inMyShard ? { filter: inMyShard } : {});
+    plan = planFull(
+      source,
+      stored,
+      report,
+      onCrate,
+      watch,
+      inMyShard ? { filter: inMyShard } : {},
+      options.reread === true,
+    );
   }
   emit({
     type: 'log',
@@ -132,7 +141,9 @@ export async function planSync(
         version: f.version,
         cksum: f.cksum,
         yanked: false,
-        checkStore: true,
+        // A damaged stored copy is read back again: `has` would take it for mirrored.
+        checkStore: f.damaged !== true,
+        ...(f.damaged ? { reread: true } : {}),
         retry: f,
       };
     }

@@ -30,6 +30,11 @@ export interface WorkItem {
    * stored copy is stale and is replaced once the new body is verified.
    */
   readonly replace?: boolean;
+  /**
+   * The store holds this version: read it back and hash it, and download it again (replacing the
+   * stored copy once the new body is verified) only when its bytes are not the index's.
+   */
+  readonly reread?: boolean;
 }
 
 /** What the plan saw while producing its items; complete once the stream ends. */
@@ -72,6 +77,8 @@ export async function* planFull(
   watch: ReadonlySet<string> = new Set(),
   /** Which crate files to read (a shard's own); the totals then count those only. */
   scan: ScanOptions = {},
+  /** Yield the stored versions too, to be read back and checked (`reread`). */
+  reread = false,
 ): AsyncGenerator<WorkItem> {
   const present = new Set<string>();
   let crates = 0;
@@ -87,13 +94,15 @@ export async function* planFull(
     onCrate?.(name, file.entries.length);
     for (const entry of file.entries) {
       if (watch.has(`${entry.name}@${entry.vers}`)) present.add(`${entry.name}@${entry.vers}`);
-      if (stored.has(`${entry.name}@${entry.vers}`)) continue;
+      const has = stored.has(`${entry.name}@${entry.vers}`);
+      if (has && !reread) continue;
       yield {
         name: entry.name,
         version: entry.vers,
         cksum: entry.cksum,
         yanked: isYanked(entry),
         checkStore: false,
+        ...(has ? { reread: true } : {}),
       };
     }
   }

@@ -11,6 +11,7 @@
  *   without a trace (the store's puts are atomic), progress is saved and the run ends `interrupted`;
  * - when the lock is lost, in-flight work is aborted and nothing more is written.
  */
+import { createHash } from 'node:crypto';
 import type { CrateStore, RunnerLock } from '@lcs/crate-store';
 import type { FailedVersion, SyncStateStore } from './sync-state.js';
 import type { SnapshotRecorder } from './sync-finish.js';
@@ -44,6 +45,12 @@ export interface SyncOptions {
   readonly maxSessionCrates?: number;
   /** Ignore the cursor and compare the whole index with the store. */
   readonly full?: boolean;
+  /**
+   * A full plan that also reads back every stored version it lists and hashes it: a copy whose
+   * bytes are not the index's (truncated by a full disk under an older release, rotted, overwritten)
+   * is downloaded again and replaced once the new body is verified. Reads the whole store.
+   */
+  readonly reread?: boolean;
   /**
    * Mirror only this shard's crates (see `shardOf`). `state` and `lock` must then be the shard's
    * own (`shardStateName`), so shards run at once without sharing a cursor or retry list.
@@ -111,12 +118,32 @@ export interface SyncSummary {
   readonly yank_changes: number;
   readonly deleted_versions: number;
   readonly malformed_lines: number;
+  /** Stored copies that `reread` found not to be the index's bytes (replaced, or on the retry list). */
+  readonly damaged: number;
   /** The first malformed lines, named (see `malformed_lines` for how many there were). */
   readonly malformed: readonly MalformedLine[];
   readonly duration_s: number;
 }
 
 const key = (item: { name: string; version: string }) => `${item.name}@${item.version}`;
+
+/** The sha256 and size of a stored object, read whole as a stream; `undefined` digest when absent. */
+async function storedDigest(
+  store: CrateStore,
+  crate: { name: string; version: string },
+  signal: AbortSignal,
+): Promise<{ sha256: string | undefined; bytes: number }> {
+  const body = await store.get(crate);
+  if (!body) return { sha256: undefined, bytes: 0 };
+  const hash = createHash('sha256');
+  let bytes = 0;
+  for await (const chunk of body) {
+    signal.throwIfAborted();
+    hash.update(chunk);
+    bytes += chunk.byteLength;
+  }
+  return { sha256: hash.digest('hex'), bytes };
+}
 
 /** Runs one sync. Throws `LockLostError` when the lock was lost, config and store errors as they come. */
 export async function runSync(options: SyncOptions): Promise<SyncSummary> {
@@ -136,6 +163,7 @@ export async function runSync(options: SyncOptions): Promise<SyncSummary> {
     deferred: 0,
     done: 0,
     queued: 0,
+    damaged: 0,
   };
   const drain = new AbortController();
   const storeLimit = Math.max(1, options.storeFailureLimit ?? 5);
@@ -162,16 +190,30 @@ export async function runSync(options: SyncOptions): Promise<SyncSummary> {
   const one = async (item: SyncWork): Promise<void> => {
     const id = key(item);
     const crate = { name: item.name, version: item.version, cksum: item.cksum };
+    let replace = item.replace === true;
     try {
       if (item.checkStore && (await store.has(crate))) {
         counts.already++;
         return;
       }
+      if (item.reread) {
+        const stored = await storedDigest(store, crate, drain.signal);
+        if (stored.sha256 === item.cksum) {
+          counts.already++;
+          return;
+        }
+        replace = true;
+        counts.damaged++;
+        emit({
+          type: 'log',
+          level: 'warn',
+          message: `${id}: the stored copy (${stored.bytes} bytes, sha256 ${stored.sha256 ?? 'none'}) is not the index's: downloading it again`,
+          fields: { crate: item.name, version: item.version, bytes: stored.bytes },
+        });
+      }
       lock.assertHeld();
       const url = downloadUrl({ dl }, { name: item.name, vers: item.version, cksum: item.cksum });
-      const result = await downloader.download(url, crate, store, drain.signal, {
-        replace: item.replace === true,
-      });
+      const result = await downloader.download(url, crate, store, drain.signal, { replace });
       if (item.retry) counts.retried++;
       storeFailuresInARow = 0;
       if (result.outcome === 'stored') {
@@ -192,6 +234,8 @@ export async function runSync(options: SyncOptions): Promise<SyncSummary> {
       const now = new Date().toISOString();
       failures.set(id, {
         ...crate,
+        // Read back and failed (to read, or to download again): the stored copy stays suspect.
+        ...(item.reread ? { damaged: true as const } : {}),
         code: failure.code,
         reason: failure.message.slice(0, 500),
         attempts: (item.retry?.attempts ?? 0) + attempts,

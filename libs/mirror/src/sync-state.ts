@@ -36,6 +36,8 @@ const failureSchema = z.object({
   attempts: z.number().int().positive(),
   firstFailedAt: z.string(),
   lastFailedAt: z.string(),
+  /** The store holds a copy that is not the index's bytes: a retry reads it back, not `has`. */
+  damaged: z.literal(true).optional(),
 });
 
 const failuresDocSchema = z.union([
