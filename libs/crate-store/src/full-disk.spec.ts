@@ -120,23 +120,38 @@ describe(`a put on a full disk (${disk ? 'a real 1 MiB tmpfs' : 'tmpfs not mount
   });
 });
 
-async function expectInjectedFailure(crate: CrateToStore, body: Buffer, free: number) {
+/**
+ * Puts `body` through the store's write path with `writev` in place of the system call, in a fresh
+ * directory; resolves to the rejection (or `undefined`) and the temporary files left behind.
+ */
+async function putThrough(
+  crate: CrateToStore,
+  body: Buffer,
+  writev: WritevSync,
+): Promise<{ error: unknown; leftovers: string[] }> {
   const { dir, remove } = tempDir();
   try {
     const final = join(dir, 'crates', crate.name, `${crate.name}-${crate.version}.crate`);
-    await expect(
-      writeVerifiedFile(final, crate, body, {
-        maxBytes: 1 << 30,
-        replace: false,
-        knownDirs: new Set(),
-        tempDir: join(dir, '.tmp'),
-        writev: fullDiskWritev(free),
-      }),
-    ).rejects.toMatchObject({ code: 'STORE_FAILED' });
-    expect(readdirSync(join(dir, '.tmp'))).toEqual([]);
+    const error = await writeVerifiedFile(final, crate, body, {
+      maxBytes: 1 << 30,
+      replace: false,
+      knownDirs: new Set(),
+      tempDir: join(dir, '.tmp'),
+      writev,
+    }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    return { error, leftovers: readdirSync(join(dir, '.tmp')) };
   } finally {
     remove();
   }
+}
+
+async function expectInjectedFailure(crate: CrateToStore, body: Buffer, free: number) {
+  const { error, leftovers } = await putThrough(crate, body, fullDiskWritev(free));
+  expect(error).toMatchObject({ code: 'STORE_FAILED' });
+  expect(leftovers).toEqual([]);
 }
 
 async function expectSpoolInjected(body: Buffer) {
@@ -147,25 +162,13 @@ async function expectSpoolInjected(body: Buffer) {
 
 describe('the size check before the link', () => {
   it('refuses a file whose size on disk is not the verified length, whatever writev said', async () => {
-    const { dir, remove } = tempDir();
-    try {
-      const { crate, body } = crateWithBody('lied', '1.0.0', CRATE_BYTES);
-      const final = join(dir, 'crates', 'lied', 'lied-1.0.0.crate');
-      // A write path that reports every byte written and writes none (a filesystem that lies).
-      const lying: WritevSync = (_fd, chunks) => chunks.reduce((n, c) => n + c.byteLength, 0);
-      await expect(
-        writeVerifiedFile(final, crate, body, {
-          maxBytes: 1 << 30,
-          replace: false,
-          knownDirs: new Set(),
-          tempDir: join(dir, '.tmp'),
-          writev: lying,
-        }),
-      ).rejects.toThrow(/holds 0 bytes after fdatasync, 83370 were verified/);
-      expect(readdirSync(join(dir, '.tmp'))).toEqual([]);
-    } finally {
-      remove();
-    }
+    const { crate, body } = crateWithBody('lied', '1.0.0', CRATE_BYTES);
+    // A write path that reports every byte written and writes none (a filesystem that lies).
+    const lying: WritevSync = (_fd, chunks) => chunks.reduce((n, c) => n + c.byteLength, 0);
+    const { error, leftovers } = await putThrough(crate, body, lying);
+    expect(error).toMatchObject({ code: 'STORE_FAILED' });
+    expect((error as Error).message).toMatch(/holds 0 bytes after fdatasync, 83370 were verified/);
+    expect(leftovers).toEqual([]);
   });
 });
 
