@@ -72,4 +72,17 @@ export interface CrateStore {
    * Optional: a store that leaves none need not have it. A sync calls it at its start.
    */
   sweepTemporary?(options: { readonly olderThanMs: number }): Promise<SweepResult>;
+  /**
+   * Copies the stored object of `ref`, as it is (never read into memory), to the state object
+   * `key` under `_lcs/`; `false` when `ref` is not stored. A scrub keeps a damaged copy this way
+   * (its quarantine) before the key is replaced. Optional: without it the caller reads the object
+   * and writes it with {@link CrateStore.writeObject}.
+   */
+  copyToState?(ref: CrateRefInput, key: string): Promise<boolean>;
+  /**
+   * The sha256 (hex) the backend recorded when the object was written, such as S3's
+   * `x-amz-checksum-sha256`; `undefined` when it keeps none or `ref` is not stored. It says what was
+   * uploaded, not what the disks hold now: a scrub trusts it only when told to.
+   */
+  storedChecksum?(ref: CrateRefInput): Promise<string | undefined>;
 }

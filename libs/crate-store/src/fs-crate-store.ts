@@ -5,7 +5,17 @@
  */
 import { randomBytes } from 'node:crypto';
 import { statSync } from 'node:fs';
-import { mkdir, open, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
+import {
+  copyFile,
+  link,
+  mkdir,
+  open,
+  readdir,
+  readFile,
+  rename,
+  stat,
+  unlink,
+} from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { mapOrdered } from '@lcs/index-reader/git';
 import {
@@ -154,6 +164,27 @@ export class FsCrateStore implements CrateStore {
       }),
     );
     return crates.filter((c) => c !== undefined);
+  }
+
+  /**
+   * A hard link: the state object is the damaged inode itself, and stays so when a put with
+   * `replace` renames new bytes over the crate's name. Copied where a link cannot be made.
+   */
+  async copyToState(ref: CrateRefInput, key: string): Promise<boolean> {
+    const from = this.#path(crateKey(ref));
+    const to = this.#path(assertStateKey(key));
+    try {
+      await mkdir(dirname(to), { recursive: true });
+      await unlink(to).catch(() => undefined);
+      await link(from, to).catch(async (error: unknown) => {
+        if (isCode(error, 'ENOENT')) throw error;
+        await copyFile(from, to);
+      });
+      return true;
+    } catch (error) {
+      if (isCode(error, 'ENOENT') && !this.#isFile(to)) return false;
+      throw new StoreFailedError(to, 'copy', { cause: error });
+    }
   }
 
   async readObject(key: string): Promise<Uint8Array | undefined> {

@@ -203,6 +203,51 @@ export class S3CrateStore implements CrateStore {
     } while (token);
   }
 
+  /** `CopyObject` inside the bucket: the bytes never pass through this process. */
+  async copyToState(ref: CrateRefInput, key: string): Promise<boolean> {
+    const from = crateKey(ref);
+    const to = assertStateKey(key);
+    try {
+      await this.#client.send(
+        new (s3Sdk().CopyObjectCommand)({
+          Bucket: this.#bucket,
+          Key: this.#prefix + to,
+          // The source is `bucket/key`, URL-encoded (a version may hold `+`).
+          CopySource: `${this.#bucket}/${encodeURIComponent(this.#prefix + from).replaceAll('%2F', '/')}`,
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (status(error) === 404) return false;
+      this.#fail(to, 'CopyObject', error);
+    }
+  }
+
+  /**
+   * The `x-amz-checksum-sha256` the server kept from the verified PUT (every put sends it), hex.
+   * `undefined` where the server keeps none (s3rver, older MinIO) or the value is a multipart
+   * composite (`...-N`), which is not the object's digest.
+   */
+  async storedChecksum(ref: CrateRefInput): Promise<string | undefined> {
+    const key = crateKey(ref);
+    try {
+      const head = await this.#client.send(
+        new (s3Sdk().HeadObjectCommand)({
+          Bucket: this.#bucket,
+          Key: this.#prefix + key,
+          ChecksumMode: 'ENABLED',
+        }),
+      );
+      const value = head.ChecksumSHA256;
+      if (value === undefined || value.includes('-')) return undefined;
+      const digest = Buffer.from(value, 'base64');
+      return digest.length === 32 ? digest.toString('hex') : undefined;
+    } catch (error) {
+      if (status(error) === 404) return undefined;
+      this.#fail(key, 'HeadObject', error);
+    }
+  }
+
   async readObject(key: string): Promise<Uint8Array | undefined> {
     const body = await this.#get(assertStateKey(key));
     if (!body) return undefined;

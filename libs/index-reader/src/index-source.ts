@@ -38,7 +38,10 @@ export interface ScanOptions {
 
 /** A source that can also list every crate (a directory or a git tree; the sparse protocol cannot). */
 export interface ScannableIndexSource extends IndexSource {
-  /** Streams every crate file in path order, reading a bounded number ahead. */
+  /**
+   * Streams every crate file in path order (the code-unit order of the whole paths, which is git's
+   * tree order), reading a bounded number ahead.
+   */
   files(options?: ScanOptions): AsyncIterable<RawIndexFile>;
 }
 

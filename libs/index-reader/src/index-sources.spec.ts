@@ -250,3 +250,41 @@ describe('indexStats', () => {
     expect(seen).toEqual(Array.from({ length: expected.files }, (_, i) => i + 1));
   });
 });
+
+describe('scan order', () => {
+  it('is the code-unit order of whole paths for a directory and a git tree alike', async () => {
+    const work = tempDir();
+    try {
+      const line = (name: string) =>
+        `${JSON.stringify({ name, vers: '1.0.0', deps: [], cksum: 'a'.repeat(64), features: {}, yanked: false })}\n`;
+      // A resumed scrub skips every path up to its cursor, so both sources must agree on this
+      // order: '-' sorts below '/' and the letters, `_` above the digits.
+      const names = ['abc', 'a_b', 'ab', 'a-bc', 'abcd', 'ab-c', 'ab_c', 'ab1c', 'b', 'zz-top'];
+      const files: Record<string, string> = { 'config.json': '{"dl":"https://x/"}' };
+      for (const name of names) files[indexPathOf(name)] = line(name);
+      writeFiles(work.path, files);
+      git(work.path, 'init', '-q');
+      git(work.path, 'add', '-A');
+      git(work.path, '-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-qm', 'order');
+      const expectedOrder = names.map(indexPathOf).sort();
+      for (const source of [
+        await DirectoryIndexSource.open(work.path),
+        await GitIndexSource.open(work.path),
+      ]) {
+        const paths: string[] = [];
+        for await (const file of scanIndex(source)) paths.push(file.path);
+        await source.close();
+        expect(paths).toEqual(expectedOrder);
+      }
+    } finally {
+      work.cleanup();
+    }
+  });
+});
+
+/** Where cargo puts a crate's file (written out here so the test does not use the code it checks). */
+function indexPathOf(name: string): string {
+  if (name.length <= 2) return `${name.length}/${name}`;
+  if (name.length === 3) return `3/${name[0]}/${name}`;
+  return `${name.slice(0, 2)}/${name.slice(2, 4)}/${name}`;
+}

@@ -13,4 +13,5 @@ export {
 } from './failure-reason.js';
 export { FetcherMetrics, type FetcherMetricsOptions } from './fetcher-metrics.js';
 export { JobMetrics, type RunOutcome } from './job-metrics.js';
+export { VERIFY_RESULTS, VerifyMetrics, type VerifyResult } from './verify-metrics.js';
 export { MetricsRegistry, type MetricsServer, type PushOptions } from './metrics-registry.js';

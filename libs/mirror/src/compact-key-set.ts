@@ -53,6 +53,21 @@ export class CompactKeySet {
     return this.#table[this.#find(this.#encode(key))] !== 0;
   }
 
+  /**
+   * The position of `key` (0 to `size - 1`, in the order keys were added), or -1: a caller can keep
+   * one bit per key beside the set (a scrub marks the keys the index names).
+   */
+  indexOf(key: string): number {
+    return (this.#table[this.#find(this.#encode(key))] ?? 0) - 1;
+  }
+
+  /** The key at `index` (see {@link CompactKeySet.indexOf}). */
+  keyAt(index: number): string {
+    if (!Number.isInteger(index) || index < 0 || index >= this.#count)
+      throw new RangeError(`no key at ${index} (size ${this.#count})`);
+    return this.#bytes.toString('utf8', this.#starts[index], this.#starts[index + 1]);
+  }
+
   /** Encodes `key` into the scratch buffer; returns its length in bytes. */
   #encode(key: string): number {
     if (key.length * 3 > this.#scratch.length) this.#scratch = Buffer.allocUnsafe(key.length * 3);

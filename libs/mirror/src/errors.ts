@@ -21,6 +21,10 @@ export type MirrorErrorCode =
   | 'SHARD_INVALID'
   /** The stored cursor, retry list or run history is not what this library wrote. */
   | 'SYNC_STATE_CORRUPT'
+  /** A scrub's options are out of range (a sample that is not a fraction in (0, 1]). */
+  | 'VERIFY_OPTIONS_INVALID'
+  /** A repaired object read back is still not the index's bytes. */
+  | 'VERIFY_READBACK_MISMATCH'
   /** Every attempt of one download failed; `lastError` says how the last one did. */
   | 'DOWNLOAD_FAILED';
 

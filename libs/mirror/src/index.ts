@@ -48,6 +48,21 @@ export {
   type SyncStateStoreOptions,
 } from './sync-state.js';
 export type { SnapshotRecorder } from './sync-finish.js';
+export {
+  runVerify,
+  type VerifyEvent,
+  type VerifyOptions,
+  type VerifyRepair,
+  type VerifyStatus,
+  type VerifySummary,
+} from './verify-run.js';
+export {
+  VerifyStateStore,
+  type VerifyCounts,
+  type VerifyCursor,
+  type VerifyFinding,
+  type VerifyRecord,
+} from './verify-state.js';
 export { SyncScheduler, type SchedulerState, type SyncRequest } from './sync-scheduler.js';
 export { signBody, verifySignature } from './webhook-signature.js';
 export { createWebhookServer, type WebhookServerOptions } from './webhook-server.js';

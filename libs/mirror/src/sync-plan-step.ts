@@ -11,6 +11,7 @@ import {
   readIndexConfig,
   type GitCommitInfo,
   type IndexFile,
+  type IndexSource,
   type ScannableIndexSource,
 } from '@lcs/index-reader';
 import { MirrorError } from './errors.js';
@@ -43,30 +44,38 @@ export interface SyncPlan {
 
 const key = (item: { name: string; version: string }) => `${item.name}@${item.version}`;
 
-/** Plans a sync (see the module comment). */
-export async function planSync(
-  options: SyncOptions,
-  emit: (event: SyncEvent) => void,
-): Promise<SyncPlan> {
-  const { source, store, state, metrics } = options;
+/**
+ * The download URL template of a run: the operator's `dl`, else the index's `config.json` one,
+ * which must be http(s). An index chooses only where to download over HTTP: a `file://` (or any
+ * other) dl from an index would let it read local files into the store.
+ */
+export async function resolveDl(source: IndexSource, given: string | undefined): Promise<string> {
   const config = await readIndexConfig(source);
-  if (!config && !options.dl) {
+  if (!config && !given) {
     throw new MirrorError(
       'SYNC_INDEX_NOT_SCANNABLE',
       source.location,
       `${source.location} has no config.json: its download URL is unknown (give a dl template)`,
     );
   }
-  const dl = options.dl ?? config?.dl ?? '';
-  // An index chooses only where to download over HTTP: a file:// (or any other) dl from an index
-  // would let it read local files into the store.
-  if (options.dl === undefined && !/^https?:\/\//i.test(dl)) {
+  const dl = given ?? config?.dl ?? '';
+  if (given === undefined && !/^https?:\/\//i.test(dl)) {
     throw new MirrorError(
       'SYNC_DL_REFUSED',
       dl,
       `${source.location}: config.json dl ${JSON.stringify(dl.slice(0, 200))} is not an http(s) URL (a local mirror's file:// template can only be given with --dl)`,
     );
   }
+  return dl;
+}
+
+/** Plans a sync (see the module comment). */
+export async function planSync(
+  options: SyncOptions,
+  emit: (event: SyncEvent) => void,
+): Promise<SyncPlan> {
+  const { source, store, state, metrics } = options;
+  const dl = await resolveDl(source, options.dl);
   await sweepTemporary(options, emit);
   const head = source.commit;
   const { shard } = options;

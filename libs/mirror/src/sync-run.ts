@@ -11,7 +11,6 @@
  *   without a trace (the store's puts are atomic), progress is saved and the run ends `interrupted`;
  * - when the lock is lost, in-flight work is aborted and nothing more is written.
  */
-import { createHash } from 'node:crypto';
 import type { CrateStore, RunnerLock } from '@lcs/crate-store';
 import type { FailedVersion, SyncStateStore } from './sync-state.js';
 import type { SnapshotRecorder } from './sync-finish.js';
@@ -25,6 +24,7 @@ import { classifyFailure } from './failure.js';
 import type { Shard } from './shard.js';
 import { planSync, type SyncWork } from './sync-plan-step.js';
 import type { MalformedLine } from './malformed-lines.js';
+import { storedDigest } from './stored-digest.js';
 
 /** Options of {@link runSync}. */
 export interface SyncOptions {
@@ -126,24 +126,6 @@ export interface SyncSummary {
 }
 
 const key = (item: { name: string; version: string }) => `${item.name}@${item.version}`;
-
-/** The sha256 and size of a stored object, read whole as a stream; `undefined` digest when absent. */
-async function storedDigest(
-  store: CrateStore,
-  crate: { name: string; version: string },
-  signal: AbortSignal,
-): Promise<{ sha256: string | undefined; bytes: number }> {
-  const body = await store.get(crate);
-  if (!body) return { sha256: undefined, bytes: 0 };
-  const hash = createHash('sha256');
-  let bytes = 0;
-  for await (const chunk of body) {
-    signal.throwIfAborted();
-    hash.update(chunk);
-    bytes += chunk.byteLength;
-  }
-  return { sha256: hash.digest('hex'), bytes };
-}
 
 /** Runs one sync. Throws `LockLostError` when the lock was lost, config and store errors as they come. */
 export async function runSync(options: SyncOptions): Promise<SyncSummary> {

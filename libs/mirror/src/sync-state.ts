@@ -152,6 +152,26 @@ export class SyncStateStore {
     }
   }
 
+  /**
+   * Adds versions to the retry list without moving the cursor (a scrub's repairs that failed). An
+   * entry already there for the same version keeps its first failure and adds the attempts.
+   */
+  async addFailures(items: readonly FailedVersion[], lock?: RunnerLock): Promise<void> {
+    if (items.length === 0) return;
+    const id = (f: FailedVersion) => `${f.name}@${f.version}`;
+    const merged = new Map((await this.failures()).map((f) => [id(f), f]));
+    for (const item of items) {
+      const old = merged.get(id(item));
+      merged.set(
+        id(item),
+        old
+          ? { ...item, attempts: old.attempts + item.attempts, firstFailedAt: old.firstFailedAt }
+          : item,
+      );
+    }
+    await this.saveProgress({ failures: [...merged.values()] }, lock);
+  }
+
   /** Appends a run summary, keeping the newest ones. */
   async recordRun(run: RunRecord, lock?: RunnerLock): Promise<void> {
     const runs = [...(await this.runs()), runSchema.parse(run)].slice(-this.#keepRuns);
