@@ -37,13 +37,17 @@ describe('Kubernetes manifests', () => {
       byKind('CronJob')
         .map((m) => m.body.metadata?.name)
         .sort(),
-    ).toEqual(['ais-backfiller', 'lcs-fetcher']);
+    ).toEqual(['ais-backfiller', 'lcs-fetcher', 'lcs-verify']);
     expect(
       byKind('Deployment')
         .map((m) => m.body.metadata?.name)
         .sort(),
     ).toEqual(['lcs-fetcher-server', 'pushgateway']);
-    expect(byKind('Job').map((m) => m.body.metadata?.name)).toEqual(['lcs-fetcher-first-fill']);
+    expect(
+      byKind('Job')
+        .map((m) => m.body.metadata?.name)
+        .sort(),
+    ).toEqual(['lcs-fetcher-first-fill', 'lcs-verify-scrub']);
     expect(byKind('Service')).toHaveLength(2);
     expect(byKind('ConfigMap')).toHaveLength(1);
     expect(byKind('Secret')).toHaveLength(1);
@@ -138,29 +142,35 @@ describe('Kubernetes manifests', () => {
     expect(spec.strategy.rollingUpdate?.maxUnavailable).toBe(0);
   });
 
-  it('fill the store with an Indexed Job whose shard count is its completions, each index retried alone', () => {
-    const [job] = byKind('Job');
-    if (!job) throw new Error('no Job');
-    const spec = job.body['spec'] as {
-      completionMode: string;
-      completions: number;
-      parallelism: number;
-      backoffLimitPerIndex?: number;
-      activeDeadlineSeconds?: number;
-    };
-    expect(spec.completionMode).toBe('Indexed');
-    expect(spec.parallelism).toBeLessThanOrEqual(spec.completions);
-    expect(spec.backoffLimitPerIndex).toBeGreaterThan(0);
-    expect(spec.activeDeadlineSeconds).toBeGreaterThan(0);
-    const [container] = podSpec(job).containers;
-    const env = new Map((container?.env ?? []).map((e) => [e.name, e.value]));
-    expect(Number(env.get('LCS_SHARD_COUNT'))).toBe(spec.completions);
-    expect(container?.args).toContain('sync');
-    // Pods of one fill run on any node at once: no ReadWriteOnce claim shared between them.
-    const volumes = (job.body['spec'] as { template: { spec: { volumes: object[] } } }).template
-      .spec.volumes;
-    expect(volumes.every((v) => !('persistentVolumeClaim' in v))).toBe(true);
-  });
+  it.each([
+    ['lcs-fetcher-first-fill', 'sync'],
+    ['lcs-verify-scrub', 'verify'],
+  ])(
+    '%s: an Indexed Job whose shard count is its completions, each index retried alone',
+    (name, command) => {
+      const job = byKind('Job').find((m) => m.body.metadata?.name === name);
+      if (!job) throw new Error(`no Job ${name}`);
+      const spec = job.body['spec'] as {
+        completionMode: string;
+        completions: number;
+        parallelism: number;
+        backoffLimitPerIndex?: number;
+        activeDeadlineSeconds?: number;
+      };
+      expect(spec.completionMode).toBe('Indexed');
+      expect(spec.parallelism).toBeLessThanOrEqual(spec.completions);
+      expect(spec.backoffLimitPerIndex).toBeGreaterThan(0);
+      expect(spec.activeDeadlineSeconds).toBeGreaterThan(0);
+      const [container] = podSpec(job).containers;
+      const env = new Map((container?.env ?? []).map((e) => [e.name, e.value]));
+      expect(Number(env.get('LCS_SHARD_COUNT'))).toBe(spec.completions);
+      expect(container?.args).toContain(command);
+      // Pods of one fill run on any node at once: no ReadWriteOnce claim shared between them.
+      const volumes = (job.body['spec'] as { template: { spec: { volumes: object[] } } }).template
+        .spec.volumes;
+      expect(volumes.every((v) => !('persistentVolumeClaim' in v))).toBe(true);
+    },
+  );
 
   it('give the fetcher only flags its own command line accepts (a misspelt flag exits 2)', () => {
     const main = resolve(import.meta.dirname, '../../apps/fetcher/dist/main.js');
@@ -176,11 +186,11 @@ describe('Kubernetes manifests', () => {
         checked++;
       }
     }
-    expect(checked).toBe(3);
+    expect(checked).toBe(5);
     expect(status(['serve', '--augmented-index-dirr', '/x'])).toBe(2);
   });
 
-  it('are all listed in kustomization.yaml, except the example Secret and the one-off fill Job', () => {
+  it('are all listed in kustomization.yaml, except the example Secret and the one-off Jobs (fill, scrub)', () => {
     const kustomization = parse(readFileSync(join(DIR, 'kustomization.yaml'), 'utf8')) as Record<
       string,
       unknown
@@ -202,9 +212,12 @@ describe('Kubernetes manifests', () => {
       .filter(
         (f) =>
           f.endsWith('.yaml') &&
-          !['kustomization.yaml', 'secrets.example.yaml', 'fetcher-first-fill-job.yaml'].includes(
-            f,
-          ),
+          ![
+            'kustomization.yaml',
+            'secrets.example.yaml',
+            'fetcher-first-fill-job.yaml',
+            'verify-scrub-job.yaml',
+          ].includes(f),
       )
       .sort();
     expect(listed).toEqual(present);

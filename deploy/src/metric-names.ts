@@ -2,15 +2,18 @@
  * The metric names a real process exposes, taken from `@lcs/metrics` itself, so rules and
  * dashboards that name a metric the services do not export fail their tests.
  */
-import { BackfillerMetrics, FetcherMetrics, MetricsRegistry } from '@lcs/metrics';
+import { BackfillerMetrics, FetcherMetrics, MetricsRegistry, VerifyMetrics } from '@lcs/metrics';
 
-/** Every metric family name the fetcher and the backfiller expose after a successful run. */
+/** Every metric family name the fetcher, its scrub and the backfiller expose after a successful run. */
 export async function exportedMetricNames(): Promise<Set<string>> {
   const registry = new MetricsRegistry();
   const fetcher = new FetcherMetrics(registry);
   const backfiller = new BackfillerMetrics(registry);
   fetcher.finished('success', 1);
   backfiller.finished('success', 1);
+  const verify = new VerifyMetrics(registry);
+  verify.completed({ ok: 1, missing: 0, corrupt: 0, unreadable: 0, unexpected: 0 }, 0, 'full');
+  verify.finished('success', 1);
   const text = await registry.exposition();
   return new Set([...text.matchAll(/^# TYPE (\S+) /gm)].map((m) => m[1] ?? ''));
 }

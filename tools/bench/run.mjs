@@ -6,7 +6,7 @@
 //   --changed N           files changed between the two generated commits (default 1500)
 //   --repeat N            runs per fast measurement, the median is shown (default 3)
 //   --only NAME           run one section: index-reader, cargo-manifest, crate-store, metrics,
-//                         fetcher, backfiller or snapshot
+//                         fetcher, verify, backfiller or snapshot
 //   --list-keys N         stored keys for the filesystem listing measurement (default 100000)
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -230,6 +230,101 @@ function metricsBench() {
     `    of which set ${(perCrate.setMs / 1000).toFixed(2)} s, exposition ${(perCrate.exposeMs / 1000).toFixed(2)} s`,
   );
   row('per-crate gauge: re-set 1,000 changed crates', update);
+}
+
+/**
+ * `lcs-fetcher verify`'s scrub: the Debian corpus (three copies of each crate) in a filesystem store
+ * against `sha256sum` of the same files in the same run; the same objects in S3 (s3rver); and the
+ * scrub over a generated 2 M-key listing for its peak RSS.
+ */
+async function verifyBench() {
+  execFileSync(join(ROOT, 'tools/debian-crate-corpus.sh'), [CORPUS, '400'], { stdio: 'ignore' });
+  const VERIFY = join(import.meta.dirname, 'verify-worker.mjs');
+  const tmp = mkdtempSync(join(tmpdir(), 'lcs-verify-bench-'));
+  const s3 = await startS3rver({ buckets: ['crates'] });
+  try {
+    const index = join(tmp, 'index');
+    const storeDir = join(tmp, 'store');
+    const { FsCrateStore } = await import('../../libs/crate-store/dist/index.js');
+    const { createS3Client, S3CrateStore } = await import('../../libs/crate-store/dist/s3.js');
+    const client = createS3Client({
+      endpoint: s3.endpoint,
+      region: 'us-east-1',
+      credentials: s3.credentials,
+    });
+    const fs = new FsCrateStore(storeDir);
+    const bucket = new S3CrateStore({ client, bucket: 'crates' });
+    const { createHash } = await import('node:crypto');
+    const { mkdirSync, readdirSync, readFileSync, appendFileSync } = await import('node:fs');
+    const { indexPath } = await import('../../libs/index-reader/dist/index.js');
+    mkdirSync(index, { recursive: true });
+    writeFileSync(join(index, 'config.json'), '{"dl":"https://static.crates.io/crates"}');
+    let bytes = 0;
+    let objects = 0;
+    for (const file of readdirSync(CORPUS).filter((f) => f.endsWith('.crate'))) {
+      const [, name, version] = /^(.*)-(\d+\.\d+\.\d+.*)\.crate$/.exec(file);
+      const data = readFileSync(join(CORPUS, file));
+      const cksum = createHash('sha256').update(data).digest('hex');
+      const path = join(index, indexPath(name));
+      mkdirSync(join(path, '..'), { recursive: true });
+      for (const copy of ['', '-bench.1', '-bench.2']) {
+        const crate = { name, version: `${version}${copy}`, cksum };
+        appendFileSync(
+          path,
+          `${JSON.stringify({ name, vers: crate.version, deps: [], cksum, features: {}, yanked: false })}\n`,
+        );
+        await fs.put(crate, data);
+        await bucket.put(crate, data);
+        bytes += data.length;
+        objects++;
+      }
+    }
+    client.destroy();
+    // Warm the page cache once, so both read the same way.
+    measure(['sha256sum', storeDir], 1, [process.execPath, VERIFY]);
+    const base = measure(['sha256sum', storeDir], repeat, [process.execPath, VERIFY]);
+    const local = measure(['fs', index, storeDir], repeat, [process.execPath, VERIFY]);
+    const remote = measure(['s3', index, s3.endpoint, 'crates'], repeat, [
+      process.execPath,
+      VERIFY,
+    ]);
+    const mibs = (r) => `${(((bytes / r.ms) * 1000) / 2 ** 20).toFixed(0)} MiB/s`;
+    console.log(
+      `\nlcs-fetcher verify: scrub ${fmt(objects)} objects (${(bytes / 2 ** 20).toFixed(0)} MiB, the Debian corpus three times), page cache warm`,
+    );
+    row(`baseline: sha256sum of the same files, one process (${mibs(base)})`, base);
+    row(
+      `runVerify, filesystem store, 8 in flight (${mibs(local)}, ${(base.ms / local.ms).toFixed(2)}x sha256sum's throughput)`,
+      local,
+      base,
+      { text: 'throughput >= 0.8x sha256sum', ok: (r) => base.ms / r.ms >= 0.8 },
+    );
+    row(
+      `runVerify, S3 (s3rver on loopback) (${mibs(remote)}, ${(local.ms / remote.ms).toFixed(2)}x the filesystem's throughput)`,
+      remote,
+      local,
+    );
+    const gitdir = join(tmp, 'scale.git');
+    await generateGitIndex(gitdir, {
+      crates: Number(values.crates),
+      versionsPerCrate: Number(values['versions-per-crate']),
+      changed: 1,
+    });
+    const scale = measure(
+      ['scale', gitdir, values.crates, values['versions-per-crate'], '0.02'],
+      1,
+      [process.execPath, VERIFY],
+    );
+    row(
+      `runVerify over a ${fmt(scale.versions)}-version index and a listing of as many keys (2 % read), peak RSS ${scale.rssMiB} MiB`,
+      scale,
+      undefined,
+      { text: 'peak RSS < 300 MiB', ok: (r) => r.rssMiB < 300 },
+    );
+  } finally {
+    await s3.stop();
+    rmSync(tmp, { recursive: true, force: true });
+  }
 }
 
 function fetcherBench() {
@@ -474,6 +569,7 @@ try {
   if (!values.only || values.only === 'crate-store') await crateStoreBench();
   if (!values.only || values.only === 'metrics') metricsBench();
   if (!values.only || values.only === 'fetcher') fetcherBench();
+  if (!values.only || values.only === 'verify') await verifyBench();
   if (!values.only || values.only === 'backfiller') backfillerBench();
   if (!values.only || values.only === 'snapshot') await snapshotBench();
 } finally {

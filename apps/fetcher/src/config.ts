@@ -83,6 +83,32 @@ const statusSchema = z.object({
   shard: z.string().min(1).optional(),
   shardCount: count(1, MAX_SHARDS).optional(),
 });
+const verifySchema = z.object({
+  command: z.literal('verify'),
+  ...common,
+  store: syncOptions.store,
+  metadata: syncOptions.metadata,
+  concurrency: syncOptions.concurrency,
+  sample: z.coerce
+    .number()
+    .gt(0, 'a fraction above 0')
+    .max(1, 'a fraction of at most 1 (all objects)'),
+  maxBytesPerSecond: count(0, 100 * 1024 ** 3),
+  trustStoredChecksum: flag,
+  repair: flag,
+  restart: flag,
+  dl: syncOptions.dl,
+  contact: syncOptions.contact,
+  metricsFile: syncOptions.metricsFile,
+  pushgateway: syncOptions.pushgateway,
+  lockTtl: syncOptions.lockTtl,
+  timeoutSeconds: syncOptions.timeoutSeconds,
+  minBytesPerSecond: syncOptions.minBytesPerSecond,
+  maxAttempts: syncOptions.maxAttempts,
+  maxCrateBytes: syncOptions.maxCrateBytes,
+  shard: z.string().min(1).optional(),
+  shardCount: count(1, MAX_SHARDS).optional(),
+});
 const serveSchema = z.object({
   command: z.literal('serve'),
   ...syncOptions,
@@ -109,6 +135,10 @@ export type SyncConfig = Omit<z.infer<typeof syncSchema>, 'shard' | 'shardCount'
 export type StatusConfig = Omit<z.infer<typeof statusSchema>, 'shard' | 'shardCount'> & {
   readonly shard?: Shard;
 };
+/** A parsed `verify` command line. */
+export type VerifyConfig = Omit<z.infer<typeof verifySchema>, 'shard' | 'shardCount'> & {
+  readonly shard?: Shard;
+};
 /** A parsed `serve` command line. */
 export type ServeConfig = z.infer<typeof serveSchema>;
 /** Any parsed command line. */
@@ -117,6 +147,7 @@ export type Config =
   | SyncConfig
   | ServeConfig
   | StatusConfig
+  | VerifyConfig
   | { command: 'help'; topic?: keyof typeof COMMANDS }
   | { command: 'version' };
 
@@ -258,12 +289,42 @@ const OPTIONS = {
   shard: {
     flag: 'shard',
     env: 'LCS_SHARD',
-    help: 'sync: mirror only shard I/N of the crates (own cursor, retry list and lock; I from 0)',
+    help: 'sync, verify: only shard I/N of the crates (own cursor, retry list and lock; I from 0)',
   },
   shardCount: {
     flag: 'shard-count',
     env: 'LCS_SHARD_COUNT',
-    help: 'sync: N shards, this one JOB_COMPLETION_INDEX (a Kubernetes Indexed Job)',
+    help: 'sync, verify: N shards, this one JOB_COMPLETION_INDEX (a Kubernetes Indexed Job)',
+  },
+  sample: {
+    flag: 'sample',
+    env: 'LCS_VERIFY_SAMPLE',
+    default: '1',
+    help: 'verify: fraction of the stored objects read (a seeded random sample; missing and unexpected keys are always found in full)',
+  },
+  maxBytesPerSecond: {
+    flag: 'max-bytes-per-second',
+    env: 'LCS_VERIFY_MAX_BYTES_PER_SECOND',
+    default: '0',
+    help: 'verify: ceiling on bytes read per second, so a scrub does not starve a sync (0: none)',
+  },
+  trustStoredChecksum: {
+    flag: 'trust-stored-checksum',
+    env: 'LCS_VERIFY_TRUST_STORED_CHECKSUM',
+    boolean: true,
+    help: "verify: take S3's x-amz-checksum-sha256 where the server kept one instead of reading the bytes (proves the upload, not the disks)",
+  },
+  repair: {
+    flag: 'repair',
+    env: 'LCS_VERIFY_REPAIR',
+    boolean: true,
+    help: 'verify: download missing and corrupt objects again (a corrupt copy is first kept under _lcs/quarantine/); takes the sync lock',
+  },
+  restart: {
+    flag: 'restart',
+    env: 'LCS_VERIFY_RESTART',
+    boolean: true,
+    help: 'verify: start a new scrub even when one is under way (by default a scrub resumes)',
   },
   port: { flag: 'port', env: 'LCS_PORT', default: '8080', help: 'serve: HTTP port' },
   host: { flag: 'host', env: 'LCS_HOST', default: '0.0.0.0', help: 'serve: listen address' },
@@ -342,6 +403,32 @@ const SYNC_KEYS: OptionKey[] = [
   'maxAttempts',
   'maxCrateBytes',
 ];
+const VERIFY_KEYS: OptionKey[] = [
+  'index',
+  'indexDir',
+  'json',
+  'logFormat',
+  'quiet',
+  'store',
+  'metadata',
+  'concurrency',
+  'sample',
+  'maxBytesPerSecond',
+  'trustStoredChecksum',
+  'repair',
+  'restart',
+  'shard',
+  'shardCount',
+  'dl',
+  'contact',
+  'metricsFile',
+  'pushgateway',
+  'lockTtl',
+  'timeoutSeconds',
+  'minBytesPerSecond',
+  'maxAttempts',
+  'maxCrateBytes',
+];
 /** Options read from the environment only, never shown in messages. */
 const SECRET_KEYS: OptionKey[] = ['webhookSecret', 'apiToken', 'augmentedIndexToken'];
 
@@ -369,7 +456,9 @@ Commands:
           interval sync; /healthz, /readyz, /metrics; the read API /api/v1 (changes, crates,
           snapshots).
   scan    Read an index and print what it holds.
-  status  What the mirror holds: cursor, retry list, last runs, lock holder (reads only).
+  verify  Read back every stored object and check its sha256 against the index: missing,
+          corrupt, unexpected keys; --repair mends them. Resumes where a stopped scrub stopped.
+  status  What the mirror holds: cursor, retry list, last runs, last verify, lock holder.
 
 Run lcs-fetcher <command> --help for the options of one command.
 
@@ -385,14 +474,18 @@ ${optionHelp(
   SERVE_KEYS.filter((k) => !SYNC_KEYS.includes(k)),
 )}
 
+Options of verify only:
+${optionHelp(OPTIONS, ['sample', 'maxBytesPerSecond', 'trustStoredChecksum', 'repair', 'restart'])}
+
 Options of scan: --index, --index-dir, --rev, --json, --log-format, --quiet (as above).
 Options of status: --store, --metadata, --shard, --shard-count, --json (as above).
 
 Other options: -h, --help; -V, --version.
 
-Exit status: 0 all done; 1 some versions failed (recorded, retried next run); 2 bad configuration
-or input; 3 another fetcher holds the lock; 130 / 143 a sync stopped by SIGINT / SIGTERM (its
-progress is saved; the next run resumes). serve exits 0 after a graceful SIGTERM.
+Exit status: 0 all done; 1 some versions failed (recorded, retried next run), or verify found
+problems it did not mend; 2 bad configuration or input; 3 another fetcher holds the lock;
+130 / 143 a sync or verify stopped by SIGINT / SIGTERM (its progress is saved; the next run
+resumes). serve exits 0 after a graceful SIGTERM.
 `;
 
 const COMMANDS = {
@@ -408,6 +501,14 @@ sync; /healthz, /readyz, /metrics; the read API /api/v1/changes, /api/v1/crates/
 /api/v1/snapshots. Exits 0 after a graceful SIGTERM.`,
   },
   scan: { keys: SCAN_KEYS, what: 'Read an index and print what it holds.' },
+  verify: {
+    keys: VERIFY_KEYS,
+    what: `Read back every stored object of the versions the index lists and check its sha256 against
+the index cksum: ok, missing, corrupt (size and digest), unreadable, and unexpected keys no index
+version names (reported, never deleted). --repair downloads missing and corrupt objects again
+through the verified put and reads them back; a corrupt copy is first kept under
+_lcs/quarantine/. A stopped scrub resumes from its cursor. Exit 0 clean, 1 problems found.`,
+  },
   status: {
     keys: ['store', 'metadata', 'json', 'logFormat', 'quiet', 'shard', 'shardCount'] as OptionKey[],
     what: `What the mirror holds, read without taking the lock: the cursor (index commit, its time,
@@ -466,9 +567,13 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv): Config {
   }
   const { raw, origin } = resolveOptions(OPTIONS, keys, values, env);
   raw['command'] = command;
-  const schema = { scan: scanSchema, sync: syncSchema, serve: serveSchema, status: statusSchema }[
-    command as keyof typeof COMMANDS
-  ];
+  const schema = {
+    scan: scanSchema,
+    sync: syncSchema,
+    serve: serveSchema,
+    status: statusSchema,
+    verify: verifySchema,
+  }[command as keyof typeof COMMANDS];
   const result = schema.safeParse(raw);
   if (!result.success) {
     const issue = result.error.issues[0];
@@ -480,7 +585,7 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv): Config {
     const what = origin[key] ?? key;
     throw new ConfigError(secret ?? input, `invalid ${what} ${shown}: ${issue?.message}`);
   }
-  if (result.data.command !== 'sync' && result.data.command !== 'status') return result.data;
+  if (result.data.command === 'scan' || result.data.command === 'serve') return result.data;
   const { shard, shardCount, ...rest } = result.data;
   const resolved = resolveShard(shard, shardCount, origin, env);
   return resolved ? { ...rest, shard: resolved } : rest;

@@ -11,6 +11,7 @@ const BAD_INPUT: readonly MirrorErrorCode[] = [
   'SYNC_DL_REFUSED',
   'SHARD_INVALID',
   'SYNC_STATE_CORRUPT',
+  'VERIFY_OPTIONS_INVALID',
 ];
 
 export { ExitCode } from '@lcs/cli-kit';

@@ -51,6 +51,15 @@ async function main(argv: string[]): Promise<number> {
         const stopped = stoppedBy(signal);
         return stopped && summary?.status === 'interrupted' ? signalExitCode(stopped) : exitCode;
       }
+      case 'verify': {
+        const { formatVerifySummary, runVerifyCommand } = await import('./verify-command.js');
+        const { summary, exitCode } = await runVerifyCommand(config, reporter, signal);
+        process.stdout.write(
+          `${config.json ? JSON.stringify(summary) : formatVerifySummary(summary)}\n`,
+        );
+        const stopped = stoppedBy(signal);
+        return stopped && summary.status === 'interrupted' ? signalExitCode(stopped) : exitCode;
+      }
       case 'status': {
         const { formatStatus, runStatus } = await import('./status-command.js');
         const report = await runStatus(config);

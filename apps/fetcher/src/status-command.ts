@@ -9,7 +9,10 @@ import {
   formatShard,
   shardStateName,
   SyncStateStore,
+  VerifyStateStore,
   type FailedVersion,
+  type VerifyCounts,
+  type VerifyRecord,
   type IndexCursor,
   type RunRecord,
 } from '@lcs/mirror';
@@ -39,6 +42,17 @@ export interface StatusReport {
       readonly lines: ReadonlyArray<{ line: number; problem: string; reason: string }>;
     }>;
   } | null;
+  /**
+   * The last complete scrub (`verify`), and the one under way: where it stands and what it found.
+   */
+  readonly verify: {
+    readonly last: VerifyRecord | null;
+    readonly in_progress: {
+      readonly started_at: string;
+      readonly after: string;
+      readonly counts: VerifyCounts;
+    } | null;
+  };
   /** The newest snapshot consumers read (unsharded syncs record them), and how many are kept. */
   readonly snapshots: { readonly latest: SnapshotRecord | null; readonly recorded: number };
 }
@@ -51,14 +65,18 @@ export async function runStatus(config: StatusConfig): Promise<StatusReport> {
     const store = openCrateStore(config.store);
     const state = new SyncStateStore({ metadata, objects: store, namespace: name });
     const history = new SnapshotHistory({ metadata, objects: store });
-    const [cursor, failures, runs, holder, wanted, snapshots] = await Promise.all([
-      state.cursor(),
-      state.failures(),
-      state.runs(),
-      metadata.lockHolder(name),
-      metadata.get(SYNC_WANTED_KEY),
-      recordedSnapshots(history),
-    ]);
+    const scrubs = new VerifyStateStore(metadata, name);
+    const [cursor, failures, runs, holder, wanted, snapshots, lastVerify, scrub] =
+      await Promise.all([
+        state.cursor(),
+        state.failures(),
+        state.runs(),
+        metadata.lockHolder(name),
+        metadata.get(SYNC_WANTED_KEY),
+        recordedSnapshots(history),
+        scrubs.last(),
+        scrubs.cursor(),
+      ]);
     const committed = cursor?.committedAt ? Date.parse(cursor.committedAt) : Number.NaN;
     return {
       command: 'status',
@@ -76,6 +94,12 @@ export async function runStatus(config: StatusConfig): Promise<StatusReport> {
       runs: runs.slice(-5).reverse(),
       malformed: newestMalformed(runs),
       snapshots,
+      verify: {
+        last: lastVerify ?? null,
+        in_progress: scrub
+          ? { started_at: scrub.startedAt, after: scrub.after, counts: scrub.counts }
+          : null,
+      },
     };
   } finally {
     await metadata.close();
@@ -145,6 +169,17 @@ export function formatStatus(report: StatusReport): string {
   lines.push(
     `snapshot   ${snap ? `${snap.commit.slice(0, 12)} committed ${snap.committedAt}, mirrored ${snap.mirroredAt}${snap.missing ? `, ${snap.missing} on the retry list` : ''} (${report.snapshots.recorded} recorded)` : 'none recorded yet'}`,
   );
+  const v = report.verify.last;
+  const problems = (c: VerifyCounts) =>
+    `${c.corrupt} corrupt, ${c.missing} missing, ${c.unreadable} unreadable, ${c.unexpected} unexpected${c.repaired || c.repair_failed ? `; ${c.repaired} repaired, ${c.repair_failed} repairs failed` : ''}`;
+  lines.push(
+    `verify     ${v ? `last complete ${v.finishedAt}${v.sample < 1 ? ` (sample ${v.sample})` : ''}: ${v.counts.checked} checked, ${problems(v.counts)}` : 'never completed'}`,
+  );
+  const scrub = report.verify.in_progress;
+  if (scrub)
+    lines.push(
+      `  under way since ${scrub.started_at}, after ${scrub.after || '(start)'}: ${scrub.counts.checked} checked, ${problems(scrub.counts)}`,
+    );
   lines.push(`last runs  ${report.runs.length === 0 ? 'none recorded' : ''}`.trimEnd());
   for (const run of report.runs) {
     const r = run as RunRecord & { downloaded?: number; failed?: number; duration_s?: number };

@@ -54,17 +54,27 @@ export function openContext(config: SyncConfig | ServeConfig): FetcherContext {
     snapshots: new SnapshotHistory({ metadata, objects: store }),
     registry,
     metrics: new FetcherMetrics(registry, { perCrateVersions: !config.noPerCrateMetrics }),
-    downloader: new Downloader({
-      userAgent: `lcs-fetcher/${VERSION} (+${config.contact}; crate mirror)`,
-      headersTimeoutMs: config.timeoutSeconds * 1000,
-      idleTimeoutMs: config.timeoutSeconds * 1000,
-      minBytesPerSecond: config.minBytesPerSecond,
-      maxAttempts: config.maxAttempts,
-      maxBytes: config.maxCrateBytes,
-      // Local files are read only from a template the operator gave, never from an index's dl.
-      allowFileUrls: config.dl?.startsWith('file:') === true,
-    }),
+    downloader: newDownloader(config),
   };
+}
+
+/** The downloader a config describes (a sync's, or a verify's repair). */
+export function newDownloader(
+  config: Pick<
+    SyncConfig,
+    'contact' | 'timeoutSeconds' | 'minBytesPerSecond' | 'maxAttempts' | 'maxCrateBytes' | 'dl'
+  >,
+): Downloader {
+  return new Downloader({
+    userAgent: `lcs-fetcher/${VERSION} (+${config.contact}; crate mirror)`,
+    headersTimeoutMs: config.timeoutSeconds * 1000,
+    idleTimeoutMs: config.timeoutSeconds * 1000,
+    minBytesPerSecond: config.minBytesPerSecond,
+    maxAttempts: config.maxAttempts,
+    maxBytes: config.maxCrateBytes,
+    // Local files are read only from a template the operator gave, never from an index's dl.
+    allowFileUrls: config.dl?.startsWith('file:') === true,
+  });
 }
 
 /** The shard a config runs (only `sync` takes one). */
@@ -198,19 +208,21 @@ async function pullAndRun(
 
 /** Delivers the run's metrics to the textfile and the Pushgateway; a delivery failure is a warning. */
 export async function deliverMetrics(
-  config: SyncConfig,
-  context: FetcherContext,
+  config: Pick<SyncConfig, 'metricsFile' | 'pushgateway' | 'shard'>,
+  registry: MetricsRegistry,
   reporter: Reporter,
+  /** The Pushgateway job: a verify pushes its own group, never replacing the sync's series. */
+  job = 'lcs-fetcher',
 ): Promise<void> {
   const deliveries: Array<[string, () => Promise<void>]> = [];
   if (config.metricsFile)
-    deliveries.push(['textfile', () => context.registry.writeTextfile(config.metricsFile ?? '')]);
+    deliveries.push(['textfile', () => registry.writeTextfile(config.metricsFile ?? '')]);
   if (config.pushgateway)
     deliveries.push([
       'pushgateway',
       () =>
-        context.registry.push(config.pushgateway ?? '', {
-          job: 'lcs-fetcher',
+        registry.push(config.pushgateway ?? '', {
+          job,
           // One group per shard: a shard's push replaces its own series, never another shard's.
           ...(config.shard ? { groupings: { shard: shardLabel(config.shard) } } : {}),
         }),
@@ -245,7 +257,7 @@ export async function runSyncCommand(
     context.metrics.finished('failure', (performance.now() - started) / 1000);
     throw error;
   } finally {
-    await deliverMetrics(config, context, reporter);
+    await deliverMetrics(config, context.registry, reporter);
     await server?.close();
     await context.metadata.close();
   }
