@@ -11,7 +11,7 @@ import {
   type MetadataStore,
   type RunnerLock,
 } from '@lcs/crate-store';
-import { isScannable, openIndex } from '@lcs/index-reader';
+import { isScannable, openIndex, type ScannableIndexSource } from '@lcs/index-reader';
 import { FetcherMetrics, MetricsRegistry } from '@lcs/metrics';
 import {
   Downloader,
@@ -150,6 +150,23 @@ export async function syncOnce(
   }
 }
 
+/** Pulls (or opens) the index a config names; one that cannot be listed is refused (exit 2). */
+export async function openScannableIndex(
+  config: Pick<SyncConfig, 'index' | 'indexDir'>,
+  reporter: Reporter,
+): Promise<ScannableIndexSource> {
+  reporter.log('info', 'pulling the index', { index: config.index });
+  const source = await openIndex(config.index, {
+    cacheDir: config.indexDir ?? defaultIndexDir(config.index),
+  });
+  if (isScannable(source)) return source;
+  await source.close();
+  throw new ConfigError(
+    config.index,
+    `${config.index}: a sparse index cannot be listed; give a git index`,
+  );
+}
+
 /** Pulls the index and runs one sync under a held lock. */
 async function pullAndRun(
   config: SyncConfig | ServeConfig,
@@ -159,16 +176,8 @@ async function pullAndRun(
   lock: RunnerLock,
 ): Promise<SyncSummary> {
   const shard = shardOf(config);
-  reporter.log('info', 'pulling the index', { index: config.index });
-  const source = await openIndex(config.index, {
-    cacheDir: config.indexDir ?? defaultIndexDir(config.index),
-  });
+  const source = await openScannableIndex(config, reporter);
   try {
-    if (!isScannable(source))
-      throw new ConfigError(
-        config.index,
-        `${config.index}: a sparse index cannot be listed; give a git index`,
-      );
     return await runSync({
       source,
       store: context.store,

@@ -5,7 +5,6 @@
  * @lcs/mirror.
  */
 import { openCrateStore, openMetadataStore, type RunnerLock } from '@lcs/crate-store';
-import { isScannable, openIndex } from '@lcs/index-reader';
 import { MetricsRegistry, VerifyMetrics } from '@lcs/metrics';
 import {
   runVerify,
@@ -16,10 +15,9 @@ import {
   type VerifySummary,
 } from '@lcs/mirror';
 import { formatCount, type Reporter } from '@lcs/cli-kit';
-import { ConfigError, type VerifyConfig } from './config.js';
+import type { VerifyConfig } from './config.js';
 import { ExitCode } from './exit-codes.js';
-import { defaultIndexDir } from './scan-command.js';
-import { deliverMetrics, newDownloader } from './sync-command.js';
+import { deliverMetrics, newDownloader, openScannableIndex } from './sync-command.js';
 
 /** `verify`: one scrub (or the rest of one), metrics delivered, summary and exit status. */
 export async function runVerifyCommand(
@@ -43,16 +41,8 @@ export async function runVerifyCommand(
       ? await metadata.acquireLock({ name, ttlSeconds: config.lockTtl })
       : undefined;
     if (syncLock) locks.push(syncLock);
-    reporter.log('info', 'pulling the index', { index: config.index });
-    const source = await openIndex(config.index, {
-      cacheDir: config.indexDir ?? defaultIndexDir(config.index),
-    });
+    const source = await openScannableIndex(config, reporter);
     try {
-      if (!isScannable(source))
-        throw new ConfigError(
-          config.index,
-          `${config.index}: a sparse index cannot be listed; give a git index`,
-        );
       const summary = await runVerify({
         source,
         store,

@@ -19,6 +19,7 @@ import {
   type RunnerLock,
 } from '@lcs/crate-store';
 import { MirrorError } from './errors.js';
+import { readStateValue } from './state-value.js';
 import type { SyncStatus } from './sync-run.js';
 
 const cursorSchema = z.object({
@@ -87,19 +88,8 @@ export class SyncStateStore {
     this.#keepRuns = options.keepRuns ?? 20;
   }
 
-  async #read<T>(key: string, schema: z.ZodType<T>): Promise<T | undefined> {
-    const text = await this.#metadata.get(key);
-    if (text === undefined) return undefined;
-    try {
-      return schema.parse(JSON.parse(text));
-    } catch (error) {
-      throw new MirrorError(
-        'SYNC_STATE_CORRUPT',
-        key,
-        `stored value is not valid: ${(error as Error).message}`,
-        { cause: error },
-      );
-    }
+  #read<T>(key: string, schema: z.ZodType<T>): Promise<T | undefined> {
+    return readStateValue(this.#metadata, key, schema);
   }
 
   /** The cursor of the last successful sync, or `undefined` before the first one. */

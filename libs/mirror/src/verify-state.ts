@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import type { MetadataStore, RunnerLock } from '@lcs/crate-store';
-import { MirrorError } from './errors.js';
+import { readStateValue } from './state-value.js';
 
 const findingSchema = z.object({
   class: z.enum(['missing', 'corrupt', 'unexpected', 'unreadable']),
@@ -85,19 +85,8 @@ export class VerifyStateStore {
     return `${this.#ns}-verify`;
   }
 
-  async #read<T>(key: string, schema: z.ZodType<T>): Promise<T | undefined> {
-    const text = await this.#metadata.get(key);
-    if (text === undefined) return undefined;
-    try {
-      return schema.parse(JSON.parse(text));
-    } catch (error) {
-      throw new MirrorError(
-        'SYNC_STATE_CORRUPT',
-        key,
-        `stored value is not valid: ${(error as Error).message}`,
-        { cause: error },
-      );
-    }
+  #read<T>(key: string, schema: z.ZodType<T>): Promise<T | undefined> {
+    return readStateValue(this.#metadata, key, schema);
   }
 
   /** The scrub under way, or `undefined`. */
