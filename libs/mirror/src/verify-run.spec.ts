@@ -15,7 +15,7 @@ import {
   type CrateStore,
 } from '@lcs/crate-store';
 import { createS3Client, S3CrateStore } from '@lcs/crate-store/s3';
-import { GitIndexSource } from '@lcs/index-reader';
+import { GitIndexSource, indexPath } from '@lcs/index-reader';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   startRegistrySimulator,
@@ -272,6 +272,24 @@ describe('runVerify across stops', () => {
     await expect(verify(backend, meta, { sample: 1.5 })).rejects.toMatchObject({
       code: 'VERIFY_OPTIONS_INVALID',
     });
+  });
+});
+
+describe('runVerify findings', () => {
+  it('names the first of each class even when another class floods the list', async () => {
+    const backend = await fsBackend();
+    const meta = temp();
+    const all = await fill(backend);
+    // Every version is missing but one, corrupt, of the crate scanned last (the greatest path).
+    const last = [...all]
+      .sort((a, b) => (indexPath(a.name) < indexPath(b.name) ? -1 : 1))
+      .at(-1) as SimCrate;
+    for (const c of all) if (c !== last) await overwrite(backend.store, c, undefined);
+    await overwrite(backend.store, last, Buffer.from('not a crate'));
+    const summary = await verify(backend, meta, { firstN: 2 });
+    expect(summary).toMatchObject({ missing: all.length - 1, corrupt: 1 });
+    expect(summary.first.missing).toHaveLength(2);
+    expect(summary.first.corrupt).toHaveLength(1);
   });
 });
 

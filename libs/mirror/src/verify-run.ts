@@ -368,9 +368,16 @@ class Scrub {
     while (this.#tickets[0] && this.#tickets[0].pending === 0) {
       const done = this.#tickets.shift() as CrateTicket;
       addCounts(this.#done, done.counts);
-      for (const f of done.findings) if (this.#first.length < this.#firstN * 4) this.#first.push(f);
+      for (const f of done.findings) this.#keep(f);
       this.#cursor.after = done.path;
     }
+  }
+
+  /** Names `f` among the first findings while its class has fewer than `firstN` named. */
+  #keep(f: VerifyFinding): void {
+    let named = 0;
+    for (const g of this.#first) if (g.class === f.class) named++;
+    if (named < this.#firstN) this.#first.push(f);
   }
 
   /** Reads one stored object (or takes its stored checksum) and classifies it. */
