@@ -298,20 +298,20 @@ class Scrub {
     const files = scanIndex(this.#o.source, shard ? { filter: (p) => pathInShard(p, shard) } : {});
     let stopped = false;
     for await (const file of files) {
-      // Marked whatever the cursor says: the unexpected keys are what no index line names.
-      for (const entry of file.entries) {
-        const at = this.#stored.indexOf(id({ name: entry.name, version: entry.vers }));
+      // Marked whatever the cursor says: the unexpected keys are what no index line names. One
+      // lookup a version: the mark also says whether it is stored.
+      const versions = file.entries.map((e) => {
+        const v = { name: e.name, version: e.vers, cksum: e.cksum };
+        const at = this.#stored.indexOf(id(v));
         if (at >= 0) this.#indexed[at] = 1;
-      }
+        return { ...v, stored: at >= 0 };
+      });
       if (file.path <= this.#cursor.after) continue;
       if (this.#stopping()) {
         stopped = true;
         break;
       }
-      await this.checkCrate(
-        file.path,
-        file.entries.map((e) => ({ name: e.name, version: e.vers, cksum: e.cksum })),
-      );
+      await this.checkCrate(file.path, versions);
       if (performance.now() - this.#lastCheckpoint > (this.#o.checkpointMs ?? 5000))
         await this.checkpoint();
     }
@@ -323,12 +323,15 @@ class Scrub {
   }
 
   /** Classifies one crate's versions: missing at once from the listing, the others read. */
-  async checkCrate(path: string, versions: readonly Version[]): Promise<void> {
+  async checkCrate(
+    path: string,
+    versions: ReadonlyArray<Version & { readonly stored: boolean }>,
+  ): Promise<void> {
     const ticket: CrateTicket = { path, pending: 1, counts: zeroCounts(), findings: [] };
     this.#tickets.push(ticket);
     for (const v of versions) {
       ticket.counts.versions++;
-      if (this.#stored.indexOf(id(v)) < 0) {
+      if (!v.stored) {
         const finding = this.#found(ticket, 'missing', v, {});
         if (this.#o.repair) await this.#launch(ticket, () => this.repairObject(ticket, v, finding));
         continue;
