@@ -10,9 +10,10 @@
  * `README.md` and `config.json` it created.
  */
 import { isIndexFilePath, type GitObjectStore } from '@lcs/index-reader';
-import { parseCommit, walkTree } from '@lcs/index-reader/git';
+import { parseCommit } from '@lcs/index-reader/git';
 import { AUGMENTED_SCHEMA } from './augmented-entry.js';
 import type { Author, CommitWriter } from './commit-writer.js';
+import { crateFilePaths } from './crate-file-paths.js';
 import { AugmentedIndexError } from './errors.js';
 import { gitAvailable } from './git-command.js';
 import { sweepStagingRefs } from './fast-import-writer.js';
@@ -187,12 +188,7 @@ export class AugmentedRepo {
 
   /** Every crate file path of the branch's commit, in path order. */
   async *crateFiles(): AsyncGenerator<string> {
-    if (!this.headOid) return;
-    const commit = await this.store.readObject(this.headOid);
-    if (!commit) return;
-    for await (const file of walkTree(this.store, parseCommit(this.headOid, commit.data).tree)) {
-      if (isIndexFilePath(file.path)) yield file.path;
-    }
+    if (this.headOid) yield* crateFilePaths(this.store, this.headOid);
   }
 
   /** Stages a crate file's new text (written as a blob now), or its removal (`undefined`). */
@@ -326,7 +322,7 @@ export async function pickBackend(backend: RepoBackend): Promise<RepoGit> {
 }
 
 /** Refuses a commit whose tree is not an augmented index (it is left as it is). */
-async function assertAugmented(
+export async function assertAugmented(
   git: RepoGit,
   gitdir: string,
   commit: string,

@@ -15,13 +15,16 @@ export type AugmentedIndexErrorCode =
   /** The remote refused the push (it has commits this clone lacks). */
   | 'AUGMENTED_PUSH_REJECTED'
   /** A git operation failed (transfer, object database). */
-  | 'AUGMENTED_GIT_FAILED';
+  | 'AUGMENTED_GIT_FAILED'
+  /** An option given to a function of this library is out of range (a sample outside (0, 1]). */
+  | 'AUGMENTED_OPTIONS_INVALID';
 
 /** Codes that mean "fix the input": the CLIs exit 2 on them. */
 export const AUGMENTED_BAD_INPUT_CODES: readonly AugmentedIndexErrorCode[] = [
   'AUGMENTED_REPO_INVALID',
   'AUGMENTED_REPO_FOREIGN',
   'AUGMENTED_REPO_DIRTY',
+  'AUGMENTED_OPTIONS_INVALID',
 ];
 
 /** The augmented index repository cannot be opened, cloned, committed or pushed. */

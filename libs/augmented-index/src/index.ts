@@ -13,6 +13,16 @@ export {
   type AugmentedEntry,
 } from './augmented-entry.js';
 export { AugmentedRepo, type Author, type OpenAugmentedRepoOptions } from './augmented-repo.js';
+export { AugmentedSnapshot, type OpenAugmentedSnapshotOptions } from './augmented-snapshot.js';
+export {
+  checkDrift,
+  type AugmentedLines,
+  type DriftCheckOptions,
+  type DriftExample,
+  type DriftProgress,
+  type DriftReport,
+  type Finding,
+} from './drift-check.js';
 export type { RepoBackend } from './repo-git.js';
 export { AUGMENTED_FORMAT } from './repo-location.js';
 export { PENDING_PATH, type AugmentedState } from './repo-state.js';

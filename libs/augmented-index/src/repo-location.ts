@@ -35,6 +35,18 @@ export function isAugmentedConfig(text: string | undefined): boolean {
   }
 }
 
+/**
+ * The git directory already at `location` (a path, or a URL's clone directory), found without
+ * creating, cloning or fetching anything; `undefined` when no repository is there yet.
+ */
+export function existingGitdir(location: string, cloneDir: string | undefined): string | undefined {
+  const dir = resolve(/^https?:\/\//.test(location) ? (cloneDir ?? '') : location);
+  const gitdir = existsSync(join(dir, '.git')) ? join(dir, '.git') : dir;
+  return existsSync(join(gitdir, 'HEAD')) && existsSync(join(gitdir, 'objects'))
+    ? gitdir
+    : undefined;
+}
+
 function isEmptyDir(dir: string): boolean {
   return readdirSync(dir).length === 0;
 }

@@ -3,9 +3,8 @@
  * no fetch, no lock): the branch's commit, the original commit it is complete up to, the pending
  * list, and the last commits (one per run that wrote something). `ais-backfiller status` prints it.
  */
-import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
 import { pickBackend } from './augmented-repo.js';
+import { existingGitdir } from './repo-location.js';
 import type { RepoBackend } from './repo-git.js';
 import { originalFromMessage, parsePending, PENDING_PATH } from './repo-state.js';
 
@@ -47,9 +46,8 @@ export async function readAugmentedStatus(
   location: string,
   options: ReadAugmentedStatusOptions = {},
 ): Promise<AugmentedStatus | undefined> {
-  const dir = resolve(/^https?:\/\//.test(location) ? (options.cloneDir ?? '') : location);
-  const gitdir = existsSync(join(dir, '.git')) ? join(dir, '.git') : dir;
-  if (!existsSync(join(gitdir, 'HEAD')) || !existsSync(join(gitdir, 'objects'))) return undefined;
+  const gitdir = existingGitdir(location, options.cloneDir);
+  if (!gitdir) return undefined;
   const git = await pickBackend(options.backend ?? 'auto');
   const head = await git.resolve(gitdir, 'HEAD');
   if (!head) return { gitdir, head: null, original: null, pending: [], history: [] };
