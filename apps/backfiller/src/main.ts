@@ -21,7 +21,10 @@ async function main(argv: string[]): Promise<number> {
   const reporter = createReporter(process.stderr, loggingRequested(argv, process.env, 'AIS'));
   // A second signal exits at once (stopSignal); every write is atomic, so nothing is half-stored.
   const signal = stopSignal((received) =>
-    reporter.log('warn', `${received} received: finishing the files in progress, then committing`),
+    reporter.log(
+      'warn',
+      `${received} received: finishing the files in progress (run commits them)`,
+    ),
   );
   try {
     const config = parseConfig(argv, process.env);
@@ -38,6 +41,13 @@ async function main(argv: string[]): Promise<number> {
       const report = await runStatus(config);
       process.stdout.write(`${config.json ? JSON.stringify(report) : formatStatus(report)}\n`);
       return ExitCode.Ok;
+    }
+    if (config.command === 'verify') {
+      const { formatVerify, runVerify } = await import('./verify-command.js');
+      const { report, exitCode } = await runVerify(config, reporter, signal);
+      process.stdout.write(`${config.json ? JSON.stringify(report) : formatVerify(report)}\n`);
+      const stopped = stoppedBy(signal);
+      return stopped && report.interrupted ? signalExitCode(stopped) : exitCode;
     }
     // The libraries load only once the command line is understood: --help and a bad flag answer at once.
     const { runBackfill } = await import('./run-command.js');
