@@ -85,4 +85,10 @@ export interface CrateStore {
    * uploaded, not what the disks hold now: a scrub trusts it only when told to.
    */
   storedChecksum?(ref: CrateRefInput): Promise<string | undefined>;
+  /**
+   * The path of the object of `ref` on this machine's file system, for a store on local disk (it
+   * may not exist). A scrub hashes such files in worker threads, which open them by path; only read
+   * it, a write must go through {@link CrateStore.put}. Optional: a remote store has none.
+   */
+  localFile?(ref: CrateRefInput): string;
 }

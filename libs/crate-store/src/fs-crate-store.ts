@@ -33,6 +33,7 @@ import { MAX_SINGLE_PUT_BYTES, releaseBody } from './verified-body.js';
 import { writeVerifiedFile } from './verified-file.js';
 import { sweepTempDir, type SweepResult } from './temp-files.js';
 import { isCode } from './errno.js';
+import { fileChunks } from './file-chunks.js';
 
 /** Options of {@link FsCrateStore}. */
 export interface FsCrateStoreOptions {
@@ -85,13 +86,18 @@ export class FsCrateStore implements CrateStore {
     }
   }
 
+  /** Where the object of `ref` is (or would be): the store directory's layout, never outside it. */
+  localFile(ref: CrateRefInput): string {
+    return this.#path(crateKey(ref));
+  }
+
   async get(ref: CrateRefInput): Promise<AsyncIterable<Uint8Array> | undefined> {
     const path = this.#path(crateKey(ref));
     const handle = await open(path, 'r').catch((error: unknown) => {
       if (isCode(error, 'ENOENT')) return undefined;
       throw new StoreFailedError(path, 'open', { cause: error });
     });
-    return handle?.createReadStream();
+    return handle && fileChunks(handle, path);
   }
 
   /**
