@@ -1,5 +1,6 @@
 // One scrub (`runVerify`) as its own process, so its time and peak RSS are its own. Modes:
-//   fs <indexDir> <storeDir>             the filesystem store
+//   fs <indexDir> <storeDir> [threads]   the filesystem store, hashed by that many worker threads
+//                                        (default 2; 0: on the main thread as it reads)
 //   s3 <indexDir> <endpoint> <bucket>    an S3 store (s3rver), filled beforehand
 //   sha256sum <storeDir>                 the baseline: sha256sum over the same files, one process
 //   scale <gitdir> <crates> <perCrate> <sample>
@@ -20,14 +21,22 @@ import { generateIndex } from '../fixture-index.mjs';
 const [mode, ...args] = process.argv.slice(2);
 const rss = () => Math.round(process.resourceUsage().maxRSS / 1024);
 
-async function scrub(source, store, sample = 1) {
+async function scrub(source, store, sample = 1, hashThreads = undefined) {
   const meta = mkdtempSync(join(tmpdir(), 'lcs-verify-bench-'));
   try {
     const metadata = new FileMetadataStore(meta);
     const state = new VerifyStateStore(metadata);
     const lock = await metadata.acquireLock({ name: state.lockName });
     const started = performance.now();
-    const summary = await runVerify({ source, store, state, lock, sample, seed: 'ab'.repeat(8) });
+    const summary = await runVerify({
+      source,
+      store,
+      state,
+      lock,
+      sample,
+      seed: 'ab'.repeat(8),
+      ...(hashThreads !== undefined ? { hashThreads } : {}),
+    });
     const ms = performance.now() - started;
     await lock.release();
     return {
@@ -52,7 +61,12 @@ if (mode === 'sha256sum') {
   result = { ms: performance.now() - started };
 } else if (mode === 'fs') {
   const source = await DirectoryIndexSource.open(args[0]);
-  result = await scrub(source, new FsCrateStore(args[1]));
+  result = await scrub(
+    source,
+    new FsCrateStore(args[1]),
+    1,
+    args[2] === undefined ? undefined : Number(args[2]),
+  );
 } else if (mode === 's3') {
   const client = createS3Client({
     endpoint: args[1],

@@ -51,6 +51,7 @@ export async function runVerifyCommand(
         concurrency: config.concurrency,
         sample: config.sample,
         maxBytesPerSecond: config.maxBytesPerSecond,
+        hashThreads: config.hashThreads,
         trustStoredChecksum: config.trustStoredChecksum,
         restart: config.restart,
         ...(config.shard ? { shard: config.shard } : {}),

@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import type { CrateRefInput, CrateStore } from '@lcs/crate-store';
 import type { ByteRate } from './byte-rate.js';
+import type { FileDigestPool } from './file-digest-pool.js';
 
 /** A stored object's digest; `sha256` is `undefined` when the object is absent. */
 export interface StoredDigest {
@@ -12,13 +13,23 @@ export interface StoredDigest {
   readonly bytes: number;
 }
 
-/** Reads the stored `.crate` of `ref` whole and hashes it, paced by `rate` when given. */
+/**
+ * Reads the stored `.crate` of `ref` whole and hashes it, paced by `rate` when given. A store on
+ * local disk is hashed by `pool` when given; its pacing then follows each whole file.
+ */
 export async function storedDigest(
   store: CrateStore,
   ref: CrateRefInput,
   signal: AbortSignal,
   rate?: ByteRate,
+  pool?: FileDigestPool,
 ): Promise<StoredDigest> {
+  if (pool && store.localFile) {
+    signal.throwIfAborted();
+    const digest = await pool.digest(store.localFile(ref));
+    if (rate) await rate.take(digest.bytes, signal);
+    return digest;
+  }
   const body = await store.get(ref);
   if (!body) return { sha256: undefined, bytes: 0 };
   const hash = createHash('sha256');

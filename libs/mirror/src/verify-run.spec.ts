@@ -212,6 +212,7 @@ describe.each([
 });
 
 /** The store, counting each object read. */
+/** `store`, calling `onGet` on each read: `get`, or `localFile` (what hashing threads open). */
 function counting(store: CrateStore, onGet: (key: string) => void): CrateStore {
   return new Proxy(store, {
     get(target, prop, receiver) {
@@ -220,6 +221,13 @@ function counting(store: CrateStore, onGet: (key: string) => void): CrateStore {
           onGet(crateKey(ref));
           return target.get(ref);
         };
+      if (prop === 'localFile' && target.localFile) {
+        const localFile = target.localFile.bind(target);
+        return (ref: CrateRefInput) => {
+          onGet(crateKey(ref));
+          return localFile(ref);
+        };
+      }
       const value = Reflect.get(target, prop, receiver) as unknown;
       return typeof value === 'function' ? (value as () => unknown).bind(target) : value;
     },
@@ -227,36 +235,51 @@ function counting(store: CrateStore, onGet: (key: string) => void): CrateStore {
 }
 
 describe('runVerify across stops', () => {
-  it('a scrub stopped twice and resumed reads every object exactly once in total', async () => {
-    const backend = await fsBackend();
-    const meta = temp();
-    const all = await fill(backend);
-    const reads = new Map<string, number>();
-    let stop = new AbortController();
-    let budget = 4;
-    const store = counting(backend.store, (key) => {
-      reads.set(key, (reads.get(key) ?? 0) + 1);
-      if (--budget === 0) stop.abort();
-    });
-    const first = await verify({ store, stop: backend.stop }, meta, { signal: stop.signal });
-    expect(first).toMatchObject({ status: 'interrupted', complete: false, resumed: false });
-    expect(first.checked).toBeLessThan(all.length);
-    stop = new AbortController();
-    budget = 5;
-    const second = await verify({ store, stop: backend.stop }, meta, { signal: stop.signal });
-    expect(second).toMatchObject({ status: 'interrupted', resumed: true });
-    stop = new AbortController();
-    budget = Number.POSITIVE_INFINITY;
-    const last = await verify({ store, stop: backend.stop }, meta, { signal: stop.signal });
-    expect(last).toMatchObject({ status: 'clean', complete: true, resumed: true });
-    expect(last.checked).toBe(all.length);
-    expect(last.ok).toBe(all.length);
-    expect([...reads.keys()].sort()).toEqual(all.map((c) => crateKey(c)).sort());
-    expect([...reads.values()].every((n) => n === 1)).toBe(true);
-    // The next scrub is a new one: it reads everything again.
-    const next = await verify({ store, stop: backend.stop }, meta);
-    expect(next).toMatchObject({ resumed: false, checked: all.length });
-  });
+  it.each([
+    ['read on this thread', 0],
+    ['hashed in worker threads', 2],
+  ])(
+    'a scrub stopped twice and resumed reads every object exactly once in total (%s)',
+    async (_, hashThreads) => {
+      const backend = await fsBackend();
+      const meta = temp();
+      const all = await fill(backend);
+      const reads = new Map<string, number>();
+      let stop = new AbortController();
+      let budget = 4;
+      const store = counting(backend.store, (key) => {
+        reads.set(key, (reads.get(key) ?? 0) + 1);
+        if (--budget === 0) stop.abort();
+      });
+      const first = await verify({ store, stop: backend.stop }, meta, {
+        signal: stop.signal,
+        hashThreads,
+      });
+      expect(first).toMatchObject({ status: 'interrupted', complete: false, resumed: false });
+      expect(first.checked).toBeLessThan(all.length);
+      stop = new AbortController();
+      budget = 5;
+      const second = await verify({ store, stop: backend.stop }, meta, {
+        signal: stop.signal,
+        hashThreads,
+      });
+      expect(second).toMatchObject({ status: 'interrupted', resumed: true });
+      stop = new AbortController();
+      budget = Number.POSITIVE_INFINITY;
+      const last = await verify({ store, stop: backend.stop }, meta, {
+        signal: stop.signal,
+        hashThreads,
+      });
+      expect(last).toMatchObject({ status: 'clean', complete: true, resumed: true });
+      expect(last.checked).toBe(all.length);
+      expect(last.ok).toBe(all.length);
+      expect([...reads.keys()].sort()).toEqual(all.map((c) => crateKey(c)).sort());
+      expect([...reads.values()].every((n) => n === 1)).toBe(true);
+      // The next scrub is a new one: it reads everything again.
+      const next = await verify({ store, stop: backend.stop }, meta, { hashThreads });
+      expect(next).toMatchObject({ resumed: false, checked: all.length });
+    },
+  );
 
   it('a sample reads the same objects when resumed, and still finds every missing one', async () => {
     const backend = await fsBackend();

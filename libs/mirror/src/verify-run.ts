@@ -23,6 +23,7 @@ import { CompactKeySet } from './compact-key-set.js';
 import type { Downloader } from './downloader.js';
 import { DownloadFailedError, MirrorError } from './errors.js';
 import { classifyFailure } from './failure.js';
+import { FileDigestPool } from './file-digest-pool.js';
 import { formatShard, inShard, pathInShard, type Shard } from './shard.js';
 import { storedDigest } from './stored-digest.js';
 import { resolveDl } from './sync-plan-step.js';
@@ -64,6 +65,11 @@ export interface VerifyOptions {
   readonly maxBytesPerSecond?: number;
   /** Objects read at once (default 8). */
   readonly concurrency?: number;
+  /**
+   * Worker threads hashing the objects of a store on local disk (one with
+   * `CrateStore.localFile`), default 2; 0 reads and hashes them on this thread.
+   */
+  readonly hashThreads?: number;
   /**
    * Take the checksum the backend kept at upload (S3 `x-amz-checksum-sha256`) instead of reading
    * the bytes, where it kept one. Cheap, but it proves what was uploaded, not what the disks hold.
@@ -130,11 +136,15 @@ export interface VerifySummary extends VerifyCounts {
 /** Runs (or resumes) one scrub. Throws `LockLostError` when a lock was lost. */
 export async function runVerify(options: VerifyOptions): Promise<VerifySummary> {
   const scrub = new Scrub(options);
-  await scrub.begin();
-  await scrub.listStore();
-  await scrub.scan();
-  await scrub.drain();
-  return scrub.finish();
+  try {
+    await scrub.begin();
+    await scrub.listStore();
+    await scrub.scan();
+    await scrub.drain();
+    return await scrub.finish();
+  } finally {
+    await scrub.close();
+  }
 }
 
 const id = (v: { name: string; version: string }) => `${v.name}@${v.version}`;
@@ -184,7 +194,7 @@ function quarantineKey(stamp: string, v: Version): string {
 /**
  * The state of one scrub, in named steps: `begin` (cursor or a fresh scope), `listStore`, `scan`
  * (each crate: `checkCrate`, each version: `checkObject`, then `repairObject`), `checkpoint`,
- * `drain`, `finish` (the unexpected keys, the record, the metrics).
+ * `drain`, `finish` (the unexpected keys, the record, the metrics), `close`.
  */
 class Scrub {
   readonly #o: VerifyOptions;
@@ -211,6 +221,7 @@ class Scrub {
   #complete = false;
   #dl = '';
   #stamp = '';
+  #pool: FileDigestPool | undefined;
 
   constructor(options: VerifyOptions) {
     const sample = options.sample ?? 1;
@@ -269,6 +280,8 @@ class Scrub {
     }
     this.#stamp = new Date().toISOString().toLowerCase().replaceAll(':', '-');
     if (this.#o.repair) this.#dl = await resolveDl(source, this.#o.repair.dl);
+    const threads = this.#o.hashThreads ?? 2;
+    if (this.#o.store.localFile && threads > 0) this.#pool = new FileDigestPool(threads);
   }
 
   /** The store's keys in scope, and their bytes (what a full read costs, for the ETA). */
@@ -395,7 +408,8 @@ class Scrub {
         sha256 = await store.storedChecksum(v);
         trusted = sha256 !== undefined;
       }
-      if (!trusted) ({ sha256, bytes } = await storedDigest(store, v, signal, this.#rate));
+      if (!trusted)
+        ({ sha256, bytes } = await storedDigest(store, v, signal, this.#rate, this.#pool));
     } catch (error) {
       if (signal.aborted) throw signal.reason;
       this.#found(ticket, 'unreadable', v, { reason: (error as Error).message.slice(0, 300) });
@@ -542,6 +556,11 @@ class Scrub {
     const repair = this.#o.repair;
     if (!repair || this.#failed.length === 0) return;
     await repair.retry.addFailures(this.#failed.splice(0), repair.lock);
+  }
+
+  /** Stops the hashing threads. */
+  async close(): Promise<void> {
+    await this.#pool?.close();
   }
 
   /** Waits for the reads and repairs in flight. */
