@@ -23,6 +23,8 @@ export type MirrorErrorCode =
   | 'SYNC_STATE_CORRUPT'
   /** A scrub's options are out of range (a sample that is not a fraction in (0, 1]). */
   | 'VERIFY_OPTIONS_INVALID'
+  /** A store read delivered no bytes for too long (a stalled S3 GET) and was dropped. */
+  | 'VERIFY_READ_STALLED'
   /** A repaired object read back is still not the index's bytes. */
   | 'VERIFY_READBACK_MISMATCH'
   /** Every attempt of one download failed; `lastError` says how the last one did. */

@@ -179,7 +179,7 @@ export async function runSync(options: SyncOptions): Promise<SyncSummary> {
         return;
       }
       if (item.reread) {
-        const stored = await storedDigest(store, crate, drain.signal);
+        const stored = await storedDigest(store, crate, { signal: drain.signal });
         if (stored.sha256 === item.cksum) {
           counts.already++;
           return;

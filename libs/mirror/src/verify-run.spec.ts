@@ -316,6 +316,50 @@ describe('runVerify findings', () => {
   });
 });
 
+describe('runVerify stalled reads', () => {
+  it('drops a read that stops delivering bytes, counts it unreadable, and finishes', async () => {
+    const backend = await fsBackend();
+    const meta = temp();
+    const all = await fill(backend);
+    const [stalled, headless] = all as [SimCrate, SimCrate];
+    let released = 0;
+    // A store whose GET of one object sends its first bytes, then nothing (a stalled S3 body), and
+    // of another never answers at all (no headers).
+    const store = new Proxy(backend.store, {
+      get(target, prop, receiver) {
+        if (prop === 'get')
+          return async (ref: CrateRefInput) => {
+            const key = crateKey(ref);
+            if (key === crateKey(headless)) return new Promise<never>(() => undefined);
+            const body = await target.get(ref);
+            if (key !== crateKey(stalled) || !body) return body;
+            const hanging = (async function* () {
+              for await (const chunk of body) {
+                yield chunk.subarray(0, 10);
+                await new Promise<never>(() => undefined);
+              }
+            })();
+            // As an SDK body (an IncomingMessage) is: dropping it destroys it.
+            return Object.assign(hanging, { destroy: () => void released++ });
+          };
+        const value = Reflect.get(target, prop, receiver) as unknown;
+        return typeof value === 'function' ? (value as () => unknown).bind(target) : value;
+      },
+    });
+    const summary = await verify({ store, stop: backend.stop }, meta, {
+      readIdleMs: 200,
+      hashThreads: 0,
+    });
+    expect(summary).toMatchObject({ status: 'problems', complete: true, unreadable: 2 });
+    expect(summary.ok).toBe(all.length - 2);
+    expect(summary.first.unreadable.map((f) => `${f.name}@${f.version}`).sort()).toEqual(
+      [stalled, headless].map((c) => `${c.name}@${c.version}`).sort(),
+    );
+    expect(summary.first.unreadable[0]?.reason).toContain('no bytes from the store for 200 ms');
+    expect(released).toBe(1);
+  });
+});
+
 describe('runVerify repair that fails', () => {
   it('leaves the damaged object in place and puts it on the retry list, marked damaged', async () => {
     const backend = await fsBackend();

@@ -66,6 +66,11 @@ export interface VerifyOptions {
   /** Objects read at once (default 8). */
   readonly concurrency?: number;
   /**
+   * Longest wait for an object or its next bytes, ms (default 60 s): a stalled read is dropped and
+   * the object counted `unreadable`, so one hung GET cannot hold the scrub.
+   */
+  readonly readIdleMs?: number;
+  /**
    * Worker threads hashing the objects of a store on local disk (one with
    * `CrateStore.localFile`), default 2; 0 reads and hashes them on this thread.
    */
@@ -409,7 +414,12 @@ class Scrub {
         trusted = sha256 !== undefined;
       }
       if (!trusted)
-        ({ sha256, bytes } = await storedDigest(store, v, signal, this.#rate, this.#pool));
+        ({ sha256, bytes } = await storedDigest(store, v, {
+          signal,
+          rate: this.#rate,
+          ...(this.#pool ? { pool: this.#pool } : {}),
+          ...(this.#o.readIdleMs !== undefined ? { idleMs: this.#o.readIdleMs } : {}),
+        }));
     } catch (error) {
       if (signal.aborted) throw signal.reason;
       this.#found(ticket, 'unreadable', v, { reason: (error as Error).message.slice(0, 300) });
@@ -480,7 +490,10 @@ class Scrub {
       if (corrupt) finding.quarantine = await this.#quarantine(v);
       const url = downloadUrl({ dl: this.#dl }, { name: v.name, vers: v.version, cksum: v.cksum });
       await repair.downloader.download(url, v, store, signal, { replace: corrupt });
-      const back = await storedDigest(store, v, signal);
+      const back = await storedDigest(store, v, {
+        signal,
+        ...(this.#o.readIdleMs !== undefined ? { idleMs: this.#o.readIdleMs } : {}),
+      });
       if (back.sha256 !== v.cksum)
         throw new MirrorError(
           'VERIFY_READBACK_MISMATCH',
