@@ -517,7 +517,7 @@ async function snapshotBench() {
     changed: 1000,
   });
   const { FileMetadataStore, FsCrateStore } = await import('../../libs/crate-store/dist/index.js');
-  const { SnapshotHistory } = await import('../../libs/snapshot/dist/index.js');
+  const { SnapshotHistory } = await import('../../libs/snapshot/dist/snapshot-history.js');
   const meta = join(tmp, 'snapshot-meta');
   const store = join(tmp, 'snapshot-store');
   const history = new SnapshotHistory({

@@ -255,7 +255,8 @@ ${optionHelp(OPTIONS, Object.keys(OPTIONS), 28)}
 
 Exit status: 0 done; 1 some versions deferred (--max-crates) or not in the store yet (the next
 run continues); 2 bad configuration or input (including an augmented index
-location that holds something else, or uncommitted changes); 3 another backfiller holds the lock;
+location that holds something else, or uncommitted changes); 3 another backfiller holds the lock
+(or moved the branch under this run);
 4 committed, but the push was rejected or failed (the next run fetches and continues); 130 / 143
 stopped by SIGINT / SIGTERM (what was done is committed; the next run continues).
 

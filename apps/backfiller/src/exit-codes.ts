@@ -1,8 +1,7 @@
 /**
- * The backfiller's exit statuses (the shared ones of @lcs/cli-kit), with the error codes of its
- * own libraries that mean bad input.
+ * The backfiller's exit statuses: the shared ones of @lcs/cli-kit (mapped from each lib's own error
+ * classification, `kind`), and its own 4.
  */
-import { AUGMENTED_BAD_INPUT_CODES } from '@lcs/augmented-index/errors';
 import { ExitCode as SharedExitCode, exitCodeFor as shared } from '@lcs/cli-kit';
 
 /** The shared statuses, and 4: committed locally, but the push was rejected or failed. */
@@ -13,5 +12,5 @@ export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
 /** Maps an error thrown by the run to the exit status. */
 export function exitCodeFor(error: unknown): ExitCode {
-  return shared(error, AUGMENTED_BAD_INPUT_CODES);
+  return shared(error);
 }

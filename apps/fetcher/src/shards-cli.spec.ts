@@ -5,7 +5,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { shardOf } from '@lcs/mirror';
+import { shardOf } from '@lcs/mirror/shard';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   startEtcd,

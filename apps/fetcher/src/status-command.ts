@@ -6,8 +6,6 @@
  */
 import { openCrateStore, openMetadataStore } from '@lcs/crate-store';
 import {
-  formatShard,
-  shardStateName,
   SyncStateStore,
   VerifyStateStore,
   type FailedVersion,
@@ -16,6 +14,7 @@ import {
   type IndexCursor,
   type RunRecord,
 } from '@lcs/mirror';
+import { formatShard, shardStateName } from '@lcs/mirror/shard';
 import { SnapshotHistory, type SnapshotRecord } from '@lcs/snapshot/history';
 import type { StatusConfig } from './config.js';
 import { describeSyncWanted, SYNC_WANTED_KEY } from './sync-command.js';

@@ -13,15 +13,8 @@ import {
 } from '@lcs/crate-store';
 import { isScannable, openIndex, type ScannableIndexSource } from '@lcs/index-reader';
 import { FetcherMetrics, MetricsRegistry } from '@lcs/metrics';
-import {
-  Downloader,
-  runSync,
-  shardLabel,
-  shardStateName,
-  SyncStateStore,
-  type Shard,
-  type SyncSummary,
-} from '@lcs/mirror';
+import { Downloader, runSync, SyncStateStore, type SyncSummary } from '@lcs/mirror';
+import { shardLabel, shardStateName, type Shard } from '@lcs/mirror/shard';
 import { ConfigError, type ServeConfig, type SyncConfig } from './config.js';
 import { ExitCode } from './exit-codes.js';
 import { formatCount, type Reporter } from '@lcs/cli-kit';

@@ -6,14 +6,8 @@
  */
 import { openCrateStore, openMetadataStore, type RunnerLock } from '@lcs/crate-store';
 import { MetricsRegistry, VerifyMetrics } from '@lcs/metrics';
-import {
-  runVerify,
-  shardLabel,
-  shardStateName,
-  SyncStateStore,
-  VerifyStateStore,
-  type VerifySummary,
-} from '@lcs/mirror';
+import { runVerify, SyncStateStore, VerifyStateStore, type VerifySummary } from '@lcs/mirror';
+import { shardLabel, shardStateName } from '@lcs/mirror/shard';
 import { formatCount, type Reporter } from '@lcs/cli-kit';
 import type { VerifyConfig } from './config.js';
 import { ExitCode } from './exit-codes.js';

@@ -8,6 +8,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { CrateArchiveError } from '@lcs/cargo-manifest';
 import { GitIndexSource, indexPath } from '@lcs/index-reader';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
@@ -325,5 +326,28 @@ describe('backfill', () => {
     const tree = (gitdir: string) =>
       execFileSync('git', ['--git-dir', gitdir, 'rev-parse', 'HEAD^{tree}'], { encoding: 'utf8' });
     expect(tree(augmented)).toBe(tree(other));
+  });
+
+  it('hands back a refused crate from a worker as the class it was thrown as', async () => {
+    const pool = new CrateParserPool(1, new URL('../dist/crate-parser-worker.js', import.meta.url));
+    try {
+      const refused = await pool
+        .parse(new Uint8Array([0x1f, 0x8b, 0, 1, 2, 3]), { name: 'demo', version: '1.0.0' })
+        .catch((e: unknown) => e);
+      expect(refused).toBeInstanceOf(CrateArchiveError);
+      expect(refused).toMatchObject({
+        code: 'CRATE_CORRUPT',
+        crate: 'demo-1.0.0',
+        kind: 'bad-input',
+      });
+    } finally {
+      await pool.close();
+    }
+    await expect(
+      pool.parse(new Uint8Array(1), { name: 'demo', version: '1.0.0' }),
+    ).rejects.toMatchObject({
+      code: 'AUGMENTED_WORKER_FAILED',
+      kind: 'transient',
+    });
   });
 });

@@ -4,7 +4,9 @@
  * only the facts an entry needs come back.
  */
 import { Worker } from 'node:worker_threads';
+import { CargoManifestError, type CargoManifestErrorJSON } from '@lcs/cargo-manifest';
 import type { CrateFacts } from './entry-from-crate.js';
+import { AugmentedIndexError } from './errors.js';
 
 interface Task {
   readonly id: number;
@@ -19,15 +21,12 @@ interface Slot {
   task: Task | undefined;
 }
 
-/** An error thrown inside a worker, with its stable `code` kept. */
-class WorkerError extends Error {
-  constructor(
-    message: string,
-    readonly code: unknown,
-  ) {
-    super(message);
-    this.name = 'CrateParserWorkerError';
-  }
+/** What a worker answers: the facts, a crate cargo would refuse, or another failure. */
+interface Answer {
+  readonly id: number;
+  readonly facts?: CrateFacts;
+  readonly refused?: CargoManifestErrorJSON;
+  readonly failed?: string;
 }
 
 /** A fixed pool of crate-reading worker threads. */
@@ -54,7 +53,7 @@ export class CrateParserPool {
     expected: { name: string; version: string },
   ): Promise<CrateFacts> =>
     new Promise((resolve, reject) => {
-      if (this.closed) return reject(new Error('crate parser pool is closed'));
+      if (this.closed) return reject(workerFailed('the crate parser pool is closed'));
       this.queue.push({ id: this.nextId++, bytes, expected, resolve, reject });
       this.dispatch();
     });
@@ -62,25 +61,25 @@ export class CrateParserPool {
   /** Stops the workers (tasks not started are refused). */
   async close(): Promise<void> {
     this.closed = true;
-    for (const task of this.queue.splice(0)) task.reject(new Error('crate parser pool closed'));
+    for (const task of this.queue.splice(0))
+      task.reject(workerFailed('the crate parser pool was closed'));
     await Promise.all(this.slots.map((slot) => slot.worker.terminate()));
   }
 
   private spawn(): Slot {
     // No inherited flags: a test runner's or loader's options are not the worker's business.
     const slot: Slot = { worker: new Worker(this.workerUrl, { execArgv: [] }), task: undefined };
-    slot.worker.on(
-      'message',
-      (answer: { id: number; facts?: CrateFacts; error?: { code: unknown; message: string } }) => {
-        const task = slot.task;
-        slot.task = undefined;
-        if (task && task.id === answer.id) {
-          if (answer.error) task.reject(new WorkerError(answer.error.message, answer.error.code));
-          else if (answer.facts) task.resolve(answer.facts);
-        }
-        this.dispatch();
-      },
-    );
+    slot.worker.on('message', (answer: Answer) => {
+      const task = slot.task;
+      slot.task = undefined;
+      if (task && task.id === answer.id) {
+        // A refused crate comes back as the class it was thrown as, fields and all.
+        if (answer.refused) task.reject(CargoManifestError.fromJSON(answer.refused));
+        else if (answer.failed !== undefined) task.reject(workerFailed(answer.failed));
+        else if (answer.facts) task.resolve(answer.facts);
+      }
+      this.dispatch();
+    });
     const lost = (error: Error) => {
       slot.task?.reject(error);
       slot.task = undefined;
@@ -92,7 +91,7 @@ export class CrateParserPool {
     };
     slot.worker.on('error', lost);
     slot.worker.on('exit', (code) => {
-      if (!this.closed) lost(new Error(`crate parser worker exited with ${code}`));
+      if (!this.closed) lost(workerFailed(`a crate parser worker exited with ${code}`));
     });
     return slot;
   }
@@ -108,4 +107,8 @@ export class CrateParserPool {
       slot.worker.postMessage({ id: task.id, bytes, expected: task.expected }, [bytes.buffer]);
     }
   }
+}
+
+function workerFailed(message: string): AugmentedIndexError {
+  return new AugmentedIndexError('AUGMENTED_WORKER_FAILED', 'crate parser pool', message);
 }

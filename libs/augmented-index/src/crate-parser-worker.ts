@@ -3,7 +3,7 @@
  * and answers with the facts an entry needs, or the error's code and message.
  */
 import { parentPort } from 'node:worker_threads';
-import { readCrateManifest } from '@lcs/cargo-manifest';
+import { CargoManifestError, readCrateManifest } from '@lcs/cargo-manifest';
 import { crateFacts } from './entry-from-crate.js';
 
 interface Request {
@@ -16,12 +16,10 @@ parentPort?.on('message', (request: Request) => {
   readCrateManifest(request.bytes, request.expected).then(
     (crate) => parentPort?.postMessage({ id: request.id, facts: crateFacts(crate) }),
     (error: unknown) =>
-      parentPort?.postMessage({
-        id: request.id,
-        error: {
-          code: (error as { code?: unknown }).code,
-          message: (error as Error).message ?? String(error),
-        },
-      }),
+      parentPort?.postMessage(
+        error instanceof CargoManifestError
+          ? { id: request.id, refused: error.toJSON() }
+          : { id: request.id, failed: (error as Error).message ?? String(error) },
+      ),
   );
 });

@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import {
-  isCargoManifestErrorCode,
+  CargoManifestError,
   readCrateManifest,
   type CargoManifestErrorCode,
 } from '@lcs/cargo-manifest';
@@ -104,10 +104,10 @@ export async function generateEntry(
   try {
     crate = await parse(bytes, { name, version: vers });
   } catch (error) {
-    const code = (error as { code?: unknown }).code;
-    // Crates cargo itself would refuse become `error` lines; anything else fails the run.
-    if (!isCargoManifestErrorCode(code)) throw error;
-    return fail(code, (error as Error).message);
+    // Crates cargo itself would refuse become `error` lines; anything else fails the run. A parse
+    // on a worker thread hands back the same class (`CargoManifestError.fromJSON`).
+    if (!(error instanceof CargoManifestError)) throw error;
+    return fail(error.code, error.message);
   }
   const pkg = crate.manifest.package;
   if (pkg.name !== name || pkg.version !== vers)

@@ -17,15 +17,28 @@ export type AugmentedIndexErrorCode =
   /** A git operation failed (transfer, object database). */
   | 'AUGMENTED_GIT_FAILED'
   /** An option given to a function of this library is out of range (a sample outside (0, 1]). */
-  | 'AUGMENTED_OPTIONS_INVALID';
+  | 'AUGMENTED_OPTIONS_INVALID'
+  /** A crate-reading thread died, or the pool was closed with work queued. */
+  | 'AUGMENTED_WORKER_FAILED';
 
-/** Codes that mean "fix the input": the CLIs exit 2 on them. */
-export const AUGMENTED_BAD_INPUT_CODES: readonly AugmentedIndexErrorCode[] = [
-  'AUGMENTED_REPO_INVALID',
-  'AUGMENTED_REPO_FOREIGN',
-  'AUGMENTED_REPO_DIRTY',
-  'AUGMENTED_OPTIONS_INVALID',
-];
+/**
+ * How a caller treats an error, whatever its code: `bad-input` (fix the input or configuration; a
+ * retry fails the same way), `transient` (a retry may succeed), `conflict` (another runner holds or
+ * changed what this one needs), `bug` (an invariant of ours broke). The same four in every lib.
+ */
+export type ErrorKind = 'bad-input' | 'transient' | 'conflict' | 'bug';
+
+/** The kind of each code: a code added without one fails to compile. */
+const KINDS = {
+  AUGMENTED_REPO_INVALID: 'bad-input',
+  AUGMENTED_REPO_FOREIGN: 'bad-input',
+  AUGMENTED_REPO_DIRTY: 'bad-input',
+  AUGMENTED_REPO_CONFLICT: 'conflict',
+  AUGMENTED_PUSH_REJECTED: 'conflict',
+  AUGMENTED_GIT_FAILED: 'transient',
+  AUGMENTED_OPTIONS_INVALID: 'bad-input',
+  AUGMENTED_WORKER_FAILED: 'transient',
+} as const satisfies Record<AugmentedIndexErrorCode, ErrorKind>;
 
 /** The augmented index repository cannot be opened, cloned, committed or pushed. */
 export class AugmentedIndexError extends Error {
@@ -33,6 +46,8 @@ export class AugmentedIndexError extends Error {
   readonly code: AugmentedIndexErrorCode;
   /** The directory or URL. */
   readonly input: string;
+  /** Its classification ({@link ErrorKind}), from its code. */
+  readonly kind: ErrorKind;
 
   constructor(
     code: AugmentedIndexErrorCode,
@@ -44,5 +59,6 @@ export class AugmentedIndexError extends Error {
     this.name = new.target.name;
     this.code = code;
     this.input = input;
+    this.kind = KINDS[code];
   }
 }

@@ -94,8 +94,9 @@ export class FastImportWriter implements CommitWriter {
     );
     child.on('error', (e) => this.fail(e));
     child.on('close', (code) => {
-      if (code !== 0) this.fail(new Error(`fast-import exited with ${code}`));
-      else this.fail(new Error('fast-import ended'));
+      this.failure ??= this.error(
+        code !== 0 ? `fast-import exited with ${code}` : 'fast-import ended',
+      );
     });
     child.stdin.on('error', (e) => this.fail(e));
     this.child = child;

@@ -42,11 +42,7 @@ export {
   type OriginalVersion,
 } from './entry-from-crate.js';
 export { CrateParserPool } from './crate-parser-pool.js';
-export {
-  AUGMENTED_BAD_INPUT_CODES,
-  AugmentedIndexError,
-  type AugmentedIndexErrorCode,
-} from './errors.js';
+export { AugmentedIndexError, type AugmentedIndexErrorCode, type ErrorKind } from './errors.js';
 export { joinFile, type JoinedFile, type Need, type Slot } from './join.js';
 export {
   backfill,

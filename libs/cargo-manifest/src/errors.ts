@@ -16,18 +16,72 @@ export const CRATE_ARCHIVE_ERROR_CODES = [
 /** Why a `.crate` archive was refused. */
 export type CrateArchiveErrorCode = (typeof CRATE_ARCHIVE_ERROR_CODES)[number];
 
-/** Base class of every error this library throws. */
+/**
+ * How a caller treats an error, whatever its code: `bad-input` (fix the input or configuration; a
+ * retry fails the same way), `transient` (a retry may succeed), `conflict` (another runner holds or
+ * changed what this one needs), `bug` (an invariant of ours broke). The same four in every lib.
+ */
+export type ErrorKind = 'bad-input' | 'transient' | 'conflict' | 'bug';
+
+/** A {@link CargoManifestError} as it crosses a thread boundary (`toJSON`, `fromJSON`). */
+export interface CargoManifestErrorJSON {
+  readonly name: string;
+  readonly code: string;
+  readonly input: string;
+  readonly message: string;
+  readonly crate?: string;
+  readonly stack?: string;
+}
+
+/** Base class of every error this library throws: each is a crate or manifest cargo would refuse. */
 export class CargoManifestError extends Error {
   /** Stable machine-readable code. */
   readonly code: string;
   /** The input that was refused. */
   readonly input: string;
+  /** Always `bad-input`: the crate or manifest is what is wrong. */
+  readonly kind: ErrorKind = 'bad-input';
 
   constructor(code: string, input: string, message: string, options?: ErrorOptions) {
     super(message, options);
     this.name = new.target.name;
     this.code = code;
     this.input = input;
+  }
+
+  /** The fields that make the error, for `postMessage` (a structured clone keeps no class). */
+  toJSON(): CargoManifestErrorJSON {
+    return {
+      name: this.name,
+      code: this.code,
+      input: this.input,
+      message: this.message,
+      ...((this as { crate?: string }).crate !== undefined
+        ? { crate: (this as { crate?: string }).crate }
+        : {}),
+      ...(this.stack !== undefined ? { stack: this.stack } : {}),
+    };
+  }
+
+  /** The error `toJSON` described, as the same class with the same fields. */
+  static fromJSON(json: CargoManifestErrorJSON): CargoManifestError {
+    const Class =
+      json.name === 'CrateArchiveError'
+        ? CrateArchiveError
+        : json.name === 'ManifestError'
+          ? ManifestError
+          : CargoManifestError;
+    const error = Object.create(Class.prototype) as CargoManifestError;
+    Object.assign(error, {
+      name: json.name,
+      code: json.code,
+      input: json.input,
+      message: json.message,
+      kind: 'bad-input',
+      ...(json.crate !== undefined ? { crate: json.crate } : {}),
+      ...(json.stack !== undefined ? { stack: json.stack } : {}),
+    });
+    return error;
   }
 }
 
@@ -66,13 +120,3 @@ export class ManifestError extends CargoManifestError {
 
 /** Every code this library throws: a crate or manifest cargo itself would refuse. */
 export type CargoManifestErrorCode = CrateArchiveErrorCode | ManifestErrorCode;
-
-const CODES: ReadonlySet<string> = new Set([...CRATE_ARCHIVE_ERROR_CODES, ...MANIFEST_ERROR_CODES]);
-
-/**
- * Whether `code` is one of this library's: a refused crate or manifest. By code, not class, because
- * a parse on a worker thread hands back a structured clone, which keeps the code but not the class.
- */
-export function isCargoManifestErrorCode(code: unknown): code is CargoManifestErrorCode {
-  return typeof code === 'string' && CODES.has(code);
-}

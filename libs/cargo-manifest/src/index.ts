@@ -12,11 +12,12 @@ export {
 } from './crate-archive.js';
 export {
   CargoManifestError,
+  type CargoManifestErrorJSON,
   CRATE_ARCHIVE_ERROR_CODES,
   CrateArchiveError,
-  isCargoManifestErrorCode,
   MANIFEST_ERROR_CODES,
   type CargoManifestErrorCode,
+  type ErrorKind,
   type CrateArchiveErrorCode,
 } from './errors.js';
 export { normalizePlatform } from './cfg-platform.js';

@@ -2,7 +2,7 @@
  * `@lcs/cli-kit`: what the services' command lines share.
  * @packageDocumentation
  */
-export { BAD_INPUT_CODES, ExitCode, exitCodeFor } from './exit-status.js';
+export { ExitCode, exitCodeFor } from './exit-status.js';
 export { createReporter, type LogFormat, type Reporter, type ReporterOptions } from './reporter.js';
 export { reportError } from './report-error.js';
 export {
@@ -12,7 +12,13 @@ export {
   type OptionSpec,
   type ResolvedOptions,
 } from './option-table.js';
-export { ConfigError, StopRequestedError, type CliKitErrorCode } from './errors.js';
+export {
+  CliKitError,
+  ConfigError,
+  StopRequestedError,
+  type CliKitErrorCode,
+  type ErrorKind,
+} from './errors.js';
 export { signalExitCode, stopSignal, stoppedBy } from './stop-signal.js';
 export { closest, parseCommandLine, type CommandLine } from './command-line.js';
 export { errorSummary, jsonRequested, loggingRequested } from './error-summary.js';

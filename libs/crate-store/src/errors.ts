@@ -21,18 +21,44 @@ export type CrateStoreErrorCode =
   /** An `s3://` store or `etcd://` metadata was asked for, and its SDK (an optional peer) is not installed. */
   | 'STORE_SDK_MISSING';
 
+/**
+ * How a caller treats an error, whatever its code: `bad-input` (fix the input or configuration; a
+ * retry fails the same way), `transient` (a retry may succeed), `conflict` (another runner holds or
+ * changed what this one needs), `bug` (an invariant of ours broke). The same four in every lib.
+ */
+export type ErrorKind = 'bad-input' | 'transient' | 'conflict' | 'bug';
+
+/** The kind of each code: a code added without one fails to compile. */
+const KINDS = {
+  STORE_URL_INVALID: 'bad-input',
+  STORE_REF_INVALID: 'bad-input',
+  CHECKSUM_MISMATCH: 'bad-input',
+  STORE_CRATE_TOO_LARGE: 'bad-input',
+  STORE_FAILED: 'transient',
+  METADATA_URL_INVALID: 'bad-input',
+  METADATA_KEY_INVALID: 'bad-input',
+  METADATA_VALUE_TOO_LARGE: 'bad-input',
+  METADATA_FAILED: 'transient',
+  LOCK_HELD: 'conflict',
+  LOCK_LOST: 'conflict',
+  STORE_SDK_MISSING: 'bad-input',
+} as const satisfies Record<CrateStoreErrorCode, ErrorKind>;
+
 /** Base class of every error this library throws. */
 export class CrateStoreError extends Error {
   /** Stable machine-readable code. */
   readonly code: CrateStoreErrorCode;
   /** The input that was refused or failed (a URL, a key, `name@version`). */
   readonly input: string;
+  /** Its classification ({@link ErrorKind}), from its code. */
+  readonly kind: ErrorKind;
 
   constructor(code: CrateStoreErrorCode, input: string, message: string, options?: ErrorOptions) {
     super(message, options);
     this.name = new.target.name;
     this.code = code;
     this.input = input;
+    this.kind = KINDS[code];
   }
 }
 

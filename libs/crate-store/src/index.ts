@@ -39,6 +39,7 @@ export {
   StoreFailedError,
   StoreUrlError,
   type CrateStoreErrorCode,
+  type ErrorKind,
   type MetadataErrorCode,
 } from './errors.js';
 export { EtcdMetadataStore, type EtcdMetadataStoreOptions } from './etcd-metadata-store.js';

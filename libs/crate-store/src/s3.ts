@@ -4,5 +4,6 @@
  * package); `openCrateStore('s3://...')` from the root entry loads it only when used.
  * @packageDocumentation
  */
-export { createS3Client, type S3ClientLike, type S3ClientOptions } from './s3-client.js';
+// Its options types (`S3ClientOptions`, `S3ClientLike`) are the root door's: one name, one door.
+export { createS3Client } from './s3-client.js';
 export { S3CrateStore, type S3CrateStoreOptions } from './s3-crate-store.js';

@@ -13,18 +13,38 @@ export type IndexReaderErrorCode =
   | 'INDEX_REVISION_UNKNOWN'
   | 'INDEX_SOURCE_FAILED';
 
+/**
+ * How a caller treats an error, whatever its code: `bad-input` (fix the input or configuration; a
+ * retry fails the same way), `transient` (a retry may succeed), `conflict` (another runner holds or
+ * changed what this one needs), `bug` (an invariant of ours broke). The same four in every lib.
+ */
+export type ErrorKind = 'bad-input' | 'transient' | 'conflict' | 'bug';
+
+/** The kind of each code: a code added without one fails to compile. */
+const KINDS = {
+  INDEX_CRATE_NAME_INVALID: 'bad-input',
+  INDEX_LINE_INVALID: 'bad-input',
+  INDEX_CONFIG_INVALID: 'bad-input',
+  INDEX_SOURCE_INVALID: 'bad-input',
+  INDEX_REVISION_UNKNOWN: 'bad-input',
+  INDEX_SOURCE_FAILED: 'transient',
+} as const satisfies Record<IndexReaderErrorCode, ErrorKind>;
+
 /** Base class of every error this library throws. */
 export class IndexReaderError extends Error {
   /** Stable machine-readable code. */
   readonly code: IndexReaderErrorCode;
   /** The input that was refused (a name, a path, a URL, a line). */
   readonly input: string;
+  /** Its classification ({@link ErrorKind}), from its code. */
+  readonly kind: ErrorKind;
 
   constructor(code: IndexReaderErrorCode, input: string, message: string, options?: ErrorOptions) {
     super(message, options);
     this.name = new.target.name;
     this.code = code;
     this.input = input;
+    this.kind = KINDS[code];
   }
 }
 

@@ -43,7 +43,7 @@ export class GitCliObjectStore implements GitObjectStore {
     this.child.stdout.on('data', (chunk: Buffer) => this.onData(chunk));
     this.child.on('error', (e) => this.fail(e));
     this.child.on('close', (code) =>
-      this.fail(new Error(`git cat-file exited with ${code}${stderr ? `: ${stderr.trim()}` : ''}`)),
+      this.fail(`git cat-file exited with ${code}${stderr ? `: ${stderr.trim()}` : ''}`),
     );
     this.child.stdin.on('error', (e) => this.fail(e));
   }
@@ -120,9 +120,12 @@ export class GitCliObjectStore implements GitObjectStore {
     });
   }
 
-  private fail(error: Error): void {
+  private fail(error: Error | string): void {
     if (!this.failure) {
-      this.failure = new IndexSourceError(this.gitdir, error.message, { cause: error });
+      this.failure =
+        typeof error === 'string'
+          ? new IndexSourceError(this.gitdir, error)
+          : new IndexSourceError(this.gitdir, error.message, { cause: error });
     }
     for (const p of this.pending.splice(0)) p.reject(this.failure);
   }

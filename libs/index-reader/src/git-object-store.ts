@@ -3,6 +3,8 @@
  * Two implementations: {@link GitCliObjectStore} (a long-lived `git cat-file --batch`, fast) and
  * {@link IsoGitObjectStore} (pure JavaScript via isomorphic-git, for machines without git).
  */
+import { IndexSourceError } from './errors.js';
+
 export interface GitObjectStore {
   /** Where the repository lives (for messages). */
   readonly gitdir: string;
@@ -49,7 +51,7 @@ export function parseTree(data: Buffer): GitTreeEntry[] {
     const space = data.indexOf(0x20, i);
     const nul = data.indexOf(0, space + 1);
     if (space === -1 || nul === -1 || nul + 21 > data.length) {
-      throw new Error(`corrupt tree object at byte ${i}`);
+      throw new IndexSourceError('(tree object)', `corrupt tree object at byte ${i}`);
     }
     entries.push({
       mode: data.toString('latin1', i, space),
@@ -74,6 +76,6 @@ export function parseCommit(oid: string, data: Buffer): GitCommitInfo {
   const text = data.toString('utf8', 0, Math.min(data.length, 4096));
   const tree = /^tree ([0-9a-f]{40})$/m.exec(text)?.[1];
   const time = /^committer .* (\d+) [+-]\d{4}$/m.exec(text)?.[1];
-  if (!tree) throw new Error(`commit ${oid} has no tree`);
+  if (!tree) throw new IndexSourceError(oid, `commit ${oid} has no tree`);
   return { oid, tree, committedAt: time ? Number(time) : 0 };
 }

@@ -20,6 +20,7 @@ export {
   InvalidCrateNameError,
   UnknownRevisionError,
   type IndexReaderErrorCode,
+  type ErrorKind,
 } from './errors.js';
 export { GitIndexSource, type GitBackend, type GitIndexSourceOptions } from './git-index-source.js';
 export type { GitCommitInfo, GitObjectStore } from './git-object-store.js';

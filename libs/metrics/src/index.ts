@@ -4,7 +4,7 @@
  * @packageDocumentation
  */
 export { BackfillerMetrics } from './backfiller-metrics.js';
-export { MetricsError, type MetricsErrorCode } from './errors.js';
+export { MetricsError, type ErrorKind, type MetricsErrorCode } from './errors.js';
 export {
   boundedReason,
   FAILURE_REASONS,

@@ -100,13 +100,13 @@ export class MetricsRegistry {
    */
   async push(url: string, options: PushOptions): Promise<void> {
     const gateway = new Pushgateway(url, { timeout: options.timeoutMs ?? 10_000 }, this.#registry);
+    let status: number;
     try {
       const { resp } = await gateway.pushAdd({
         jobName: options.job,
         groupings: { ...options.groupings },
       });
-      const status = (resp as { statusCode?: number } | undefined)?.statusCode ?? 0;
-      if (status >= 300) throw new Error(`HTTP ${status}`);
+      status = (resp as { statusCode?: number } | undefined)?.statusCode ?? 0;
     } catch (error) {
       throw new MetricsError(
         'METRICS_PUSH_FAILED',
@@ -115,6 +115,12 @@ export class MetricsRegistry {
         { cause: error },
       );
     }
+    if (status >= 300)
+      throw new MetricsError(
+        'METRICS_PUSH_FAILED',
+        url,
+        `push to Pushgateway ${url} failed: HTTP ${status}`,
+      );
   }
 
   /**

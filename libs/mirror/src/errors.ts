@@ -25,10 +25,39 @@ export type MirrorErrorCode =
   | 'VERIFY_OPTIONS_INVALID'
   /** A store read delivered no bytes for too long (a stalled S3 GET) and was dropped. */
   | 'VERIFY_READ_STALLED'
+  /** A hashing thread died, or the pool was closed with work queued. */
+  | 'VERIFY_WORKER_FAILED'
   /** A repaired object read back is still not the index's bytes. */
   | 'VERIFY_READBACK_MISMATCH'
   /** Every attempt of one download failed; `lastError` says how the last one did. */
   | 'DOWNLOAD_FAILED';
+
+/**
+ * How a caller treats an error, whatever its code: `bad-input` (fix the input or configuration; a
+ * retry fails the same way), `transient` (a retry may succeed), `conflict` (another runner holds or
+ * changed what this one needs), `bug` (an invariant of ours broke). The same four in every lib.
+ */
+export type ErrorKind = 'bad-input' | 'transient' | 'conflict' | 'bug';
+
+/** The kind of each code: a code added without one fails to compile. */
+const KINDS = {
+  DOWNLOAD_HTTP_STATUS: 'transient',
+  DOWNLOAD_TIMEOUT: 'transient',
+  DOWNLOAD_NETWORK: 'transient',
+  DOWNLOAD_TRUNCATED: 'transient',
+  DOWNLOAD_TOO_SLOW: 'transient',
+  DOWNLOAD_TOO_LARGE: 'bad-input',
+  DOWNLOAD_REFUSED: 'bad-input',
+  SYNC_INDEX_NOT_SCANNABLE: 'bad-input',
+  SYNC_DL_REFUSED: 'bad-input',
+  SHARD_INVALID: 'bad-input',
+  SYNC_STATE_CORRUPT: 'bad-input',
+  VERIFY_OPTIONS_INVALID: 'bad-input',
+  VERIFY_READ_STALLED: 'transient',
+  VERIFY_READBACK_MISMATCH: 'transient',
+  VERIFY_WORKER_FAILED: 'transient',
+  DOWNLOAD_FAILED: 'transient',
+} as const satisfies Record<MirrorErrorCode, ErrorKind>;
 
 /** Base class of every error this library throws. */
 export class MirrorError extends Error {
@@ -36,12 +65,15 @@ export class MirrorError extends Error {
   readonly code: MirrorErrorCode;
   /** The input that failed (a URL, `name@version`, an index spec). */
   readonly input: string;
+  /** Its classification ({@link ErrorKind}), from its code. */
+  readonly kind: ErrorKind;
 
   constructor(code: MirrorErrorCode, input: string, message: string, options?: ErrorOptions) {
     super(message, options);
     this.name = new.target.name;
     this.code = code;
     this.input = input;
+    this.kind = KINDS[code];
   }
 }
 

@@ -2,8 +2,9 @@
  * What a failed crate version is recorded as: a bounded reason (the metrics label), the error code,
  * a message, and whether another attempt can help.
  */
+import { CrateStoreError, type CrateStoreErrorCode } from '@lcs/crate-store';
 import type { FailureReason } from '@lcs/metrics';
-import type { DownloadError } from './errors.js';
+import { MirrorError, type DownloadError, type MirrorErrorCode } from './errors.js';
 
 /** A classified failure. */
 export interface Failure {
@@ -16,9 +17,13 @@ export interface Failure {
 
 /** Classifies anything a download + put can throw. */
 export function classifyFailure(error: unknown): Failure {
+  // Recorded as thrown (a raw errno code too); switched on only as a code of our libs' unions, so a
+  // renamed code fails to compile here instead of silently landing in `other`.
   const code = String((error as { code?: unknown } | null)?.code ?? 'UNKNOWN');
+  const known: MirrorErrorCode | CrateStoreErrorCode | undefined =
+    error instanceof MirrorError || error instanceof CrateStoreError ? error.code : undefined;
   const message = error instanceof Error ? error.message : String(error);
-  switch (code) {
+  switch (known) {
     case 'DOWNLOAD_HTTP_STATUS': {
       const status = (error as DownloadError).status ?? 0;
       if (status === 429) return { reason: 'rate_limited', code, message, retryable: true };
@@ -46,7 +51,7 @@ export function classifyFailure(error: unknown): Failure {
     case 'STORE_FAILED':
     case 'STORE_REF_INVALID':
       return {
-        reason: code === 'STORE_FAILED' ? 'store' : 'invalid_crate',
+        reason: known === 'STORE_FAILED' ? 'store' : 'invalid_crate',
         code,
         message,
         retryable: false,

@@ -11,6 +11,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import { StoreFailedError } from '@lcs/crate-store';
+import { MirrorError } from './errors.js';
 import type { StoredDigest } from './stored-digest.js';
 
 const WORKER_SOURCE = `
@@ -72,7 +73,7 @@ export class FileDigestPool {
    */
   digest(path: string): Promise<StoredDigest> {
     return new Promise((resolve, reject) => {
-      if (this.#closed) return reject(new Error('file digest pool is closed'));
+      if (this.#closed) return reject(workerFailed('the file digest pool is closed'));
       this.#queue.push({ id: this.#nextId++, path, resolve, reject });
       this.#dispatch();
     });
@@ -81,7 +82,8 @@ export class FileDigestPool {
   /** Stops the workers; digests not started are refused. */
   async close(): Promise<void> {
     this.#closed = true;
-    for (const task of this.#queue.splice(0)) task.reject(new Error('file digest pool closed'));
+    for (const task of this.#queue.splice(0))
+      task.reject(workerFailed('the file digest pool was closed'));
     await Promise.all(this.#slots.map((slot) => slot.worker.terminate()));
   }
 
@@ -108,7 +110,7 @@ export class FileDigestPool {
     };
     slot.worker.on('error', lost);
     slot.worker.on('exit', (code) => {
-      if (!this.#closed) lost(new Error(`file digest worker exited with ${code}`));
+      if (!this.#closed) lost(workerFailed(`a file digest worker exited with ${code}`));
     });
     return slot;
   }
@@ -137,4 +139,8 @@ function settle(task: Task, answer: Answer): void {
         cause: Object.assign(new Error(answer.error.message), { code: answer.error.code }),
       }),
     );
+}
+
+function workerFailed(message: string): MirrorError {
+  return new MirrorError('VERIFY_WORKER_FAILED', 'file digest pool', message);
 }

@@ -10,7 +10,13 @@ export {
   type DownloaderOptions,
   type DownloadResult,
 } from './downloader.js';
-export { DownloadError, DownloadFailedError, MirrorError, type MirrorErrorCode } from './errors.js';
+export {
+  DownloadError,
+  DownloadFailedError,
+  MirrorError,
+  type ErrorKind,
+  type MirrorErrorCode,
+} from './errors.js';
 export { classifyFailure, type Failure } from './failure.js';
 export { CompactKeySet } from './compact-key-set.js';
 export {
@@ -29,17 +35,6 @@ export {
   type SyncStatus,
   type SyncSummary,
 } from './sync-run.js';
-export {
-  formatShard,
-  inShard,
-  MAX_SHARDS,
-  parseShard,
-  pathInShard,
-  shardLabel,
-  shardOf,
-  shardStateName,
-  type Shard,
-} from './shard.js';
 export {
   SyncStateStore,
   type FailedVersion,

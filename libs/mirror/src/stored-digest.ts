@@ -98,7 +98,7 @@ function within<T>(
       },
       (error: unknown) => {
         clearTimeout(timer);
-        if (!expired) reject(error instanceof Error ? error : new Error(String(error)));
+        if (!expired) reject(error as Error);
       },
     );
   });

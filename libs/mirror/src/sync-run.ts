@@ -162,10 +162,8 @@ export async function runSync(options: SyncOptions): Promise<SyncSummary> {
       message: 'stop requested: no new downloads; waiting for those in flight',
       fields: { drain_ms: options.drainMs ?? 30_000 },
     });
-    drainTimer = setTimeout(
-      () => drain.abort(new Error('drain period over')),
-      options.drainMs ?? 30_000,
-    );
+    // The reason is never read: an abandoned download is told apart by `drain.signal.aborted`.
+    drainTimer = setTimeout(() => drain.abort(), options.drainMs ?? 30_000);
   };
   options.signal?.addEventListener('abort', onStop, { once: true });
 

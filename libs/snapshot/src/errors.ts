@@ -23,17 +23,39 @@ export type SnapshotErrorCode =
   /** The index is not a git repository: snapshots are index commits. */
   | 'SNAPSHOT_INDEX_UNSUPPORTED';
 
+/**
+ * How a caller treats an error, whatever its code: `bad-input` (fix the input or configuration; a
+ * retry fails the same way), `transient` (a retry may succeed), `conflict` (another runner holds or
+ * changed what this one needs), `bug` (an invariant of ours broke). The same four in every lib.
+ */
+export type ErrorKind = 'bad-input' | 'transient' | 'conflict' | 'bug';
+
+/** The kind of each code: a code added without one fails to compile. */
+const KINDS = {
+  SNAPSHOT_NOT_FOUND: 'bad-input',
+  SNAPSHOT_COMMIT_UNKNOWN: 'bad-input',
+  SNAPSHOT_POINT_INVALID: 'bad-input',
+  SNAPSHOT_VERSION_UNKNOWN: 'bad-input',
+  SNAPSHOT_NOT_MIRRORED: 'transient',
+  SNAPSHOT_CHECKSUM_MISMATCH: 'transient',
+  SNAPSHOT_HISTORY_CORRUPT: 'bug',
+  SNAPSHOT_INDEX_UNSUPPORTED: 'bad-input',
+} as const satisfies Record<SnapshotErrorCode, ErrorKind>;
+
 /** An error of `@lcs/snapshot`. */
 export class SnapshotError extends Error {
   /** Stable machine-readable code. */
   readonly code: SnapshotErrorCode;
   /** What was asked for: the point, commit, `name@vers` or metadata key. */
   readonly input: string;
+  /** Its classification ({@link ErrorKind}), from its code. */
+  readonly kind: ErrorKind;
 
   constructor(code: SnapshotErrorCode, input: string, message: string, options?: ErrorOptions) {
     super(message, options);
     this.name = new.target.name;
     this.code = code;
     this.input = input;
+    this.kind = KINDS[code];
   }
 }

@@ -2,16 +2,11 @@
  * `@lcs/snapshot`: what the registry held at a point, as the mirror holds it. Open a snapshot (the
  * newest, an index commit, a ref, or a time) and read its crates and versions merged with the
  * augmented index and flagged with what the store holds; stream a version's verified `.crate`; list
- * the changes between two snapshots. The snapshot history the fetcher records lives here too, and
- * the HTTP read API `lcs-fetcher serve` mounts.
+ * the changes between two snapshots; the HTTP read API `lcs-fetcher serve` mounts. The snapshot
+ * history the fetcher records is its own door, `@lcs/snapshot/history`.
  * @packageDocumentation
  */
-export { SnapshotError, type SnapshotErrorCode } from './errors.js';
-export {
-  SnapshotHistory,
-  type SnapshotHistoryOptions,
-  type SnapshotRecord,
-} from './snapshot-history.js';
+export { SnapshotError, type ErrorKind, type SnapshotErrorCode } from './errors.js';
 export {
   isCommitId,
   parseRfc3339,
