@@ -13,7 +13,7 @@ import { parseIndexFile, type IndexFile, type ScannableIndexSource } from '@lcs/
 import { mapOrdered } from '@lcs/index-reader/git';
 import { AUGMENTED_SCHEMA, formatEntry } from './augmented-entry.js';
 import type { AugmentedRepo } from './augmented-repo.js';
-import { planBackfill, type OriginalCommit } from './backfill-plan.js';
+import { planBackfill, type BackfillPlan, type OriginalCommit } from './backfill-plan.js';
 import type { Author } from './commit-writer.js';
 import {
   failureReason,
@@ -21,7 +21,8 @@ import {
   type CrateParser,
   type CrateSource,
 } from './entry-generator.js';
-import { joinFile } from './join.js';
+import { joinFile, type Slot } from './join.js';
+import type { AugmentedState } from './repo-state.js';
 
 export type { CrateSource, CrateParser } from './entry-generator.js';
 export type { OriginalCommit } from './backfill-plan.js';
@@ -105,177 +106,122 @@ export interface BackfillSummary {
 
 /** Runs one backfill and commits when something changed. */
 export async function backfill(options: BackfillOptions): Promise<BackfillSummary> {
-  const started = performance.now();
-  const { repo, crates, recorder } = options;
-  const log = options.onLog ?? (() => undefined);
-  const state = await repo.state();
-  const plan = await planBackfill(state, options.originalCommit, options.full ?? false);
-  const summary: BackfillSummary = {
-    mode: plan.mode,
-    mode_reason: plan.mode === 'full' ? plan.reason : null,
-    files_joined: 0,
-    processed: 0,
-    written: 0,
-    failed: 0,
-    skipped: 0,
-    dropped: 0,
-    deferred: 0,
-    pending_files: 0,
-    files_changed: 0,
-    commits: 0,
-    commit: null,
-    interrupted: false,
-    duration_s: 0,
-  };
-  log('info', plan.mode === 'full' ? `full join: ${plan.reason}` : 'incremental join', {
-    mode: plan.mode,
-    ...(plan.mode === 'incremental' ? { since: plan.since, files: plan.paths.length } : {}),
-  });
-  let budget = options.maxCrates ?? Number.POSITIVE_INFINITY;
-  const target = options.originalCommit?.oid ?? null;
+  return new Backfill(options).run();
+}
+
+/** A slot of a joined file that needs an entry generated. */
+type GenerateSlot = Exclude<Slot, { keep: string }>;
+
+/**
+ * One backfill's state, in named steps: `run` (plan, then `joinChanged` or `joinAll`), each file
+ * `joinOne`, each slot to generate `generate`, and `commit` (checkpoints and the final one).
+ */
+class Backfill {
+  readonly #o: BackfillOptions;
+  readonly #log: NonNullable<BackfillOptions['onLog']>;
+  readonly #started = performance.now();
+  /** The original commit this run joins up to (`null` for an index without commits). */
+  readonly #target: string | null;
+  readonly #checkpointEvery: number;
+  #state!: AugmentedState & { readonly schema: number | null };
+  #plan!: BackfillPlan;
+  #summary!: BackfillSummary;
+  /** Entries this run may still generate (`maxCrates`). */
+  #budget: number;
   /** Files joined completely (nothing left for a later run). */
-  const done = new Set<string>();
+  readonly #done = new Set<string>();
   /** Files joined with work left. */
-  const incomplete = new Set<string>();
-  let sinceCheckpoint = 0;
+  readonly #incomplete = new Set<string>();
+  #sinceCheckpoint = 0;
 
-  const joinOne = async (path: string, file: IndexFile | undefined): Promise<void> => {
-    const before = await repo.read(path);
-    const joined = joinFile(file?.entries ?? [], before);
-    summary.dropped += joined.dropped;
-    const lines: string[] = [];
-    let left = false;
-    for (const slot of joined.slots) {
-      if ('keep' in slot) {
-        lines.push(slot.keep);
-        continue;
-      }
-      if (budget <= 0 || options.signal?.aborted) {
-        summary.deferred++;
-        left = true;
-        continue;
-      }
-      budget--;
-      const result = await generateEntry(crates, slot.version, slot.previous, options.parse);
-      const { name, vers } = slot.version;
-      if (result.kind === 'missing' || result.kind === 'stale') {
-        summary.skipped++;
-        recorder?.skipped();
-        left = true;
-        if (result.kind === 'stale')
-          log(
-            'warn',
-            `${name}@${vers}: the stored copy does not match the index cksum (re-published?); skipped until the fetcher replaces it`,
-            { crate: name, version: vers },
-          );
-        continue;
-      }
-      summary.processed++;
-      sinceCheckpoint++;
-      if (result.kind === 'written') {
-        summary.written++;
-        recorder?.written();
-      } else {
-        summary.failed++;
-        recorder?.failed(failureReason(result.code));
-        log('warn', `${name}@${vers}: ${result.message}`, {
-          crate: name,
-          version: vers,
-          code: result.code,
-        });
-      }
-      lines.push(formatEntry(result.entry));
-    }
-    const text = lines.length ? `${lines.join('\n')}\n` : undefined;
-    if (text !== before) {
-      await repo.write(path, text);
-      summary.files_changed++;
-    }
-    (left ? incomplete : done).add(path);
-  };
+  constructor(options: BackfillOptions) {
+    this.#o = options;
+    this.#log = options.onLog ?? (() => undefined);
+    this.#target = options.originalCommit?.oid ?? null;
+    this.#checkpointEvery = options.checkpointEntries ?? 20_000;
+    this.#budget = options.maxCrates ?? Number.POSITIVE_INFINITY;
+  }
 
-  const message = () =>
-    `ais: ${summary.written} written, ${summary.failed} unreadable, ${summary.dropped} dropped, ${summary.skipped} not in store\n\noriginal index: ${target ?? '(directory)'}`;
-  const commit = async (
-    original: string | null,
-    pending: Iterable<string>,
-    final: boolean,
-  ): Promise<void> => {
-    // Writing a large commit takes a moment: say so, a silent pause reads as a hang.
-    if (repo.staged() > 0 || final)
-      log('info', final ? 'committing' : 'checkpoint: committing', { files: repo.staged() });
-    const oid = await repo.commit(
-      message(),
-      options.author,
-      {
-        original,
-        pending: [...pending],
-        ...(final && plan.mode === 'full' ? { schema: AUGMENTED_SCHEMA } : {}),
-      },
-      // A completed full join records its commit even when no file changed, so the next run is incremental.
-      {
-        force: final && plan.mode === 'full' && !summary.interrupted && state.original !== original,
-      },
-    );
-    sinceCheckpoint = 0;
-    if (oid) {
-      summary.commits++;
-      summary.commit = oid;
-    }
-  };
-  const checkpointEvery = options.checkpointEntries ?? 20_000;
-  const progress = (total?: number) =>
-    options.onProgress?.({
-      files: summary.files_joined,
-      ...(total !== undefined ? { total } : {}),
-      processed: summary.processed,
-      written: summary.written,
-      failed: summary.failed,
-      skipped: summary.skipped,
-    });
-
-  if (plan.mode === 'incremental') {
-    const readOriginal = async (path: string) => {
-      const content = await options.original.readFile(path);
-      return content === undefined ? undefined : parseIndexFile(path, content);
+  /** Plans the join from the recorded progress, runs it, and says what it did. */
+  async run(): Promise<BackfillSummary> {
+    const o = this.#o;
+    this.#state = await o.repo.state();
+    const plan = (this.#plan = await planBackfill(this.#state, o.originalCommit, o.full ?? false));
+    this.#summary = {
+      mode: plan.mode,
+      mode_reason: plan.mode === 'full' ? plan.reason : null,
+      files_joined: 0,
+      processed: 0,
+      written: 0,
+      failed: 0,
+      skipped: 0,
+      dropped: 0,
+      deferred: 0,
+      pending_files: 0,
+      files_changed: 0,
+      commits: 0,
+      commit: null,
+      interrupted: false,
+      duration_s: 0,
     };
-    const work = mapOrdered(plan.paths, options.concurrency ?? 8, async (path) => {
-      if (options.signal?.aborted) return false;
-      await joinOne(path, await readOriginal(path));
+    this.#log('info', plan.mode === 'full' ? `full join: ${plan.reason}` : 'incremental join', {
+      mode: plan.mode,
+      ...(plan.mode === 'incremental' ? { since: plan.since, files: plan.paths.length } : {}),
+    });
+    if (plan.mode === 'incremental') await this.joinChanged(plan.paths);
+    else await this.joinAll();
+    this.#summary.duration_s = Number(((performance.now() - this.#started) / 1000).toFixed(3));
+    return this.#summary;
+  }
+
+  /** An incremental join: the changed and pending files, read from the original by path. */
+  async joinChanged(paths: readonly string[]): Promise<void> {
+    const { original, signal } = this.#o;
+    const summary = this.#summary;
+    const work = mapOrdered(paths, this.#o.concurrency ?? 8, async (path) => {
+      if (signal?.aborted) return false;
+      const content = await original.readFile(path);
+      await this.joinOne(path, content === undefined ? undefined : parseIndexFile(path, content));
       return true;
     });
-    const notDone = () => plan.paths.filter((p) => !done.has(p));
+    const notDone = () => paths.filter((p) => !this.#done.has(p));
     for await (const joined of work) {
       if (joined) summary.files_joined++;
-      if (options.signal?.aborted) break;
-      if (summary.files_joined % 500 === 0) progress(plan.paths.length);
-      if (sinceCheckpoint >= checkpointEvery) await commit(target, notDone(), false);
+      if (signal?.aborted) break;
+      if (summary.files_joined % 500 === 0) this.#progress(paths.length);
+      if (this.#sinceCheckpoint >= this.#checkpointEvery)
+        await this.commit(this.#target, notDone(), false);
     }
-    summary.interrupted = options.signal?.aborted ?? false;
+    summary.interrupted = signal?.aborted ?? false;
     const pending = notDone();
     summary.pending_files = pending.length;
-    log('info', 'committing', {
+    this.#log('info', 'committing', {
       files_changed: summary.files_changed,
       pending_files: pending.length,
     });
-    await commit(target, pending, true);
-  } else {
+    await this.commit(this.#target, pending, true);
+  }
+
+  /** A full join: every file of the original, then the files of crates that left it. */
+  async joinAll(): Promise<void> {
+    const { original, repo, signal } = this.#o;
+    const summary = this.#summary;
     const seen = new Set<string>();
-    const work = mapOrdered(options.original.files(), options.concurrency ?? 8, async (raw) => {
+    const work = mapOrdered(original.files(), this.#o.concurrency ?? 8, async (raw) => {
       seen.add(raw.path);
-      if (options.signal?.aborted) return false;
-      await joinOne(raw.path, parseIndexFile(raw.path, raw.content));
+      if (signal?.aborted) return false;
+      await this.joinOne(raw.path, parseIndexFile(raw.path, raw.content));
       return true;
     });
     for await (const joined of work) {
       if (joined) summary.files_joined++;
-      if (options.signal?.aborted) break;
-      if (summary.files_joined % 500 === 0) progress();
+      if (signal?.aborted) break;
+      if (summary.files_joined % 500 === 0) this.#progress();
       // A full join's checkpoints record no original commit: the next run joins everything again,
       // keeping what this one wrote.
-      if (sinceCheckpoint >= checkpointEvery) await commit(null, [], false);
+      if (this.#sinceCheckpoint >= this.#checkpointEvery) await this.commit(null, [], false);
     }
-    summary.interrupted = options.signal?.aborted ?? false;
+    summary.interrupted = signal?.aborted ?? false;
     if (!summary.interrupted) {
       // Crate files of the augmented index whose crate left the original index.
       for await (const path of repo.crateFiles()) {
@@ -285,13 +231,118 @@ export async function backfill(options: BackfillOptions): Promise<BackfillSummar
         summary.files_changed++;
       }
     }
-    summary.pending_files = incomplete.size;
-    log('info', 'committing', {
+    summary.pending_files = this.#incomplete.size;
+    this.#log('info', 'committing', {
       files_changed: summary.files_changed,
-      pending_files: incomplete.size,
+      pending_files: this.#incomplete.size,
     });
-    await commit(summary.interrupted ? null : target, summary.interrupted ? [] : incomplete, true);
+    await this.commit(
+      summary.interrupted ? null : this.#target,
+      summary.interrupted ? [] : this.#incomplete,
+      true,
+    );
   }
-  summary.duration_s = Number(((performance.now() - started) / 1000).toFixed(3));
-  return summary;
+
+  /** Joins one crate file with its augmented lines, generates what is missing, stages the result. */
+  async joinOne(path: string, file: IndexFile | undefined): Promise<void> {
+    const { repo, signal } = this.#o;
+    const before = await repo.read(path);
+    const joined = joinFile(file?.entries ?? [], before);
+    this.#summary.dropped += joined.dropped;
+    const lines: string[] = [];
+    let left = false;
+    for (const slot of joined.slots) {
+      if ('keep' in slot) {
+        lines.push(slot.keep);
+        continue;
+      }
+      if (this.#budget <= 0 || signal?.aborted) {
+        this.#summary.deferred++;
+        left = true;
+        continue;
+      }
+      this.#budget--;
+      const line = await this.generate(slot);
+      if (line === undefined) left = true;
+      else lines.push(line);
+    }
+    const text = lines.length ? `${lines.join('\n')}\n` : undefined;
+    if (text !== before) {
+      await repo.write(path, text);
+      this.#summary.files_changed++;
+    }
+    (left ? this.#incomplete : this.#done).add(path);
+  }
+
+  /** One version's line, or `undefined` when its crate is not in the store (yet). */
+  async generate(slot: GenerateSlot): Promise<string | undefined> {
+    const { crates, recorder, parse } = this.#o;
+    const summary = this.#summary;
+    const result = await generateEntry(crates, slot.version, slot.previous, parse);
+    const { name, vers } = slot.version;
+    if (result.kind === 'missing' || result.kind === 'stale') {
+      summary.skipped++;
+      recorder?.skipped();
+      if (result.kind === 'stale')
+        this.#log(
+          'warn',
+          `${name}@${vers}: the stored copy does not match the index cksum (re-published?); skipped until the fetcher replaces it`,
+          { crate: name, version: vers },
+        );
+      return undefined;
+    }
+    summary.processed++;
+    this.#sinceCheckpoint++;
+    if (result.kind === 'written') {
+      summary.written++;
+      recorder?.written();
+    } else {
+      summary.failed++;
+      recorder?.failed(failureReason(result.code));
+      this.#log('warn', `${name}@${vers}: ${result.message}`, {
+        crate: name,
+        version: vers,
+        code: result.code,
+      });
+    }
+    return formatEntry(result.entry);
+  }
+
+  /** Commits what is staged with the progress reached: a checkpoint, or the run's last commit. */
+  async commit(original: string | null, pending: Iterable<string>, final: boolean): Promise<void> {
+    const { repo } = this.#o;
+    const summary = this.#summary;
+    const full = this.#plan.mode === 'full';
+    // Writing a large commit takes a moment: say so, a silent pause reads as a hang.
+    if (repo.staged() > 0 || final)
+      this.#log('info', final ? 'committing' : 'checkpoint: committing', { files: repo.staged() });
+    const oid = await repo.commit(
+      `ais: ${summary.written} written, ${summary.failed} unreadable, ${summary.dropped} dropped, ${summary.skipped} not in store\n\noriginal index: ${this.#target ?? '(directory)'}`,
+      this.#o.author,
+      {
+        original,
+        pending: [...pending],
+        ...(final && full ? { schema: AUGMENTED_SCHEMA } : {}),
+      },
+      // A completed full join records its commit even when no file changed, so the next run is incremental.
+      { force: final && full && !summary.interrupted && this.#state.original !== original },
+    );
+    this.#sinceCheckpoint = 0;
+    if (oid) {
+      summary.commits++;
+      summary.commit = oid;
+    }
+  }
+
+  #progress(total?: number): void {
+    const s = this.#summary;
+    this.#o.onProgress?.({
+      files: s.files_joined,
+      ...(total !== undefined ? { total } : {}),
+      processed: s.processed,
+      written: s.written,
+      failed: s.failed,
+      skipped: s.skipped,
+    });
+  }
 }
