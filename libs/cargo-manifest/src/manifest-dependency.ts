@@ -53,7 +53,8 @@ export function packageNameProblem(name: string): string | undefined {
   return bad === undefined ? undefined : `has the invalid character ${JSON.stringify(bad)}`;
 }
 
-function one(
+/** One dependency entry (`alias = "req"` or `alias = { ... }`) as cargo reads it, or a refusal naming `where`. */
+function parseDependency(
   alias: string,
   value: unknown,
   kind: ManifestDependencyKind,
@@ -166,7 +167,7 @@ function fromTables(
         `${prefix}${key} must be a table`,
       );
     for (const [alias, value] of Object.entries(table))
-      out.push(one(alias, value, kind, target, `${prefix}${key}.${alias}`, edition));
+      out.push(parseDependency(alias, value, kind, target, `${prefix}${key}.${alias}`, edition));
   }
   return out;
 }

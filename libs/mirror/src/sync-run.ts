@@ -22,7 +22,7 @@ import { runBounded } from './bounded-pool.js';
 import { finishSync, type SyncCounts } from './sync-finish.js';
 import { classifyFailure } from './failure.js';
 import type { Shard } from './shard.js';
-import { planSync, type SyncWork } from './sync-plan-step.js';
+import { planSync, type SyncPlan, type SyncWork } from './sync-plan-step.js';
 import type { MalformedLine } from './malformed-lines.js';
 import { storedDigest } from './stored-digest.js';
 
@@ -129,14 +129,19 @@ const key = (item: { name: string; version: string }) => `${item.name}@${item.ve
 
 /** Runs one sync. Throws `LockLostError` when the lock was lost, config and store errors as they come. */
 export async function runSync(options: SyncOptions): Promise<SyncSummary> {
-  const started = performance.now();
-  const { store, state, lock, downloader, metrics } = options;
-  const emit = options.onEvent ?? (() => undefined);
-  const { dl, head, cursor, report, work } = await planSync(options, emit);
-  const { shard } = options;
+  return new Sync(options).run();
+}
 
-  const failures = new Map<string, FailedVersion>();
-  const counts: SyncCounts = {
+/**
+ * One sync's state, in named steps: `run` (plan, then `download` the work through a bounded pool,
+ * then `finishSync`), each version `syncVersion`, a failure `recordFailure`, a stop `onStop`.
+ */
+class Sync {
+  readonly #o: SyncOptions;
+  readonly #emit: (event: SyncEvent) => void;
+  readonly #started = performance.now();
+  readonly #failures = new Map<string, FailedVersion>();
+  readonly #counts: SyncCounts = {
     downloaded: 0,
     already: 0,
     failed: 0,
@@ -147,28 +152,97 @@ export async function runSync(options: SyncOptions): Promise<SyncSummary> {
     queued: 0,
     damaged: 0,
   };
-  const drain = new AbortController();
-  const storeLimit = Math.max(1, options.storeFailureLimit ?? 5);
-  let storeFailuresInARow = 0;
-  let storeDown = false;
-  const stopping = () => options.signal?.aborted === true || lock.signal.aborted || storeDown;
-  const onLockLost = () => drain.abort(lock.signal.reason);
-  lock.signal.addEventListener('abort', onLockLost, { once: true });
-  let drainTimer: NodeJS.Timeout | undefined;
-  const onStop = () => {
-    emit({
+  /** Aborts the downloads in flight: on a lost lock, or when a stop's drain period is over. */
+  readonly #drain = new AbortController();
+  readonly #storeLimit: number;
+  #storeFailuresInARow = 0;
+  #storeDown = false;
+  #drainTimer: NodeJS.Timeout | undefined;
+  #dl = '';
+
+  constructor(options: SyncOptions) {
+    this.#o = options;
+    this.#emit = options.onEvent ?? (() => undefined);
+    this.#storeLimit = Math.max(1, options.storeFailureLimit ?? 5);
+  }
+
+  /** Plans, downloads what the plan yields, and records the outcome. */
+  async run(): Promise<SyncSummary> {
+    const { lock, signal, state, metrics, shard } = this.#o;
+    const plan: SyncPlan = await planSync(this.#o, this.#emit);
+    this.#dl = plan.dl;
+    const onLockLost = () => this.#drain.abort(lock.signal.reason);
+    const onStop = () => this.onStop();
+    lock.signal.addEventListener('abort', onLockLost, { once: true });
+    signal?.addEventListener('abort', onStop, { once: true });
+    let planComplete = true;
+    try {
+      planComplete = await this.download(plan.work);
+    } finally {
+      clearTimeout(this.#drainTimer);
+      signal?.removeEventListener('abort', onStop);
+      lock.signal.removeEventListener('abort', onLockLost);
+    }
+    lock.assertHeld();
+    return finishSync({
+      report: plan.report,
+      failures: this.#failures,
+      counts: this.#counts,
+      interrupted: !planComplete || signal?.aborted === true,
+      storeDown: this.#storeDown,
+      head: plan.head,
+      cursor: plan.cursor,
+      shard,
+      started: this.#started,
+      state,
+      lock,
+      ...(metrics ? { metrics } : {}),
+      ...(this.#o.snapshots && !shard ? { snapshots: this.#o.snapshots } : {}),
+      emit: this.#emit,
+    });
+  }
+
+  /**
+   * At most `concurrency` in flight; the plan is read only as fast as work drains. A retry entry
+   * that does not run this time (deferred, or met by a stop) stays on the retry list as it was.
+   * Returns whether the whole plan ran.
+   */
+  async download(work: SyncPlan['work']): Promise<boolean> {
+    const pool = await runBounded(work, (item) => this.syncVersion(item), {
+      concurrency: this.#o.concurrency ?? 8,
+      ...(this.#o.maxSessionCrates !== undefined ? { max: this.#o.maxSessionCrates } : {}),
+      stopping: () => this.#stopping(),
+      onStarted: () => void this.#counts.queued++,
+      onSkipped: (item, why) => {
+        if (why === 'deferred') this.#counts.deferred++;
+        if (item.retry) this.#failures.set(key(item), item.retry);
+      },
+    });
+    return pool.complete;
+  }
+
+  /** A stop: no new downloads; those in flight get the drain period, then are abandoned. */
+  onStop(): void {
+    const drainMs = this.#o.drainMs ?? 30_000;
+    this.#emit({
       type: 'log',
       level: 'warn',
       message: 'stop requested: no new downloads; waiting for those in flight',
-      fields: { drain_ms: options.drainMs ?? 30_000 },
+      fields: { drain_ms: drainMs },
     });
     // The reason is never read: an abandoned download is told apart by `drain.signal.aborted`.
-    drainTimer = setTimeout(() => drain.abort(), options.drainMs ?? 30_000);
-  };
-  options.signal?.addEventListener('abort', onStop, { once: true });
+    this.#drainTimer = setTimeout(() => this.#drain.abort(), drainMs);
+  }
 
-  const one = async (item: SyncWork): Promise<void> => {
-    const id = key(item);
+  #stopping(): boolean {
+    return this.#o.signal?.aborted === true || this.#o.lock.signal.aborted || this.#storeDown;
+  }
+
+  /** One version: already stored, read back (`reread`), or downloaded through the verified put. */
+  async syncVersion(item: SyncWork): Promise<void> {
+    const { store, lock, downloader, metrics } = this.#o;
+    const counts = this.#counts;
+    const drain = this.#drain.signal;
     const crate = { name: item.name, version: item.version, cksum: item.cksum };
     let replace = item.replace === true;
     try {
@@ -177,77 +251,43 @@ export async function runSync(options: SyncOptions): Promise<SyncSummary> {
         return;
       }
       if (item.reread) {
-        const stored = await storedDigest(store, crate, { signal: drain.signal });
+        const stored = await storedDigest(store, crate, { signal: drain });
         if (stored.sha256 === item.cksum) {
           counts.already++;
           return;
         }
         replace = true;
         counts.damaged++;
-        emit({
+        this.#emit({
           type: 'log',
           level: 'warn',
-          message: `${id}: the stored copy (${stored.bytes} bytes, sha256 ${stored.sha256 ?? 'none'}) is not the index's: downloading it again`,
+          message: `${key(item)}: the stored copy (${stored.bytes} bytes, sha256 ${stored.sha256 ?? 'none'}) is not the index's: downloading it again`,
           fields: { crate: item.name, version: item.version, bytes: stored.bytes },
         });
       }
       lock.assertHeld();
-      const url = downloadUrl({ dl }, { name: item.name, vers: item.version, cksum: item.cksum });
-      const result = await downloader.download(url, crate, store, drain.signal, { replace });
+      const url = downloadUrl(
+        { dl: this.#dl },
+        { name: item.name, vers: item.version, cksum: item.cksum },
+      );
+      const result = await downloader.download(url, crate, store, drain, { replace });
       if (item.retry) counts.retried++;
-      storeFailuresInARow = 0;
+      this.#storeFailuresInARow = 0;
       if (result.outcome === 'stored') {
         counts.downloaded++;
         counts.bytes += result.bytes;
         metrics?.downloaded(result.bytes);
       } else counts.already++;
     } catch (error) {
-      if (drain.signal.aborted || lock.signal.aborted) {
+      if (drain.aborted || lock.signal.aborted) {
         // Abandoned: nothing stored; a retry entry stays as it was, the plan finds the rest again.
-        if (item.retry) failures.set(id, item.retry);
+        if (item.retry) this.#failures.set(key(item), item.retry);
         return;
       }
-      const failure = classifyFailure(
-        error instanceof DownloadFailedError ? error.lastError : error,
-      );
-      const attempts = error instanceof DownloadFailedError ? error.attempts : 1;
-      const now = new Date().toISOString();
-      failures.set(id, {
-        ...crate,
-        // Read back and failed (to read, or to download again): the stored copy stays suspect.
-        ...(item.reread ? { damaged: true as const } : {}),
-        code: failure.code,
-        reason: failure.message.slice(0, 500),
-        attempts: (item.retry?.attempts ?? 0) + attempts,
-        firstFailedAt: item.retry?.firstFailedAt ?? now,
-        lastFailedAt: now,
-      });
-      counts.failed++;
-      metrics?.failed(failure.reason);
-      storeFailuresInARow = failure.reason === 'store' ? storeFailuresInARow + 1 : 0;
-      if (storeFailuresInARow >= storeLimit && !storeDown) {
-        storeDown = true;
-        emit({
-          type: 'log',
-          level: 'error',
-          message: `${storeLimit} store failures in a row: no new downloads this run (the store ${store.location} looks unavailable)`,
-          fields: { store: store.location, code: failure.code },
-        });
-      }
-      emit({
-        type: 'log',
-        level: 'warn',
-        message: `${id} failed: ${failure.message}`,
-        fields: {
-          crate: item.name,
-          version: item.version,
-          reason: failure.reason,
-          code: failure.code,
-        },
-      });
+      this.recordFailure(item, error);
     } finally {
       counts.done++;
-      emit({
+      this.#emit({
         type: 'progress',
         done: counts.done,
         queued: counts.queued,
@@ -256,44 +296,48 @@ export async function runSync(options: SyncOptions): Promise<SyncSummary> {
         bytes: counts.bytes,
       });
     }
-  };
+  }
 
-  // At most `concurrency` in flight; the plan is read only as fast as work drains. A retry entry
-  // that does not run this time (deferred, or met by a stop) stays on the retry list as it was.
-  let planComplete = true;
-  try {
-    const pool = await runBounded(work, one, {
-      concurrency: options.concurrency ?? 8,
-      ...(options.maxSessionCrates !== undefined ? { max: options.maxSessionCrates } : {}),
-      stopping,
-      onStarted: () => void counts.queued++,
-      onSkipped: (item, why) => {
-        if (why === 'deferred') counts.deferred++;
-        if (item.retry) failures.set(key(item), item.retry);
+  /** Puts a failed version on the retry list, counts it, and stops new work when the store is down. */
+  recordFailure(item: SyncWork, error: unknown): void {
+    const { store, metrics } = this.#o;
+    const failure = classifyFailure(error instanceof DownloadFailedError ? error.lastError : error);
+    const attempts = error instanceof DownloadFailedError ? error.attempts : 1;
+    const now = new Date().toISOString();
+    this.#failures.set(key(item), {
+      name: item.name,
+      version: item.version,
+      cksum: item.cksum,
+      // Read back and failed (to read, or to download again): the stored copy stays suspect.
+      ...(item.reread ? { damaged: true as const } : {}),
+      code: failure.code,
+      reason: failure.message.slice(0, 500),
+      attempts: (item.retry?.attempts ?? 0) + attempts,
+      firstFailedAt: item.retry?.firstFailedAt ?? now,
+      lastFailedAt: now,
+    });
+    this.#counts.failed++;
+    metrics?.failed(failure.reason);
+    this.#storeFailuresInARow = failure.reason === 'store' ? this.#storeFailuresInARow + 1 : 0;
+    if (this.#storeFailuresInARow >= this.#storeLimit && !this.#storeDown) {
+      this.#storeDown = true;
+      this.#emit({
+        type: 'log',
+        level: 'error',
+        message: `${this.#storeLimit} store failures in a row: no new downloads this run (the store ${store.location} looks unavailable)`,
+        fields: { store: store.location, code: failure.code },
+      });
+    }
+    this.#emit({
+      type: 'log',
+      level: 'warn',
+      message: `${key(item)} failed: ${failure.message}`,
+      fields: {
+        crate: item.name,
+        version: item.version,
+        reason: failure.reason,
+        code: failure.code,
       },
     });
-    planComplete = pool.complete;
-  } finally {
-    clearTimeout(drainTimer);
-    options.signal?.removeEventListener('abort', onStop);
-    lock.signal.removeEventListener('abort', onLockLost);
   }
-  lock.assertHeld();
-
-  return finishSync({
-    report,
-    failures,
-    counts,
-    interrupted: !planComplete || options.signal?.aborted === true,
-    storeDown,
-    head,
-    cursor,
-    shard,
-    started,
-    state,
-    lock,
-    ...(metrics ? { metrics } : {}),
-    ...(options.snapshots && !shard ? { snapshots: options.snapshots } : {}),
-    emit,
-  });
 }
