@@ -73,50 +73,157 @@ export async function readCrateArchive(
   source: Uint8Array | AsyncIterable<Uint8Array>,
   options: ReadCrateArchiveOptions,
 ): Promise<CrateArchive> {
-  const crate = `${options.name}-${options.version}`;
-  const refuse = (
-    code: ConstructorParameters<typeof CrateArchiveError>[0],
-    input: string,
-    reason: string,
-    cause?: unknown,
-  ) =>
-    new CrateArchiveError(code, crate, input, reason, cause === undefined ? undefined : { cause });
-  // Checked at run time too: a body that is neither bytes nor a stream is refused by name, not with a
-  // TypeError from inside the gunzip pipeline.
-  const isStream =
-    typeof source === 'object' &&
-    source !== null &&
-    typeof (source as Partial<AsyncIterable<Uint8Array>>)[Symbol.asyncIterator] === 'function';
-  if (!(source instanceof Uint8Array) && !isStream)
-    throw refuse(
-      'CRATE_CORRUPT',
-      String(source).slice(0, 100),
-      'the body is neither bytes nor an async iterable of bytes',
-    );
-  const maxManifest = options.maxManifestBytes ?? DEFAULT_MAX_MANIFEST_BYTES;
-  const floor = options.maxUnpackSize ?? MAX_UNPACK_SIZE;
+  return new ArchiveReader(options).read(source);
+}
 
-  let compressed = source instanceof Uint8Array ? source.length : 0;
-  const known = source instanceof Uint8Array ? source.length : options.compressedSize;
+type RefusalCode = ConstructorParameters<typeof CrateArchiveError>[0];
+
+/** The body stream of one tar entry: what {@link ArchiveReader.onEntry} uses of it. */
+interface EntryBody {
+  on(event: 'data', listener: (chunk: unknown) => void): unknown;
+  on(event: 'end', listener: () => void): unknown;
+  resume(): unknown;
+}
+
+/**
+ * One archive read's state, in named steps: `read` (check the body, then `feed` it to gunzip),
+ * `onInflated` (the gzip-bomb guard, then tar), each entry `onEntry` and `checkEntry`, `finish`
+ * (once, success or refusal), and `result`.
+ */
+class ArchiveReader {
+  readonly #options: ReadCrateArchiveOptions;
+  /** `{name}-{version}`: the root every entry must sit under, and the crate named in refusals. */
+  readonly #crate: string;
+  readonly #maxManifest: number;
+  readonly #floor: number;
   // 256 KiB output chunks: with the default 16 KiB, each chunk is a round trip to the zlib thread
   // pool, and a crate spent most of its time waiting on those (measured: 285 -> 495 crates/s).
-  const gunzip = createGunzip({ chunkSize: 256 * 1024 });
-  // With an unknown size the ratio is applied to what has arrived so far (slightly stricter than cargo).
-  const limit = () => Math.max(floor, MAX_COMPRESSION_RATIO * (known ?? compressed));
-  let unpacked = 0;
-  const extract = tar.extract();
+  readonly #gunzip = createGunzip({ chunkSize: 256 * 1024 });
+  readonly #extract = tar.extract();
+  readonly #files: string[] = [];
+  /** Compressed size when known up front (a Buffer, or `compressedSize`). */
+  #known: number | undefined;
+  /** Compressed bytes fed so far. */
+  #compressed = 0;
+  /** Bytes gunzip produced so far. */
+  #unpacked = 0;
+  #root: string | undefined;
+  #manifest: { text: string; name: 'Cargo.toml' | 'cargo.toml' } | undefined;
+  #lowerManifest: string | undefined;
+  #settled = false;
+  #resolve: (complete: boolean) => void = () => undefined;
+  #reject: (error: unknown) => void = () => undefined;
 
-  let root: string | undefined;
-  let manifest: { text: string; name: 'Cargo.toml' | 'cargo.toml' } | undefined;
-  let lowerManifest: string | undefined;
-  const files: string[] = [];
-  const expectedRoot = crate;
+  constructor(options: ReadCrateArchiveOptions) {
+    this.#options = options;
+    this.#crate = `${options.name}-${options.version}`;
+    this.#maxManifest = options.maxManifestBytes ?? DEFAULT_MAX_MANIFEST_BYTES;
+    this.#floor = options.maxUnpackSize ?? MAX_UNPACK_SIZE;
+    this.#known = options.compressedSize;
+  }
 
-  /** Checks one entry; returns what to do with its body. */
-  const check = (header: tar.Header): 'skip' | 'manifest' | 'lower' => {
+  async read(source: Uint8Array | AsyncIterable<Uint8Array>): Promise<CrateArchive> {
+    // Checked at run time too: a body that is neither bytes nor a stream is refused by name, not
+    // with a TypeError from inside the gunzip pipeline.
+    const isStream =
+      typeof source === 'object' &&
+      source !== null &&
+      typeof (source as Partial<AsyncIterable<Uint8Array>>)[Symbol.asyncIterator] === 'function';
+    if (!(source instanceof Uint8Array) && !isStream) {
+      this.finish(undefined, false); // releases the two streams; nothing awaits the read yet
+      throw this.#refuse(
+        'CRATE_CORRUPT',
+        String(source).slice(0, 100),
+        'the body is neither bytes nor an async iterable of bytes',
+      );
+    }
+    if (source instanceof Uint8Array) this.#known = this.#compressed = source.length;
+    // Event-driven rather than `for await`: per-entry async iteration cost more than gunzip itself
+    // on typical crates (measured in `npm run bench`).
+    const complete = await new Promise<boolean>((resolve, reject) => {
+      this.#resolve = resolve;
+      this.#reject = reject;
+      this.#extract.on('entry', (header, stream, next) => this.onEntry(header, stream, next));
+      this.#extract.on('finish', () => this.finish(undefined, true));
+      this.#gunzip.on('error', (error) => this.#corrupt(error));
+      this.#extract.on('error', (error) => this.#corrupt(error));
+      this.#gunzip.on('data', (chunk: Buffer) => this.onInflated(chunk));
+      this.#gunzip.on('end', () => this.#extract.end(Buffer.alloc(0)));
+      if (source instanceof Uint8Array) this.#gunzip.end(source);
+      else void this.feed(source);
+    });
+    return this.result(complete);
+  }
+
+  /** Writes a streamed body into gunzip, minding its back-pressure, until done or settled. */
+  async feed(source: AsyncIterable<Uint8Array>): Promise<void> {
+    const gunzip = this.#gunzip;
+    try {
+      for await (const chunk of source) {
+        if (this.#settled) return;
+        this.#compressed += chunk.length;
+        if (!gunzip.write(chunk)) await new Promise((r) => gunzip.once('drain', r));
+      }
+      gunzip.end();
+    } catch (error) {
+      this.#corrupt(error);
+    }
+  }
+
+  /** The gzip-bomb guard counts what gunzip produces before tar sees it. */
+  onInflated(chunk: Buffer): void {
+    this.#unpacked += chunk.length;
+    // With an unknown size the ratio is applied to what has arrived so far (slightly stricter
+    // than cargo).
+    const max = Math.max(this.#floor, MAX_COMPRESSION_RATIO * (this.#known ?? this.#compressed));
+    if (this.#unpacked > max) {
+      this.finish(
+        this.#refuse(
+          'CRATE_GZIP_BOMB',
+          this.#crate,
+          `unpacks to more than ${max} bytes (max(${this.#floor}, ${MAX_COMPRESSION_RATIO} x compressed size))`,
+        ),
+        false,
+      );
+    } else if (!this.#extract.write(chunk)) {
+      this.#gunzip.pause();
+      this.#extract.once('drain', () => this.#gunzip.resume());
+    }
+  }
+
+  /** One tar entry: checked, then skipped or read whole (a manifest). */
+  onEntry(header: tar.Header, stream: EntryBody, next: () => void): void {
+    let action: 'skip' | 'manifest' | 'lower';
+    try {
+      action = this.checkEntry(header);
+    } catch (error) {
+      this.finish(error, false);
+      return;
+    }
+    if (action === 'skip') {
+      stream.on('end', next);
+      stream.resume();
+      return;
+    }
+    const chunks: Buffer[] = [];
+    stream.on('data', (c: unknown) => {
+      chunks.push(c as Buffer);
+    });
+    stream.on('end', () => {
+      const text = Buffer.concat(chunks).toString('utf8');
+      if (action === 'manifest') this.#manifest = { text, name: 'Cargo.toml' };
+      else this.#lowerManifest = text;
+      if (this.#manifest && this.#options.stopAtManifest) this.finish(undefined, false);
+      else next();
+    });
+  }
+
+  /** Checks one entry's path and type; returns what to do with its body. */
+  checkEntry(header: tar.Header): 'skip' | 'manifest' | 'lower' {
+    const expectedRoot = this.#crate;
     const path = normalizeEntryPath(header.name);
     if (path === undefined) {
-      throw refuse(
+      throw this.#refuse(
         'CRATE_PATH_OUTSIDE_ROOT',
         header.name,
         `entry ${JSON.stringify(header.name)} has an absolute or parent path`,
@@ -124,22 +231,22 @@ export async function readCrateArchive(
     }
     const [top = '', ...rest] = path.split('/');
     if (top !== expectedRoot && top.toLowerCase() !== expectedRoot.toLowerCase()) {
-      throw refuse(
+      throw this.#refuse(
         'CRATE_PATH_OUTSIDE_ROOT',
         header.name,
         `entry ${JSON.stringify(header.name)} is not under ${expectedRoot}/`,
       );
     }
-    if (root === undefined) root = top;
-    else if (top !== root) {
-      throw refuse(
+    if (this.#root === undefined) this.#root = top;
+    else if (top !== this.#root) {
+      throw this.#refuse(
         'CRATE_PATH_OUTSIDE_ROOT',
         header.name,
-        `entry ${JSON.stringify(header.name)} is under ${top}/, not ${root}/`,
+        `entry ${JSON.stringify(header.name)} is under ${top}/, not ${this.#root}/`,
       );
     }
     if (header.type !== 'file' && header.type !== 'directory') {
-      throw refuse(
+      throw this.#refuse(
         'CRATE_ENTRY_TYPE',
         header.name,
         `entry ${JSON.stringify(header.name)} is a ${header.type}, only files and directories are allowed`,
@@ -147,128 +254,83 @@ export async function readCrateArchive(
     }
     const inner = rest.join('/');
     if (header.type === 'directory' || inner === '') return 'skip';
-    files.push(inner);
+    this.#files.push(inner);
     if (inner !== 'Cargo.toml' && inner !== 'cargo.toml') return 'skip';
-    if ((header.size ?? 0) > maxManifest) {
-      throw refuse(
+    if ((header.size ?? 0) > this.#maxManifest) {
+      throw this.#refuse(
         'CRATE_MANIFEST_TOO_LARGE',
         header.name,
-        `${inner} is ${header.size} bytes, more than ${maxManifest}`,
+        `${inner} is ${header.size} bytes, more than ${this.#maxManifest}`,
       );
     }
     return inner === 'Cargo.toml' ? 'manifest' : 'lower';
-  };
-
-  // Event-driven rather than `for await`: per-entry async iteration cost more than gunzip itself on
-  // typical crates (measured in `npm run bench`).
-  const complete = await new Promise<boolean>((resolve, reject) => {
-    let settled = false;
-    const finish = (error: unknown, done: boolean) => {
-      if (settled) return;
-      settled = true;
-      gunzip.destroy();
-      extract.destroy();
-      if (error === undefined) resolve(done);
-      else reject(error);
-    };
-    extract.on('entry', (header, stream, next) => {
-      let action: ReturnType<typeof check>;
-      try {
-        action = check(header);
-      } catch (error) {
-        finish(error, false);
-        return;
-      }
-      if (action === 'skip') {
-        stream.on('end', next);
-        stream.resume();
-        return;
-      }
-      const chunks: Buffer[] = [];
-      stream.on('data', (c: unknown) => {
-        chunks.push(c as Buffer);
-      });
-      stream.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        if (action === 'manifest') manifest = { text, name: 'Cargo.toml' };
-        else lowerManifest = text;
-        if (manifest && options.stopAtManifest) finish(undefined, false);
-        else next();
-      });
-    });
-    extract.on('finish', () => finish(undefined, true));
-    const corrupt = (error: unknown) => {
-      if (error instanceof CrateArchiveError) finish(error, false);
-      else
-        finish(
-          refuse(
-            'CRATE_CORRUPT',
-            crate,
-            `not a valid gzip tar: ${(error as Error).message}`,
-            error,
-          ),
-          false,
-        );
-    };
-    gunzip.on('error', corrupt);
-    extract.on('error', corrupt);
-    // The gzip-bomb guard counts what gunzip produces before tar sees it.
-    gunzip.on('data', (chunk: Buffer) => {
-      unpacked += chunk.length;
-      const max = limit();
-      if (unpacked > max) {
-        finish(
-          refuse(
-            'CRATE_GZIP_BOMB',
-            crate,
-            `unpacks to more than ${max} bytes (max(${floor}, ${MAX_COMPRESSION_RATIO} x compressed size))`,
-          ),
-          false,
-        );
-      } else if (!extract.write(chunk)) {
-        gunzip.pause();
-        extract.once('drain', () => gunzip.resume());
-      }
-    });
-    gunzip.on('end', () => {
-      extract.end(Buffer.alloc(0));
-    });
-    if (source instanceof Uint8Array) gunzip.end(source);
-    else {
-      void (async () => {
-        try {
-          for await (const chunk of source) {
-            if (settled) return;
-            compressed += chunk.length;
-            if (!gunzip.write(chunk)) await new Promise((r) => gunzip.once('drain', r));
-          }
-          gunzip.end();
-        } catch (error) {
-          corrupt(error);
-        }
-      })();
-    }
-  });
-
-  // Very old crates (2014-2015) may carry only a lowercase cargo.toml; cargo on a case-insensitive
-  // file system read it, so we accept it when no Cargo.toml exists and say so.
-  if (!manifest && lowerManifest !== undefined)
-    manifest = { text: lowerManifest, name: 'cargo.toml' };
-  if (!manifest || root === undefined) {
-    throw refuse('CRATE_NO_MANIFEST', crate, `no ${expectedRoot}/Cargo.toml in the archive`);
   }
-  const has = (p: string) => files.includes(p);
-  return {
-    root,
-    rootCaseDiffers: root !== expectedRoot,
-    manifest: manifest.text,
-    manifestName: manifest.name,
-    files,
-    hasCargoTomlOrig: has('Cargo.toml.orig'),
-    hasCargoLock: has('Cargo.lock'),
-    hasCargoVcsInfo: has('.cargo_vcs_info.json'),
-    hasBuildRs: has('build.rs'),
-    unpackedBytes: unpacked,
-    complete,
-  };
+
+  /** Ends the read once: both streams are destroyed, and the promise settles. */
+  finish(error: unknown, complete: boolean): void {
+    if (this.#settled) return;
+    this.#settled = true;
+    this.#gunzip.destroy();
+    this.#extract.destroy();
+    if (error === undefined) this.#resolve(complete);
+    else this.#reject(error);
+  }
+
+  /** What the archive holds, or a refusal when it holds no manifest. */
+  result(complete: boolean): CrateArchive {
+    const expectedRoot = this.#crate;
+    let manifest = this.#manifest;
+    // Very old crates (2014-2015) may carry only a lowercase cargo.toml; cargo on a
+    // case-insensitive file system read it, so we accept it when no Cargo.toml exists and say so.
+    if (!manifest && this.#lowerManifest !== undefined)
+      manifest = { text: this.#lowerManifest, name: 'cargo.toml' };
+    const root = this.#root;
+    if (!manifest || root === undefined) {
+      throw this.#refuse(
+        'CRATE_NO_MANIFEST',
+        this.#crate,
+        `no ${expectedRoot}/Cargo.toml in the archive`,
+      );
+    }
+    const files = this.#files;
+    const has = (p: string) => files.includes(p);
+    return {
+      root,
+      rootCaseDiffers: root !== expectedRoot,
+      manifest: manifest.text,
+      manifestName: manifest.name,
+      files,
+      hasCargoTomlOrig: has('Cargo.toml.orig'),
+      hasCargoLock: has('Cargo.lock'),
+      hasCargoVcsInfo: has('.cargo_vcs_info.json'),
+      hasBuildRs: has('build.rs'),
+      unpackedBytes: this.#unpacked,
+      complete,
+    };
+  }
+
+  /** A gunzip or tar failure: a refusal we raised passes through, anything else is corruption. */
+  #corrupt(error: unknown): void {
+    if (error instanceof CrateArchiveError) this.finish(error, false);
+    else
+      this.finish(
+        this.#refuse(
+          'CRATE_CORRUPT',
+          this.#crate,
+          `not a valid gzip tar: ${(error as Error).message}`,
+          error,
+        ),
+        false,
+      );
+  }
+
+  #refuse(code: RefusalCode, input: string, reason: string, cause?: unknown): CrateArchiveError {
+    return new CrateArchiveError(
+      code,
+      this.#crate,
+      input,
+      reason,
+      cause === undefined ? undefined : { cause },
+    );
+  }
 }
