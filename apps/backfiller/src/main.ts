@@ -3,7 +3,7 @@
  * ais-backfiller entry point: parse configuration once, run, handle signals, map errors to exit
  * statuses. Domain logic lives in the libraries.
  */
-import { parseConfig, USAGE } from './config.js';
+import { COMMAND_LINE, parseConfig } from './config.js';
 import { exitCodeFor, ExitCode } from './exit-codes.js';
 import {
   createReporter,
@@ -29,7 +29,9 @@ async function main(argv: string[]): Promise<number> {
   try {
     const config = parseConfig(argv, process.env);
     if (config.command === 'help') {
-      process.stdout.write(USAGE);
+      process.stdout.write(
+        config.topic ? COMMAND_LINE.commandHelp(config.topic) : COMMAND_LINE.help(),
+      );
       return ExitCode.Ok;
     }
     if (config.command === 'version') {

@@ -23,3 +23,13 @@ export { signalExitCode, stopSignal, stoppedBy } from './stop-signal.js';
 export { closest, parseCommandLine, type CommandLine } from './command-line.js';
 export { errorSummary, jsonRequested, loggingRequested } from './error-summary.js';
 export { formatCount } from './count-format.js';
+export {
+  CommandTable,
+  type CommandOption,
+  type CommandSpec,
+  type CommandTableText,
+  type OptionValidator,
+  type OptionValue,
+  type ParsedCommand,
+  type ParsedLine,
+} from './command-table.js';
