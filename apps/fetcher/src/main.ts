@@ -3,7 +3,7 @@
  * lcs-fetcher entry point: parse configuration once, wire the command, handle signals, map errors
  * to exit statuses. Domain logic lives in the libraries.
  */
-import { commandUsage, parseConfig, USAGE } from './config.js';
+import { COMMAND_LINE, parseConfig } from './config.js';
 import { exitCodeFor, ExitCode } from './exit-codes.js';
 import {
   createReporter,
@@ -24,7 +24,9 @@ async function main(argv: string[]): Promise<number> {
     const config = parseConfig(argv, process.env);
     switch (config.command) {
       case 'help':
-        process.stdout.write(config.topic ? commandUsage(config.topic) : USAGE);
+        process.stdout.write(
+          config.topic ? COMMAND_LINE.commandHelp(config.topic) : COMMAND_LINE.help(),
+        );
         return ExitCode.Ok;
       case 'version':
         process.stdout.write(`lcs-fetcher ${VERSION}\n`);

@@ -40,14 +40,24 @@ export interface CommandSpec<K extends string = string> {
 /** The typed value of an option. */
 export type OptionValue<O> = O extends CommandOption<infer T> ? T : never;
 
+/** The options of `K` whose validator may give `undefined`: absent from a parse that has none. */
+type OptionalKeys<O, K extends keyof O> = {
+  [P in K]: undefined extends OptionValue<O[P]> ? P : never;
+}[K];
+
+/** The typed values of options `K`: an option without a value is absent, not `undefined`. */
+type OptionValues<O, K extends keyof O> = {
+  -readonly [P in Exclude<K, OptionalKeys<O, K>>]: OptionValue<O[P]>;
+} & {
+  -readonly [P in OptionalKeys<O, K>]?: Exclude<OptionValue<O[P]>, undefined>;
+};
+
 /** What a command line parses to: the command and the typed value of each of its options. */
 export type ParsedCommand<
   O extends Readonly<Record<string, CommandOption>>,
   C extends Readonly<Record<string, CommandSpec<keyof O & string>>>,
 > = {
-  [K in keyof C & string]: { command: K } & {
-    -readonly [P in C[K]['options'][number]]: OptionValue<O[P]>;
-  };
+  [K in keyof C & string]: { command: K } & OptionValues<O, C[K]['options'][number]>;
 }[keyof C & string];
 
 /** A parsed command line: a command, a help page (`topic`: a command's), or the version. */
@@ -119,7 +129,7 @@ export class CommandTable<
       const option = this.options[key] as CommandOption;
       const result = option.schema.safeParse(raw[key]);
       if (result.success) {
-        parsed[key] = result.data;
+        if (result.data !== undefined) parsed[key] = result.data;
         continue;
       }
       // A secret is never echoed: the error names its variable instead of its value.
