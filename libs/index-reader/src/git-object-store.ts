@@ -1,10 +1,10 @@
+import { IndexSourceError } from './errors.js';
+
 /**
  * The small interface the git-backed sources need: read one object by id, resolve a revision.
  * Two implementations: {@link GitCliObjectStore} (a long-lived `git cat-file --batch`, fast) and
  * {@link IsoGitObjectStore} (pure JavaScript via isomorphic-git, for machines without git).
  */
-import { IndexSourceError } from './errors.js';
-
 export interface GitObjectStore {
   /** Where the repository lives (for messages). */
   readonly gitdir: string;
