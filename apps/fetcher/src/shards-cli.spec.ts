@@ -62,7 +62,12 @@ describe('lcs-fetcher sync --shard', () => {
     );
     if (!stalled) throw new Error('no crate in shard 1');
     sim.fault(stalled, { kind: 'stall' });
-    const victim = start(args('--shard', '1/3'), { cwd, env: env() });
+    // One download at a time: when it is killed, only the stalled one is in flight, so its rerun
+    // downloads again nothing it had already started (two slots made that a race, seen on CI).
+    const victim = start(
+      args('--shard', '1/3').map((a, i, all) => (all[i - 1] === '--concurrency' ? '1' : a)),
+      { cwd, env: env() },
+    );
     const [zero, two] = await Promise.all([
       run(args('--shard', '0/3', '--metrics-file', join(cwd, 'shard0.prom')), { cwd, env: env() }),
       // The Indexed Job's way: the count from the flag, the index from the Job.
