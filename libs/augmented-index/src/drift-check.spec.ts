@@ -207,6 +207,38 @@ describe('checkDrift', () => {
     });
   });
 
+  it('never addresses the store with a line that names another crate or a hostile version', async () => {
+    const [a = '', b = ''] = sim.names;
+    await edit((lines, name) => {
+      if (name !== a) return lines;
+      const entry = JSON.parse(lines[0] ?? '{}') as Record<string, unknown>;
+      return [
+        ...lines,
+        JSON.stringify({ ...entry, name: b }),
+        JSON.stringify({ ...entry, vers: '../../../etc/passwd' }),
+      ];
+    });
+    // A store that refuses what no crate key can hold, as the real ones do.
+    const guarded: CrateSource = {
+      get: async (ref) => {
+        if (!/^[0-9A-Za-z.+-]+$/.test(ref.version))
+          throw Object.assign(new Error(`bad version ${ref.version}`), { kind: 'bad-input' });
+        return crates.get(ref);
+      },
+    };
+    const report = await check({ crates: guarded });
+    expect(report).toMatchObject({ lines: 14, checked: 12, drifted: 0 });
+    expect(report.invalid).toEqual({
+      count: 2,
+      first: [`${indexPath(a)}:3`, `${indexPath(a)}:4`],
+    });
+    // The line naming b in a's file was not read; b's own lines were.
+    expect(reads.filter((id) => id.startsWith(`${b}@`)).sort()).toEqual([
+      `${b}@0.1.0`,
+      `${b}@0.1.1`,
+    ]);
+  });
+
   it('opens nothing that is not an augmented index commit', async () => {
     const empty = mkdtempSync(join(tmpdir(), 'ais-drift-empty-'));
     dirs.push(empty);

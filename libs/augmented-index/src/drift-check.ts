@@ -10,6 +10,7 @@
  * the counts, and the first `examples` of each finding.
  */
 import { createHash, randomBytes } from 'node:crypto';
+import { indexPath } from '@lcs/index-reader';
 import { mapOrdered } from '@lcs/index-reader/git';
 import { ENTRY_KEYS, parseEntry, type AugmentedEntry } from './augmented-entry.js';
 import { generateEntry, type CrateParser, type CrateSource } from './entry-generator.js';
@@ -168,18 +169,29 @@ class DriftCheck {
   /** Regenerates one line when it is sampled, and compares. */
   async checkLine(path: string, number: number, line: string): Promise<void> {
     const committed = parseEntry(line);
-    if (!committed) {
+    // A line that is not an entry, or that names a crate this file does not hold (a hand edit, a
+    // hostile name): invalid, and never used to address the store.
+    if (!committed || !belongsTo(committed.name, path)) {
       note(this.#report.invalid, `${path}:${number}`, this.#examples);
       return;
     }
     const version = `${committed.name}@${committed.vers}`;
     if (!this.#sampled(version)) return;
-    const result = await generateEntry(
-      this.#o.crates,
-      committed,
-      committed,
-      ...(this.#o.parse ? [this.#o.parse] : []),
-    );
+    let result: Awaited<ReturnType<typeof generateEntry>>;
+    try {
+      result = await generateEntry(
+        this.#o.crates,
+        committed,
+        committed,
+        ...(this.#o.parse ? [this.#o.parse] : []),
+      );
+    } catch (error) {
+      // The store refuses to address the version (a version no crate key can hold, such as
+      // `../x`): the line is invalid. Any other failure (the store is down) ends the check.
+      if ((error as { kind?: unknown } | null)?.kind !== 'bad-input') throw error;
+      note(this.#report.invalid, `${path}:${number}`, this.#examples);
+      return;
+    }
     if (result.kind === 'missing' || result.kind === 'stale') {
       note(this.#report.unchecked[result.kind], version, this.#examples);
       return;
@@ -241,6 +253,15 @@ function cut(text: string | undefined): string | undefined {
   return text !== undefined && text.length > VALUE_CHARS
     ? `${text.slice(0, VALUE_CHARS - 3)}...`
     : text;
+}
+
+/** Whether crate `name` is one the index file at `path` holds (its name is valid, its path this one). */
+function belongsTo(name: string, path: string): boolean {
+  try {
+    return indexPath(name) === path;
+  } catch {
+    return false;
+  }
 }
 
 function rank(key: string): number {
