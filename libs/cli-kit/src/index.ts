@@ -5,13 +5,8 @@
 export { ExitCode, exitCodeFor } from './exit-status.js';
 export { createReporter, type LogFormat, type Reporter, type ReporterOptions } from './reporter.js';
 export { reportError } from './report-error.js';
-export {
-  flagDeclarations,
-  optionHelp,
-  resolveOptions,
-  type OptionSpec,
-  type ResolvedOptions,
-} from './option-table.js';
+// The option table's helpers (resolving, help lines) serve `CommandTable` and stay inside.
+export type { OptionSpec } from './option-table.js';
 export {
   CliKitError,
   ConfigError,
