@@ -1,9 +1,13 @@
-/** The API report of the module `entry` (a lib's `src/index.ts`), headed `title`. */
+/** The API report of the module `entry` (one door's source file), headed `title`. */
 export declare function apiReport(entry: string, title: string): string;
-/** Libraries with a door, and where their report lives. */
+/** The doors of the lib in `libDir` (its package.json `exports`), with their source files. */
+export declare function doors(libDir: string): Array<{ name: string; entry: string }>;
+/** The API report of the lib in `libDir`: one section per door. */
+export declare function libApiReport(libDir: string): string;
+/** Libraries, and where their report lives. */
 export declare function libReports(): Array<{
   lib: string;
-  entry: string;
+  dir: string;
   report: string;
   title: string;
 }>;

@@ -25,6 +25,7 @@ const LIBS = [
   'mirror',
   'cli-kit',
   'augmented-index',
+  'internal',
 ];
 const libConstraints = LIBS.map((lib) => ({
   sourceTag: `scope:${lib}`,
@@ -49,7 +50,7 @@ const boundaries = {
   ],
 };
 
-export default [
+const baseConfig = [
   ...nx.configs['flat/base'],
   ...nx.configs['flat/typescript'],
   ...nx.configs['flat/javascript'],
@@ -102,3 +103,19 @@ export default [
     },
   },
 ];
+
+/** For apps and deploy: `@lcs/internal` is for the libs; a helper an app needs belongs in a lib's door. */
+export const appConfig = [
+  ...baseConfig,
+  {
+    files: ['**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { paths: [{ name: '@lcs/internal', message: 'for @lcs/* libs only; import a lib' }] },
+      ],
+    },
+  },
+];
+
+export default baseConfig;

@@ -1,7 +1,8 @@
-// Every name a library exports from its one door (`src/index.ts`) carries TSDoc: consumers read it
+// Every name a library exports from its doors (each `exports` entry of its package.json) carries TSDoc: consumers read it
 // in their editor, and the packages ship it in their `.d.ts` files. Checked with the TypeScript
 // compiler on the sources, export by export; each lib's package.spec.ts runs it on its own door.
 import ts from 'typescript';
+import { doors } from './api-report.mjs';
 
 /**
  * Exported names of the module `entry` whose declarations have no documentation comment, sorted.
@@ -28,4 +29,15 @@ export function undocumentedExports(entry) {
     })
     .map((symbol) => symbol.getName())
     .sort();
+}
+
+/**
+ * Undocumented exports of every door of the lib in `libDir`, as `door: name`.
+ * @param {string} libDir
+ * @returns {string[]}
+ */
+export function undocumentedInDoors(libDir) {
+  return doors(libDir).flatMap(({ name, entry }) =>
+    undocumentedExports(entry).map((missing) => `${name}: ${missing}`),
+  );
 }

@@ -1,3 +1,3 @@
-import baseConfig from '../../tools/eslint-base.mjs';
+import { appConfig } from '../../tools/eslint-base.mjs';
 
-export default [...baseConfig];
+export default appConfig;

@@ -10,7 +10,7 @@
  * most one checkpoint's work; the repository is valid at every instant.
  */
 import { parseIndexFile, type IndexFile, type ScannableIndexSource } from '@lcs/index-reader';
-import { mapOrdered } from '@lcs/index-reader/git';
+import { mapOrdered } from '@lcs/internal';
 import { AUGMENTED_SCHEMA, formatEntry } from './augmented-entry.js';
 import type { AugmentedRepo } from './augmented-repo.js';
 import { planBackfill, type BackfillPlan, type OriginalCommit } from './backfill-plan.js';

@@ -6,20 +6,24 @@ import { parentPort } from 'node:worker_threads';
 import { CargoManifestError, readCrateManifest } from '@lcs/cargo-manifest';
 import { crateFacts } from './entry-from-crate.js';
 
-interface Request {
+interface Message {
   readonly id: number;
-  readonly bytes: Uint8Array;
-  readonly expected: { name: string; version: string };
+  readonly request: {
+    readonly bytes: Uint8Array;
+    readonly expected: { name: string; version: string };
+  };
 }
 
-parentPort?.on('message', (request: Request) => {
+parentPort?.on('message', ({ id, request }: Message) => {
   readCrateManifest(request.bytes, request.expected).then(
-    (crate) => parentPort?.postMessage({ id: request.id, facts: crateFacts(crate) }),
+    (crate) => parentPort?.postMessage({ id, answer: { facts: crateFacts(crate) } }),
     (error: unknown) =>
-      parentPort?.postMessage(
-        error instanceof CargoManifestError
-          ? { id: request.id, refused: error.toJSON() }
-          : { id: request.id, failed: (error as Error).message ?? String(error) },
-      ),
+      parentPort?.postMessage({
+        id,
+        answer:
+          error instanceof CargoManifestError
+            ? { refused: error.toJSON() }
+            : { failed: (error as Error).message ?? String(error) },
+      }),
   );
 });

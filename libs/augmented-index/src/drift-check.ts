@@ -9,9 +9,9 @@
  * through a window of `concurrency`; only sampled lines read their crate. Memory holds the window,
  * the counts, and the first `examples` of each finding.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { indexPath } from '@lcs/index-reader';
-import { mapOrdered } from '@lcs/index-reader/git';
+import { inSeededSample, mapOrdered } from '@lcs/internal';
 import { ENTRY_KEYS, parseEntry, type AugmentedEntry } from './augmented-entry.js';
 import { generateEntry, type CrateParser, type CrateSource } from './entry-generator.js';
 import { AugmentedIndexError } from './errors.js';
@@ -176,7 +176,7 @@ class DriftCheck {
       return;
     }
     const version = `${committed.name}@${committed.vers}`;
-    if (!this.#sampled(version)) return;
+    if (!inSeededSample(this.#report.seed, this.#report.sample, version)) return;
     let result: Awaited<ReturnType<typeof generateEntry>>;
     try {
       result = await generateEntry(
@@ -216,12 +216,6 @@ class DriftCheck {
       note(finding, { version, committed: cut(before), regenerated: cut(after) }, this.#examples);
     }
     return drifted;
-  }
-
-  #sampled(version: string): boolean {
-    if (this.#report.sample >= 1) return true;
-    const h = createHash('sha256').update(this.#report.seed).update(version).digest();
-    return h.readUInt32BE(0) / 2 ** 32 < this.#report.sample;
   }
 
   #progress(): void {

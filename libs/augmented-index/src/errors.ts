@@ -1,6 +1,9 @@
 /**
  * Errors thrown by `@lcs/augmented-index`: a stable `code`, the offending input and `cause`.
  */
+import { LcsError, type ErrorKind } from '@lcs/internal';
+
+export type { ErrorKind };
 
 /** Stable error codes of this library. */
 export type AugmentedIndexErrorCode =
@@ -21,13 +24,6 @@ export type AugmentedIndexErrorCode =
   /** A crate-reading thread died, or the pool was closed with work queued. */
   | 'AUGMENTED_WORKER_FAILED';
 
-/**
- * How a caller treats an error, whatever its code: `bad-input` (fix the input or configuration; a
- * retry fails the same way), `transient` (a retry may succeed), `conflict` (another runner holds or
- * changed what this one needs), `bug` (an invariant of ours broke). The same four in every lib.
- */
-export type ErrorKind = 'bad-input' | 'transient' | 'conflict' | 'bug';
-
 /** The kind of each code: a code added without one fails to compile. */
 const KINDS = {
   AUGMENTED_REPO_INVALID: 'bad-input',
@@ -41,13 +37,9 @@ const KINDS = {
 } as const satisfies Record<AugmentedIndexErrorCode, ErrorKind>;
 
 /** The augmented index repository cannot be opened, cloned, committed or pushed. */
-export class AugmentedIndexError extends Error {
-  /** Stable machine-readable code. */
-  readonly code: AugmentedIndexErrorCode;
+export class AugmentedIndexError extends LcsError<AugmentedIndexErrorCode> {
   /** The directory or URL. */
-  readonly input: string;
-  /** Its classification ({@link ErrorKind}), from its code. */
-  readonly kind: ErrorKind;
+  declare readonly input: string;
 
   constructor(
     code: AugmentedIndexErrorCode,
@@ -55,10 +47,6 @@ export class AugmentedIndexError extends Error {
     message: string,
     options?: ErrorOptions,
   ) {
-    super(message, options);
-    this.name = new.target.name;
-    this.code = code;
-    this.input = input;
-    this.kind = KINDS[code];
+    super(code, input, KINDS[code], message, options);
   }
 }

@@ -2,6 +2,9 @@
  * Errors thrown by `@lcs/cargo-manifest`. Every class carries a stable `code`, the offending input
  * (an entry path, a crate id) and the `cause` when there is one.
  */
+import { LcsError, type ErrorKind } from '@lcs/internal';
+
+export type { ErrorKind };
 
 /** Every code of {@link CrateArchiveError}. */
 export const CRATE_ARCHIVE_ERROR_CODES = [
@@ -16,13 +19,6 @@ export const CRATE_ARCHIVE_ERROR_CODES = [
 /** Why a `.crate` archive was refused. */
 export type CrateArchiveErrorCode = (typeof CRATE_ARCHIVE_ERROR_CODES)[number];
 
-/**
- * How a caller treats an error, whatever its code: `bad-input` (fix the input or configuration; a
- * retry fails the same way), `transient` (a retry may succeed), `conflict` (another runner holds or
- * changed what this one needs), `bug` (an invariant of ours broke). The same four in every lib.
- */
-export type ErrorKind = 'bad-input' | 'transient' | 'conflict' | 'bug';
-
 /** A {@link CargoManifestError} as it crosses a thread boundary (`toJSON`, `fromJSON`). */
 export interface CargoManifestErrorJSON {
   readonly name: string;
@@ -34,19 +30,14 @@ export interface CargoManifestErrorJSON {
 }
 
 /** Base class of every error this library throws: each is a crate or manifest cargo would refuse. */
-export class CargoManifestError extends Error {
-  /** Stable machine-readable code. */
-  readonly code: string;
+export class CargoManifestError extends LcsError {
   /** The input that was refused. */
-  readonly input: string;
+  declare readonly input: string;
   /** Always `bad-input`: the crate or manifest is what is wrong. */
-  readonly kind: ErrorKind = 'bad-input';
+  declare readonly kind: 'bad-input';
 
   constructor(code: string, input: string, message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = new.target.name;
-    this.code = code;
-    this.input = input;
+    super(code, input, 'bad-input', message, options);
   }
 
   /** The fields that make the error, for `postMessage` (a structured clone keeps no class). */

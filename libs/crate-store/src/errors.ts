@@ -4,6 +4,9 @@
  * underlying `cause` when there is one. Expected absence (a crate not stored, a metadata key never
  * written) is `undefined` or `false`, never an error.
  */
+import { LcsError, type ErrorKind } from '@lcs/internal';
+
+export type { ErrorKind };
 
 /** Stable error codes of this library. */
 export type CrateStoreErrorCode =
@@ -20,13 +23,6 @@ export type CrateStoreErrorCode =
   | 'LOCK_LOST'
   /** An `s3://` store or `etcd://` metadata was asked for, and its SDK (an optional peer) is not installed. */
   | 'STORE_SDK_MISSING';
-
-/**
- * How a caller treats an error, whatever its code: `bad-input` (fix the input or configuration; a
- * retry fails the same way), `transient` (a retry may succeed), `conflict` (another runner holds or
- * changed what this one needs), `bug` (an invariant of ours broke). The same four in every lib.
- */
-export type ErrorKind = 'bad-input' | 'transient' | 'conflict' | 'bug';
 
 /** The kind of each code: a code added without one fails to compile. */
 const KINDS = {
@@ -45,20 +41,12 @@ const KINDS = {
 } as const satisfies Record<CrateStoreErrorCode, ErrorKind>;
 
 /** Base class of every error this library throws. */
-export class CrateStoreError extends Error {
-  /** Stable machine-readable code. */
-  readonly code: CrateStoreErrorCode;
+export class CrateStoreError extends LcsError<CrateStoreErrorCode> {
   /** The input that was refused or failed (a URL, a key, `name@version`). */
-  readonly input: string;
-  /** Its classification ({@link ErrorKind}), from its code. */
-  readonly kind: ErrorKind;
+  declare readonly input: string;
 
   constructor(code: CrateStoreErrorCode, input: string, message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = new.target.name;
-    this.code = code;
-    this.input = input;
-    this.kind = KINDS[code];
+    super(code, input, KINDS[code], message, options);
   }
 }
 

@@ -17,7 +17,7 @@ import {
   unlink,
 } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { mapOrdered } from '@lcs/index-reader/git';
+import { mapOrdered } from '@lcs/internal';
 import {
   toCrateToStore,
   crateKey,

@@ -7,7 +7,7 @@ import {
   type ScannableIndexSource,
   type ScanOptions,
 } from './index-source.js';
-import { mapOrdered } from './map-ordered.js';
+import { mapOrdered } from '@lcs/internal';
 
 function isMissing(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;

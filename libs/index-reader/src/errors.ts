@@ -3,6 +3,9 @@
  * apps' exit-code mapping) switch on, the offending input, and the underlying `cause` when there is one.
  * Expected absence (a crate that is not in the index) is `undefined`, never an error.
  */
+import { LcsError, type ErrorKind } from '@lcs/internal';
+
+export type { ErrorKind };
 
 /** Stable error codes of this library. */
 export type IndexReaderErrorCode =
@@ -12,13 +15,6 @@ export type IndexReaderErrorCode =
   | 'INDEX_SOURCE_INVALID'
   | 'INDEX_REVISION_UNKNOWN'
   | 'INDEX_SOURCE_FAILED';
-
-/**
- * How a caller treats an error, whatever its code: `bad-input` (fix the input or configuration; a
- * retry fails the same way), `transient` (a retry may succeed), `conflict` (another runner holds or
- * changed what this one needs), `bug` (an invariant of ours broke). The same four in every lib.
- */
-export type ErrorKind = 'bad-input' | 'transient' | 'conflict' | 'bug';
 
 /** The kind of each code: a code added without one fails to compile. */
 const KINDS = {
@@ -31,20 +27,12 @@ const KINDS = {
 } as const satisfies Record<IndexReaderErrorCode, ErrorKind>;
 
 /** Base class of every error this library throws. */
-export class IndexReaderError extends Error {
-  /** Stable machine-readable code. */
-  readonly code: IndexReaderErrorCode;
+export class IndexReaderError extends LcsError<IndexReaderErrorCode> {
   /** The input that was refused (a name, a path, a URL, a line). */
-  readonly input: string;
-  /** Its classification ({@link ErrorKind}), from its code. */
-  readonly kind: ErrorKind;
+  declare readonly input: string;
 
   constructor(code: IndexReaderErrorCode, input: string, message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = new.target.name;
-    this.code = code;
-    this.input = input;
-    this.kind = KINDS[code];
+    super(code, input, KINDS[code], message, options);
   }
 }
 

@@ -11,7 +11,7 @@ import {
   type ScanOptions,
 } from './index-source.js';
 import { IsoGitObjectStore } from './iso-git-object-store.js';
-import { mapOrdered } from './map-ordered.js';
+import { mapOrdered } from '@lcs/internal';
 
 /** Which object reader to use: `git` (fast, needs the executable), `isomorphic-git` (pure JS), or `auto`. */
 export type GitBackend = 'auto' | 'git' | 'isomorphic-git';

@@ -17,7 +17,6 @@ export {
 } from './git-object-store.js';
 export { readBlob, readTree, walkTree, type GitTreeFile } from './git-tree-walk.js';
 export { IsoGitObjectStore } from './iso-git-object-store.js';
-export { mapOrdered } from './map-ordered.js';
 export {
   FETCHED_REF,
   fetchRemoteCommit,

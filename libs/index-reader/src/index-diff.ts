@@ -5,7 +5,7 @@ import { readBlob, readTree } from './git-tree-walk.js';
 import { diffVersions, type IndexChange } from './index-changes.js';
 import { indexLines, parseIndexFile, parseIndexLines, type IndexLine } from './index-file.js';
 import { isIndexFilePath } from './index-source.js';
-import { mapOrdered } from './map-ordered.js';
+import { mapOrdered } from '@lcs/internal';
 
 /**
  * The lines only in `before` and the lines only in `after` (as multisets, each in file order).

@@ -1,6 +1,9 @@
 /**
  * Errors thrown by `@lcs/mirror`: a stable `code`, the offending input (a URL, a crate id) and `cause`.
  */
+import { LcsError, type ErrorKind } from '@lcs/internal';
+
+export type { ErrorKind };
 
 /** Stable error codes of this library. */
 export type MirrorErrorCode =
@@ -32,13 +35,6 @@ export type MirrorErrorCode =
   /** Every attempt of one download failed; `lastError` says how the last one did. */
   | 'DOWNLOAD_FAILED';
 
-/**
- * How a caller treats an error, whatever its code: `bad-input` (fix the input or configuration; a
- * retry fails the same way), `transient` (a retry may succeed), `conflict` (another runner holds or
- * changed what this one needs), `bug` (an invariant of ours broke). The same four in every lib.
- */
-export type ErrorKind = 'bad-input' | 'transient' | 'conflict' | 'bug';
-
 /** The kind of each code: a code added without one fails to compile. */
 const KINDS = {
   DOWNLOAD_HTTP_STATUS: 'transient',
@@ -60,20 +56,12 @@ const KINDS = {
 } as const satisfies Record<MirrorErrorCode, ErrorKind>;
 
 /** Base class of every error this library throws. */
-export class MirrorError extends Error {
-  /** Stable machine-readable code. */
-  readonly code: MirrorErrorCode;
+export class MirrorError extends LcsError<MirrorErrorCode> {
   /** The input that failed (a URL, `name@version`, an index spec). */
-  readonly input: string;
-  /** Its classification ({@link ErrorKind}), from its code. */
-  readonly kind: ErrorKind;
+  declare readonly input: string;
 
   constructor(code: MirrorErrorCode, input: string, message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = new.target.name;
-    this.code = code;
-    this.input = input;
-    this.kind = KINDS[code];
+    super(code, input, KINDS[code], message, options);
   }
 }
 

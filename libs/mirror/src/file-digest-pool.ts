@@ -11,6 +11,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import { StoreFailedError } from '@lcs/crate-store';
+import { WorkerPool } from '@lcs/internal';
 import { MirrorError } from './errors.js';
 import type { StoredDigest } from './stored-digest.js';
 
@@ -19,7 +20,7 @@ const { parentPort } = require('node:worker_threads');
 const { closeSync, openSync, readSync } = require('node:fs');
 const { createHash } = require('node:crypto');
 const buffer = Buffer.allocUnsafe(1 << 20);
-parentPort.on('message', ({ id, path }) => {
+parentPort.on('message', ({ id, request: path }) => {
   let fd;
   try {
     fd = openSync(path, 'r');
@@ -27,29 +28,16 @@ parentPort.on('message', ({ id, path }) => {
     let bytes = 0;
     for (let n; (n = readSync(fd, buffer, 0, buffer.length, null)) > 0; bytes += n)
       hash.update(buffer.subarray(0, n));
-    parentPort.postMessage({ id, sha256: hash.digest('hex'), bytes });
+    parentPort.postMessage({ id, answer: { sha256: hash.digest('hex'), bytes } });
   } catch (error) {
-    parentPort.postMessage({ id, error: { code: error && error.code, message: String(error && error.message) } });
+    parentPort.postMessage({ id, answer: { error: { code: error && error.code, message: String(error && error.message) } } });
   } finally {
     if (fd !== undefined) closeSync(fd);
   }
 });
 `;
 
-interface Task {
-  readonly id: number;
-  readonly path: string;
-  resolve(digest: StoredDigest): void;
-  reject(error: Error): void;
-}
-
-interface Slot {
-  worker: Worker;
-  task: Task | undefined;
-}
-
 interface Answer {
-  readonly id: number;
   readonly sha256?: string;
   readonly bytes?: number;
   readonly error?: { readonly code: unknown; readonly message: string };
@@ -57,14 +45,18 @@ interface Answer {
 
 /** A fixed pool of threads hashing whole files. */
 export class FileDigestPool {
-  readonly #slots: Slot[] = [];
-  readonly #queue: Task[] = [];
-  #nextId = 1;
-  #closed = false;
+  readonly #pool: WorkerPool<string, StoredDigest, Answer>;
 
   /** @param threads workers to start (at least 1). */
   constructor(threads: number) {
-    for (let i = 0; i < Math.max(1, threads); i++) this.#slots.push(this.#spawn());
+    this.#pool = new WorkerPool({
+      threads,
+      // No inherited flags: a test runner's or loader's options are not the worker's business.
+      start: () => new Worker(WORKER_SOURCE, { eval: true, execArgv: [] }),
+      settle,
+      failed: (reason) =>
+        new MirrorError('VERIFY_WORKER_FAILED', 'file digest pool', `file digest pool: ${reason}`),
+    });
   }
 
   /**
@@ -72,75 +64,20 @@ export class FileDigestPool {
    * @throws {StoreFailedError} when it cannot be read (its `cause` carries the errno `code`).
    */
   digest(path: string): Promise<StoredDigest> {
-    return new Promise((resolve, reject) => {
-      if (this.#closed) return reject(workerFailed('the file digest pool is closed'));
-      this.#queue.push({ id: this.#nextId++, path, resolve, reject });
-      this.#dispatch();
-    });
+    return this.#pool.run(path);
   }
 
   /** Stops the workers; digests not started are refused. */
-  async close(): Promise<void> {
-    this.#closed = true;
-    for (const task of this.#queue.splice(0))
-      task.reject(workerFailed('the file digest pool was closed'));
-    await Promise.all(this.#slots.map((slot) => slot.worker.terminate()));
-  }
-
-  #spawn(): Slot {
-    // No inherited flags: a test runner's or loader's options are not the worker's business.
-    const slot: Slot = {
-      worker: new Worker(WORKER_SOURCE, { eval: true, execArgv: [] }),
-      task: undefined,
-    };
-    slot.worker.on('message', (answer: Answer) => {
-      const task = slot.task;
-      slot.task = undefined;
-      if (task?.id === answer.id) settle(task, answer);
-      this.#dispatch();
-    });
-    const lost = (error: Error) => {
-      slot.task?.reject(error);
-      slot.task = undefined;
-      if (this.#closed) return;
-      // A worker that died is replaced; the file it held fails (classified by the caller).
-      const index = this.#slots.indexOf(slot);
-      if (index >= 0) this.#slots[index] = this.#spawn();
-      this.#dispatch();
-    };
-    slot.worker.on('error', lost);
-    slot.worker.on('exit', (code) => {
-      if (!this.#closed) lost(workerFailed(`a file digest worker exited with ${code}`));
-    });
-    return slot;
-  }
-
-  #dispatch(): void {
-    for (const slot of this.#slots) {
-      if (slot.task) continue;
-      const task = this.#queue.shift();
-      if (!task) return;
-      slot.task = task;
-      slot.worker.postMessage({ id: task.id, path: task.path });
-    }
+  close(): Promise<void> {
+    return this.#pool.close();
   }
 }
 
-function settle(task: Task, answer: Answer): void {
-  if (!answer.error) {
-    task.resolve({ sha256: answer.sha256, bytes: answer.bytes ?? 0 });
-    return;
-  }
+function settle(answer: Answer, path: string): StoredDigest {
+  if (!answer.error) return { sha256: answer.sha256, bytes: answer.bytes ?? 0 };
   // Absent is an answer, not a failure: listed, then gone before it was read.
-  if (answer.error.code === 'ENOENT') task.resolve({ sha256: undefined, bytes: 0 });
-  else
-    task.reject(
-      new StoreFailedError(task.path, 'read', {
-        cause: Object.assign(new Error(answer.error.message), { code: answer.error.code }),
-      }),
-    );
-}
-
-function workerFailed(message: string): MirrorError {
-  return new MirrorError('VERIFY_WORKER_FAILED', 'file digest pool', message);
+  if (answer.error.code === 'ENOENT') return { sha256: undefined, bytes: 0 };
+  throw new StoreFailedError(path, 'read', {
+    cause: Object.assign(new Error(answer.error.message), { code: answer.error.code }),
+  });
 }

@@ -17,6 +17,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { crateKey, type CrateStore, type RunnerLock, type StoredCrate } from '@lcs/crate-store';
 import { downloadUrl, scanIndex, type ScannableIndexSource } from '@lcs/index-reader';
+import { inSeededSample } from '@lcs/internal';
 import type { VerifyMetrics, VerifyResult } from '@lcs/metrics';
 import { ByteRate } from './byte-rate.js';
 import { CompactKeySet } from './compact-key-set.js';
@@ -354,16 +355,10 @@ class Scrub {
         if (this.#o.repair) await this.#launch(ticket, () => this.repairObject(ticket, v, finding));
         continue;
       }
-      if (!this.#sampled(v)) continue;
+      if (!inSeededSample(this.#cursor.seed, this.#sample, id(v))) continue;
       await this.#launch(ticket, () => this.checkObject(ticket, v));
     }
     this.#settle(ticket);
-  }
-
-  #sampled(v: Version): boolean {
-    if (this.#sample >= 1) return true;
-    const h = createHash('sha256').update(this.#cursor.seed).update(id(v)).digest();
-    return h.readUInt32BE(0) / 2 ** 32 < this.#sample;
   }
 
   /** Runs `task` for `ticket` once fewer than `concurrency` are in flight. */

@@ -3,6 +3,9 @@
  * crate version, a metadata key) and `cause`. A caller classifies by class or by
  * {@link SnapshotErrorCode}, never by message.
  */
+import { LcsError, type ErrorKind } from '@lcs/internal';
+
+export type { ErrorKind };
 
 /** Stable error codes of this library. */
 export type SnapshotErrorCode =
@@ -23,13 +26,6 @@ export type SnapshotErrorCode =
   /** The index is not a git repository: snapshots are index commits. */
   | 'SNAPSHOT_INDEX_UNSUPPORTED';
 
-/**
- * How a caller treats an error, whatever its code: `bad-input` (fix the input or configuration; a
- * retry fails the same way), `transient` (a retry may succeed), `conflict` (another runner holds or
- * changed what this one needs), `bug` (an invariant of ours broke). The same four in every lib.
- */
-export type ErrorKind = 'bad-input' | 'transient' | 'conflict' | 'bug';
-
 /** The kind of each code: a code added without one fails to compile. */
 const KINDS = {
   SNAPSHOT_NOT_FOUND: 'bad-input',
@@ -43,19 +39,11 @@ const KINDS = {
 } as const satisfies Record<SnapshotErrorCode, ErrorKind>;
 
 /** An error of `@lcs/snapshot`. */
-export class SnapshotError extends Error {
-  /** Stable machine-readable code. */
-  readonly code: SnapshotErrorCode;
+export class SnapshotError extends LcsError<SnapshotErrorCode> {
   /** What was asked for: the point, commit, `name@vers` or metadata key. */
-  readonly input: string;
-  /** Its classification ({@link ErrorKind}), from its code. */
-  readonly kind: ErrorKind;
+  declare readonly input: string;
 
   constructor(code: SnapshotErrorCode, input: string, message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = new.target.name;
-    this.code = code;
-    this.input = input;
-    this.kind = KINDS[code];
+    super(code, input, KINDS[code], message, options);
   }
 }

@@ -12,7 +12,8 @@ import {
   type GitObjectStore,
   type IndexEntry,
 } from '@lcs/index-reader';
-import { findGitDir, mapOrdered, openObjectStore, readCommitInfo } from '@lcs/index-reader/git';
+import { findGitDir, openObjectStore, readCommitInfo } from '@lcs/index-reader/git';
+import { mapOrdered } from '@lcs/internal';
 import { SnapshotError } from './errors.js';
 import type { SnapshotHistory, SnapshotRecord } from './snapshot-history.js';
 import { assertSnapshotPoint, type SnapshotPoint } from './snapshot-point.js';

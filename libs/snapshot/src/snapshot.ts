@@ -13,7 +13,8 @@ import {
   type GitObjectStore,
   type IndexEntry,
 } from '@lcs/index-reader';
-import { mapOrdered, walkTree } from '@lcs/index-reader/git';
+import { walkTree } from '@lcs/index-reader/git';
+import { mapOrdered } from '@lcs/internal';
 import { SnapshotError } from './errors.js';
 import type { SnapshotRecord } from './snapshot-history.js';
 import { mergeVersion, type SnapshotVersion } from './snapshot-version.js';

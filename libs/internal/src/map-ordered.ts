@@ -2,6 +2,9 @@
  * Maps an async stream through `fn` with up to `window` calls in flight, yielding results in input
  * order. This is what keeps a pipelined reader (git cat-file, the file system) busy while memory
  * stays bounded by `window` results.
+ *
+ * Used by: `@lcs/index-reader` (tree walks, index diffs), `@lcs/crate-store` (file metadata),
+ * `@lcs/augmented-index` (backfill, drift check), `@lcs/snapshot` (snapshot reads).
  */
 export async function* mapOrdered<T, R>(
   source: AsyncIterable<T> | Iterable<T>,

@@ -1,0 +1,3 @@
+import baseConfig from '../../tools/eslint-base.mjs';
+
+export default [...baseConfig];

@@ -1,0 +1,9 @@
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { undocumentedInDoors } from '../../../tools/tsdoc-check.mjs';
+
+describe('@lcs/internal exports', () => {
+  it('carry TSDoc, every one of them, in every door', () => {
+    expect(undocumentedInDoors(resolve(import.meta.dirname, '..'))).toEqual([]);
+  }, 60_000);
+});
