@@ -84,6 +84,7 @@ describe('the libraries on an npm registry', () => {
       '@lcs/augmented-index',
       '@lcs/cargo-manifest',
       '@lcs/index-reader',
+      '@lcs/internal',
     ]);
     // Each is the very tarball the internal registry holds (the scope is never proxied upstream).
     for (const [path, entry] of lcs) {

@@ -6,8 +6,8 @@
 // a sharded first fill does.
 // Usage: node full-plan-worker.mjs <gitdir> <crates> <versions-per-crate> <missing> [I/N]
 import { GitIndexSource } from '../../libs/index-reader/dist/index.js';
-import { inShard, parseShard, pathInShard } from '../../libs/mirror/dist/shard.js';
-import { newPlanReport, planFull, storedSet } from '../../libs/mirror/dist/sync-plan.js';
+import { inShard, parseShard, pathInShard } from '../../libs/mirror/dist/shard/index.js';
+import { newPlanReport, planFull, storedSet } from '../../libs/mirror/dist/sync/sync-plan.js';
 import { generateIndex } from '../fixture-index.mjs';
 
 const [gitdir, crates, perCrate, missingArg, shardArg] = process.argv.slice(2);

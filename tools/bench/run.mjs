@@ -246,7 +246,8 @@ async function verifyBench() {
     const index = join(tmp, 'index');
     const storeDir = join(tmp, 'store');
     const { FsCrateStore } = await import('../../libs/crate-store/dist/index.js');
-    const { createS3Client, S3CrateStore } = await import('../../libs/crate-store/dist/s3.js');
+    const { createS3Client, S3CrateStore } =
+      await import('../../libs/crate-store/dist/s3/index.js');
     const client = createS3Client({
       endpoint: s3.endpoint,
       region: 'us-east-1',
@@ -517,7 +518,7 @@ async function snapshotBench() {
     changed: 1000,
   });
   const { FileMetadataStore, FsCrateStore } = await import('../../libs/crate-store/dist/index.js');
-  const { SnapshotHistory } = await import('../../libs/snapshot/dist/snapshot-history.js');
+  const { SnapshotHistory } = await import('../../libs/snapshot/dist/history/index.js');
   const meta = join(tmp, 'snapshot-meta');
   const store = join(tmp, 'snapshot-store');
   const history = new SnapshotHistory({

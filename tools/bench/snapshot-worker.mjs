@@ -14,7 +14,7 @@ import { dirname, join } from 'node:path';
 import { crateKey, FileMetadataStore, FsCrateStore } from '../../libs/crate-store/dist/index.js';
 import { indexPath } from '../../libs/index-reader/dist/index.js';
 import { SnapshotReader } from '../../libs/snapshot/dist/index.js';
-import { SnapshotHistory } from '../../libs/snapshot/dist/snapshot-history.js';
+import { SnapshotHistory } from '../../libs/snapshot/dist/history/index.js';
 
 const [mode, gitdir, meta, storeDir, namesFile] = process.argv.slice(2);
 const names = readFileSync(namesFile, 'utf8').trim().split('\n');

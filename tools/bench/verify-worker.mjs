@@ -13,7 +13,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FileMetadataStore, FsCrateStore } from '../../libs/crate-store/dist/index.js';
-import { createS3Client, S3CrateStore } from '../../libs/crate-store/dist/s3.js';
+import { createS3Client, S3CrateStore } from '../../libs/crate-store/dist/s3/index.js';
 import { DirectoryIndexSource, GitIndexSource } from '../../libs/index-reader/dist/index.js';
 import { runVerify, VerifyStateStore } from '../../libs/mirror/dist/index.js';
 import { generateIndex } from '../fixture-index.mjs';

@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { undocumentedInDoors } from '../../../tools/tsdoc-check.mjs';
+import { undocumentedExports, undocumentedInDoors } from '../../../tools/tsdoc-check.mjs';
 
 describe('@lcs/cli-kit exports', () => {
   it('carry TSDoc, every one of them, in every door', () => {

@@ -7,7 +7,7 @@ import { startS3rver, type TestServer } from '../../../tools/test-servers/index.
 import type { CrateStore } from './crate-store.js';
 import { ChecksumMismatchError, CrateTooLargeError } from './errors.js';
 import { openCrateStore } from './open-crate-store.js';
-import { createS3Client } from './s3-client.js';
+import { createS3Client } from './s3/s3-client.js';
 import { all, chunked, collect, crateWithBody, tempDir } from './test-support/crates.js';
 
 interface Backend {

@@ -2,7 +2,7 @@
  * The one interface every crate store backend implements. Backends are chosen by URL with
  * `openCrateStore`; callers never need to know which one they hold.
  */
-import type { SweepResult } from './temp-files.js';
+import type { SweepResult } from './io/temp-files.js';
 import type { CrateRef, CrateRefInput, CrateToStoreInput } from './crate-key.js';
 
 /** A body to store: bytes in memory, or a stream of chunks (an HTTP response, a file stream). */

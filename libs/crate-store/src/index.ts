@@ -26,7 +26,7 @@ export type {
   PutResult,
   StoredCrate,
 } from './crate-store.js';
-export type { SweepResult } from './temp-files.js';
+export type { SweepResult } from './io/temp-files.js';
 export {
   ChecksumMismatchError,
   CrateRefError,
@@ -42,15 +42,18 @@ export {
   type ErrorKind,
   type MetadataErrorCode,
 } from './errors.js';
-export { EtcdMetadataStore, type EtcdMetadataStoreOptions } from './etcd-metadata-store.js';
-export { FileMetadataStore } from './file-metadata-store.js';
-export { FsCrateStore, writeFileAtomic, type FsCrateStoreOptions } from './fs-crate-store.js';
+export {
+  EtcdMetadataStore,
+  type EtcdMetadataStoreOptions,
+} from './metadata/etcd-metadata-store.js';
+export { FileMetadataStore } from './metadata/file-metadata-store.js';
+export { FsCrateStore, type FsCrateStoreOptions } from './fs/fs-crate-store.js';
 export {
   assertMetadataKey,
   MAX_METADATA_VALUE_BYTES,
   type MetadataStore,
   type MetadataWriteOptions,
-} from './metadata-store.js';
+} from './metadata/metadata-store.js';
 export {
   DEFAULT_STORE_URL,
   openCrateStore,
@@ -63,9 +66,9 @@ export {
   openMetadataStore,
   parseMetadataUrl,
   type MetadataLocation,
-} from './open-metadata-store.js';
-export { defaultOwner, type LockOptions, type RunnerLock } from './runner-lock.js';
-export type { S3ClientLike, S3ClientOptions } from './s3-options.js';
+} from './metadata/open-metadata-store.js';
+export { defaultOwner, type LockOptions, type RunnerLock } from './metadata/runner-lock.js';
+export type { S3ClientLike, S3ClientOptions } from './s3/s3-options.js';
 export { STATE_PREFIX } from './state-key.js';
 export { readStateJson, writeStateJson, type StateObjectRef } from './state-object.js';
-export { MAX_SINGLE_PUT_BYTES } from './verified-body.js';
+export { MAX_SINGLE_PUT_BYTES } from './io/verified-body.js';

@@ -4,10 +4,10 @@ import { fileURLToPath } from 'node:url';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { CrateStore } from './crate-store.js';
 import { StoreUrlError } from './errors.js';
-import { FsCrateStore } from './fs-crate-store.js';
-import { createS3Client } from './s3-client.js';
-import type { S3ClientLike, S3ClientOptions } from './s3-options.js';
-import { S3CrateStore } from './s3-crate-store.js';
+import { FsCrateStore } from './fs/fs-crate-store.js';
+import { createS3Client } from './s3/s3-client.js';
+import type { S3ClientLike, S3ClientOptions } from './s3/s3-options.js';
+import { S3CrateStore } from './s3/s3-crate-store.js';
 
 /** The embedded default: a directory under the working directory. */
 export const DEFAULT_STORE_URL = './.lcs/store';

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { StoreUrlError } from './errors.js';
 import { parseStoreUrl } from './open-crate-store.js';
-import { parseMetadataUrl } from './open-metadata-store.js';
+import { parseMetadataUrl } from './metadata/open-metadata-store.js';
 
 function refusal(fn: () => unknown): StoreUrlError {
   try {

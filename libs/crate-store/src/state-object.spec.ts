@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { FsCrateStore } from './fs-crate-store.js';
+import { FsCrateStore } from './fs/fs-crate-store.js';
 import { readStateJson, writeStateJson } from './state-object.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'lcs-state-object-'));

@@ -8,8 +8,8 @@ export {
   crateNameProblem,
   isValidCrateName,
   MAX_CRATE_NAME_LENGTH,
-} from './crate-name.js';
-export { DirectoryIndexSource } from './directory-index-source.js';
+} from './entry/crate-name.js';
+export { DirectoryIndexSource } from './sources/directory-index-source.js';
 export {
   IndexConfigError,
   IndexLineError,
@@ -22,35 +22,36 @@ export {
   type IndexReaderErrorCode,
   type ErrorKind,
 } from './errors.js';
-export { GitIndexSource, type GitBackend, type GitIndexSourceOptions } from './git-index-source.js';
-export type { GitCommitInfo, GitObjectStore } from './git-object-store.js';
+export {
+  GitIndexSource,
+  type GitBackend,
+  type GitIndexSourceOptions,
+} from './git/git-index-source.js';
+export type { GitCommitInfo, GitObjectStore } from './git/git-object-store.js';
 export {
   diffVersions,
   type CrateDeleted,
   type IndexChange,
   type VersionChange,
   type VersionChangeKind,
-} from './index-changes.js';
+} from './changes/index-changes.js';
 export {
   downloadUrl,
-  indexConfigSchema,
   parseIndexConfig,
   type CrateDownload,
   type DownloadUrlOptions,
   type IndexConfig,
-} from './index-config.js';
-export { diffIndex, type IndexFileDiff } from './index-diff.js';
+} from './entry/index-config.js';
+export { diffIndex, type IndexFileDiff } from './changes/index-diff.js';
 export {
   dependencyKind,
   formatVersion,
-  indexDependencySchema,
-  indexEntrySchema,
   isYanked,
   mergedFeatures,
   type DependencyKind,
   type IndexDependency,
   type IndexEntry,
-} from './index-entry.js';
+} from './entry/index-entry.js';
 export {
   INDEX_FORMAT_VERSION_MAX,
   indexLines,
@@ -59,9 +60,9 @@ export {
   parseIndexLines,
   type IndexFile,
   type IndexLine,
-} from './index-file.js';
-export { cratePrefix, indexPath } from './index-path.js';
-export { indexStats, type IndexStats, type IndexStatsOptions } from './index-stats.js';
+} from './entry/index-file.js';
+export { cratePrefix, indexPath } from './entry/index-path.js';
+export { indexStats, type IndexStats, type IndexStatsOptions } from './changes/index-stats.js';
 export {
   isIndexFilePath,
   isScannable,
@@ -72,6 +73,6 @@ export {
   type RawIndexFile,
   type ScannableIndexSource,
   type ScanOptions,
-} from './index-source.js';
-export { openIndex, type AnyIndexSource, type OpenIndexOptions } from './open-index.js';
-export { SparseIndexSource, type SparseIndexSourceOptions } from './sparse-index-source.js';
+} from './sources/index-source.js';
+export { openIndex, type AnyIndexSource, type OpenIndexOptions } from './sources/open-index.js';
+export { SparseIndexSource, type SparseIndexSourceOptions } from './sources/sparse-index-source.js';

@@ -6,10 +6,10 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GitIndexSource, type GitBackend } from './git-index-source.js';
-import { indexPath } from './index-path.js';
-import { readCrate, scanIndex } from './index-source.js';
-import { fetchRemoteIndex } from './remote-git-index.js';
+import { GitIndexSource, type GitBackend } from './git/git-index-source.js';
+import { indexPath } from './entry/index-path.js';
+import { readCrate, scanIndex } from './sources/index-source.js';
+import { fetchRemoteIndex } from './git/remote-git-index.js';
 import { startGitHttpServer } from './test-support/git-http-server.js';
 import { git, REAL_INDEX_BUNDLE, tempDir } from './test-support/git-fixture.js';
 

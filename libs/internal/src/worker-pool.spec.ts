@@ -67,10 +67,10 @@ describe('WorkerPool', () => {
 
   it('settles every request when closed: queued and in flight are refused, later ones too', async () => {
     const p = pool(1);
-    const queued = [p.run(1), p.run(2), p.run(3)];
+    const all = Promise.allSettled([p.run(1), p.run(2), p.run(3)]);
     await p.close();
     // The first one a worker held: a terminated worker never answers, so the pool refuses it.
-    const settled = await Promise.allSettled(queued);
+    const settled = await all;
     expect(settled.map((s) => s.status)).toEqual(['rejected', 'rejected', 'rejected']);
     expect(settled.map((s) => (s as PromiseRejectedResult).reason instanceof PoolFailed)).toEqual([
       true,

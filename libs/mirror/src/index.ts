@@ -4,12 +4,7 @@
  * coalesce webhook-triggered syncs.
  * @packageDocumentation
  */
-export {
-  Downloader,
-  parseRetryAfter,
-  type DownloaderOptions,
-  type DownloadResult,
-} from './downloader.js';
+export { Downloader, type DownloaderOptions, type DownloadResult } from './download/downloader.js';
 export {
   DownloadError,
   DownloadFailedError,
@@ -17,32 +12,23 @@ export {
   type ErrorKind,
   type MirrorErrorCode,
 } from './errors.js';
-export { classifyFailure, type Failure } from './failure.js';
-export { CompactKeySet } from './compact-key-set.js';
-export {
-  hasCommit,
-  planFull,
-  planIncremental,
-  storedSet,
-  type CrateSeen,
-  type PlanReport,
-  type WorkItem,
-} from './sync-plan.js';
+export { classifyFailure, type Failure } from './download/failure.js';
+export { storedSet } from './sync/sync-plan.js';
 export {
   runSync,
   type SyncEvent,
   type SyncOptions,
   type SyncStatus,
   type SyncSummary,
-} from './sync-run.js';
+} from './sync/sync-run.js';
 export {
   SyncStateStore,
   type FailedVersion,
   type IndexCursor,
   type RunRecord,
   type SyncStateStoreOptions,
-} from './sync-state.js';
-export type { SnapshotRecorder } from './sync-finish.js';
+} from './sync/sync-state.js';
+export type { SnapshotRecorder } from './sync/sync-finish.js';
 export {
   runVerify,
   type VerifyEvent,
@@ -50,14 +36,14 @@ export {
   type VerifyRepair,
   type VerifyStatus,
   type VerifySummary,
-} from './verify-run.js';
+} from './verify/verify-run.js';
 export {
   VerifyStateStore,
   type VerifyCounts,
   type VerifyCursor,
   type VerifyFinding,
   type VerifyRecord,
-} from './verify-state.js';
-export { SyncScheduler, type SchedulerState, type SyncRequest } from './sync-scheduler.js';
-export { signBody, verifySignature } from './webhook-signature.js';
-export { createWebhookServer, type WebhookServerOptions } from './webhook-server.js';
+} from './verify/verify-state.js';
+export { SyncScheduler, type SchedulerState, type SyncRequest } from './sync/sync-scheduler.js';
+export { signBody, verifySignature } from './webhook/webhook-signature.js';
+export { createWebhookServer, type WebhookServerOptions } from './webhook/webhook-server.js';

@@ -13,7 +13,7 @@ export {
   parseSnapshotPoint,
   type SnapshotPoint,
 } from './snapshot-point.js';
-export { mergeVersion, type SnapshotVersion } from './snapshot-version.js';
+export { type SnapshotVersion } from './snapshot-version.js';
 export { Snapshot } from './snapshot.js';
 export {
   SnapshotReader,
@@ -27,4 +27,4 @@ export {
   createSnapshotApi,
   type SnapshotApiHandler,
   type SnapshotApiOptions,
-} from './snapshot-api.js';
+} from './api/snapshot-api.js';

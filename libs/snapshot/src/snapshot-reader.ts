@@ -15,7 +15,7 @@ import {
 import { findGitDir, openObjectStore, readCommitInfo } from '@lcs/index-reader/git';
 import { mapOrdered } from '@lcs/internal';
 import { SnapshotError } from './errors.js';
-import type { SnapshotHistory, SnapshotRecord } from './snapshot-history.js';
+import type { SnapshotHistory, SnapshotRecord } from './history/snapshot-history.js';
 import { assertSnapshotPoint, type SnapshotPoint } from './snapshot-point.js';
 import { mergeEntries, Snapshot, type SnapshotParts } from './snapshot.js';
 import type { SnapshotVersion } from './snapshot-version.js';

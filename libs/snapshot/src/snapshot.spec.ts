@@ -12,7 +12,7 @@ import { indexPath, parseIndexFile } from '@lcs/index-reader';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SnapshotError } from './errors.js';
 import { SnapshotReader } from './snapshot-reader.js';
-import { SnapshotHistory } from './snapshot-history.js';
+import { SnapshotHistory } from './history/snapshot-history.js';
 import { movingRegistry, type MovingRegistry } from './test-support/moving-registry.js';
 
 let fx: MovingRegistry;

@@ -16,7 +16,7 @@ import {
 import { walkTree } from '@lcs/index-reader/git';
 import { mapOrdered } from '@lcs/internal';
 import { SnapshotError } from './errors.js';
-import type { SnapshotRecord } from './snapshot-history.js';
+import type { SnapshotRecord } from './history/snapshot-history.js';
 import { mergeVersion, type SnapshotVersion } from './snapshot-version.js';
 
 /** What a snapshot reads: the stores, and the augmented index's commit (when there is one). */

@@ -15,7 +15,7 @@ import {
   startRegistrySimulator,
   type RegistrySimulator,
 } from '../../../../tools/test-servers/index.mjs';
-import { SnapshotHistory } from '../snapshot-history.js';
+import { SnapshotHistory } from '../history/snapshot-history.js';
 import { SnapshotReader } from '../snapshot-reader.js';
 
 /** The fixture's parts. */
