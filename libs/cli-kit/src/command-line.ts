@@ -10,7 +10,7 @@ import { flagDeclarations, type OptionSpec } from './option-table.js';
 /** A parsed command line: positionals, flag values, and the two flags every command has. */
 export interface CommandLine {
   readonly positionals: string[];
-  readonly values: Record<string, string | boolean | undefined>;
+  readonly values: Record<string, string | boolean | string[] | undefined>;
   readonly help: boolean;
   readonly version: boolean;
 }
@@ -44,7 +44,7 @@ export function parseCommandLine(
   }
   const { help, version, ...values } = parsed.values as Record<
     string,
-    string | boolean | undefined
+    string | boolean | string[] | undefined
   >;
   return {
     positionals: parsed.positionals,

@@ -38,13 +38,20 @@ const OPTIONS = {
     help: 'attempts per crate',
     schema: z.coerce.number().int().min(1, 'at least 1').max(9),
   },
+  plugin: {
+    flag: 'plugin',
+    env: 'T_PLUGINS',
+    multiple: true,
+    help: 'a module to load',
+    schema: z.array(z.string().min(1)).default([]),
+  },
 } as const satisfies Record<string, CommandOption>;
 
 const COMMANDS = {
   sync: {
     summary: 'mirror the crates',
     description: 'Mirror every crate.',
-    options: ['store', 'json', 'token', 'retries'],
+    options: ['store', 'json', 'token', 'retries', 'plugin'],
   },
   status: {
     summary: 'what the mirror holds',
@@ -64,6 +71,7 @@ describe('CommandTable', () => {
       json: false,
       token: undefined,
       retries: 5,
+      plugin: [],
     });
     if (sync.command === 'sync') {
       // Typed from the validators: a number, not the raw string.
@@ -76,6 +84,20 @@ describe('CommandTable', () => {
       store: './store',
       json: true,
     });
+  });
+
+  it('takes a repeatable option from each flag, or from its variable as a comma-separated list', () => {
+    expect(table.parse(['sync', '--plugin', 'a.mjs', '--plugin', 'b'], {})).toMatchObject({
+      plugin: ['a.mjs', 'b'],
+    });
+    expect(table.parse(['sync'], { T_PLUGINS: 'a.mjs, b ,' })).toMatchObject({
+      plugin: ['a.mjs', 'b'],
+    });
+    // Flags replace the variable's list, as one flag replaces one variable.
+    expect(table.parse(['sync', '--plugin', 'c'], { T_PLUGINS: 'a,b' })).toMatchObject({
+      plugin: ['c'],
+    });
+    expect(table.commandHelp('sync')).toContain('--plugin <v> ...');
   });
 
   it('names the bad input: its flag or variable and value, a secret by its variable only', () => {

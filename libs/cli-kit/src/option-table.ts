@@ -11,6 +11,11 @@ export interface OptionSpec {
   readonly env: string;
   readonly default?: string;
   readonly boolean?: boolean;
+  /**
+   * Repeatable (`--x a --x b`); its raw value is a list, and its variable a comma-separated one.
+   * Flags replace the variable's list, as a single flag replaces a variable.
+   */
+  readonly multiple?: boolean;
   readonly help: string;
 }
 
@@ -24,7 +29,7 @@ export interface ResolvedOptions {
 export function resolveOptions(
   table: Readonly<Record<string, OptionSpec>>,
   keys: readonly string[],
-  values: Readonly<Record<string, string | boolean | undefined>>,
+  values: Readonly<Record<string, string | boolean | string[] | undefined>>,
   env: NodeJS.ProcessEnv,
 ): ResolvedOptions {
   const raw: Record<string, unknown> = {};
@@ -33,8 +38,10 @@ export function resolveOptions(
     const o = table[key];
     if (!o) continue;
     const fromFlag = o.flag ? values[o.flag] : undefined;
-    const fromEnv = env[o.env] === '' ? undefined : env[o.env];
-    const value = fromFlag ?? fromEnv ?? o.default ?? (o.boolean ? false : undefined);
+    const variable = env[o.env] === '' ? undefined : env[o.env];
+    const fromEnv = o.multiple && variable !== undefined ? listOf(variable) : variable;
+    const fallback = o.multiple && o.default !== undefined ? listOf(o.default) : o.default;
+    const value = fromFlag ?? fromEnv ?? fallback ?? (o.boolean ? false : undefined);
     if (value !== undefined) raw[key] = value;
     origin[key] =
       fromFlag !== undefined
@@ -46,13 +53,31 @@ export function resolveOptions(
   return { raw, origin };
 }
 
+/** A comma-separated list, its items trimmed, empty ones dropped. */
+function listOf(text: string): string[] {
+  return text
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
+}
+
 /** `parseArgs` option declarations for every flag of `table`. */
 export function flagDeclarations(
   table: Readonly<Record<string, OptionSpec>>,
-): Record<string, { type: 'string' | 'boolean' }> {
+): Record<string, { type: 'string' | 'boolean'; multiple?: boolean }> {
   return Object.fromEntries(
     Object.values(table).flatMap((o) =>
-      o.flag ? [[o.flag, { type: o.boolean ? ('boolean' as const) : ('string' as const) }]] : [],
+      o.flag
+        ? [
+            [
+              o.flag,
+              {
+                type: o.boolean ? ('boolean' as const) : ('string' as const),
+                ...(o.multiple ? { multiple: true } : {}),
+              },
+            ],
+          ]
+        : [],
     ),
   );
 }
@@ -66,7 +91,9 @@ export function optionHelp(
   return keys
     .flatMap((k) => (table[k] ? [table[k]] : []))
     .map((o) => {
-      const name = o.flag ? `--${o.flag}${o.boolean ? '' : ' <v>'}` : '(env only)';
+      const name = o.flag
+        ? `--${o.flag}${o.boolean ? '' : ' <v>'}${o.multiple ? ' ...' : ''}`
+        : '(env only)';
       return `  ${name.padEnd(width)} ${o.help} [${o.env}]${o.default && !o.boolean ? ` (default ${o.default})` : ''}`;
     })
     .join('\n');
