@@ -129,7 +129,7 @@ describe('ais-backfiller run (end to end)', () => {
       expect(line, id).toMatchObject({
         name: crate.name,
         cksum: crate.cksum,
-        schema: 1,
+        schema: 2,
         edition: '2018',
       });
       expect(line?.['dev_deps'], id).toEqual(cargoDevDeps(crate.bytes));
@@ -137,12 +137,13 @@ describe('ais-backfiller run (end to end)', () => {
     // The hostile crate is recorded with its error and did not stop the run.
     expect(augmentedLines(cwd, 'demo')[0]).toMatchObject({
       vers: '1.0.0',
-      dev_deps: [],
       error: { code: 'CRATE_PATH_OUTSIDE_ROOT' },
     });
+    expect(augmentedLines(cwd, 'demo')[0]).not.toHaveProperty('dev_deps');
     expect(show(join(cwd, '.lcs/augmented-index'), 'README.md')).toContain('dev_deps');
     expect(JSON.parse(show(join(cwd, '.lcs/augmented-index'), 'config.json'))).toMatchObject({
-      schema: 1,
+      schema: 2,
+      fields: { dev_deps: 1, edition: 1, targets: 1 },
     });
 
     const again = await backfill(cwd);

@@ -80,6 +80,13 @@ const OPTIONS = {
     help: 'worker threads reading crates (0: on the main thread, beside the zlib thread pool)',
     schema: count(0, 64),
   },
+  fieldsModules: {
+    flag: 'fields-module',
+    env: 'AIS_FIELDS_MODULES',
+    multiple: true,
+    help: 'an ES module (file or installed package) whose default export is an array of fields to add; repeatable (variable: comma-separated)',
+    schema: z.array(z.string().min(1)).default([]),
+  },
   full: {
     flag: 'full',
     env: 'AIS_FULL',
@@ -178,7 +185,8 @@ const COMMANDS = {
 invalid, stale or of an older schema from the crates in the LCS store, drops entries of versions
 that left the index, commits when something changed, and pushes when asked. A run joins only the
 crate files changed since the original commit the augmented index records, plus its pending ones;
-a full join runs the first time, on --full, after a squash, and when the schema rises.`,
+a full join runs the first time, on --full, after a squash, and when a field is added or its
+version rises (then only that field is generated on each line).`,
     options: [
       'originalIndex',
       'augmentedIndex',
@@ -189,6 +197,7 @@ a full join runs the first time, on --full, after a squash, and when the schema 
       'maxCrates',
       'concurrency',
       'parseThreads',
+      'fieldsModules',
       'full',
       'gitBackend',
       'push',
@@ -220,6 +229,7 @@ input; 130 / 143 stopped.`,
       'seed',
       'concurrency',
       'parseThreads',
+      'fieldsModules',
       'gitBackend',
       ...OUTPUT,
     ],

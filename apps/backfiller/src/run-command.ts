@@ -14,7 +14,7 @@ import {
 import { openCrateStore, openMetadataStore } from '@lcs/crate-store';
 import { GitIndexSource, isScannable, openIndex } from '@lcs/index-reader';
 import { BackfillerMetrics, MetricsRegistry } from '@lcs/metrics';
-import { CrateParserPool } from '@lcs/augmented-index';
+import { CrateParserPool, loadFieldModules } from '@lcs/augmented-index';
 import { ConfigError, type RunConfig } from './config.js';
 import { ExitCode } from './exit-codes.js';
 import type { Reporter } from '@lcs/cli-kit';
@@ -45,6 +45,8 @@ export async function runBackfill(
   const started = performance.now();
   let outcome: 'success' | 'partial' | 'failure' = 'failure';
   try {
+    // Field modules first: a bad one is bad input, refused before anything is opened or locked.
+    const fields = await loadFieldModules(config.fieldsModules);
     const lock = await metadata.acquireLock({ name: 'backfiller', ttlSeconds: 30 });
     try {
       const original = await openIndex(config.originalIndex, {
@@ -94,6 +96,7 @@ export async function runBackfill(
             concurrency: config.concurrency,
             ...(config.maxCrates ? { maxCrates: config.maxCrates } : {}),
             ...(parser ? { parse: parser.parse } : {}),
+            fields,
             signal,
             recorder: metrics,
             onProgress: (p) => reporter.progress({ ...p }),

@@ -7,6 +7,7 @@ import {
   AugmentedSnapshot,
   checkDrift,
   CrateParserPool,
+  loadFieldModules,
   type DriftReport,
 } from '@lcs/augmented-index';
 import { formatCount, type Reporter } from '@lcs/cli-kit';
@@ -28,6 +29,7 @@ export async function runVerify(
   reporter: Reporter,
   signal: AbortSignal,
 ): Promise<{ report: VerifyReport; exitCode: ExitCode }> {
+  const fields = await loadFieldModules(config.fieldsModules);
   const snapshot = await AugmentedSnapshot.open(config.augmentedIndex, {
     cloneDir: config.augmentedIndexDir ?? tempDirFor('augmented', config.augmentedIndex),
     backend: config.gitBackend,
@@ -46,6 +48,7 @@ export async function runVerify(
       ...(config.seed !== undefined ? { seed: config.seed } : {}),
       concurrency: config.concurrency,
       ...(parser ? { parse: parser.parse } : {}),
+      fields,
       signal,
       onProgress: (p) => reporter.progress({ ...p, done: p.files }),
     });

@@ -22,7 +22,9 @@ export type AugmentedIndexErrorCode =
   /** An option given to a function of this library is out of range (a sample outside (0, 1]). */
   | 'AUGMENTED_OPTIONS_INVALID'
   /** A crate-reading thread died, or the pool was closed with work queued. */
-  | 'AUGMENTED_WORKER_FAILED';
+  | 'AUGMENTED_WORKER_FAILED'
+  /** A field module cannot be loaded, or a field in it is not well-formed or takes a taken name. */
+  | 'AUGMENTED_FIELD_INVALID';
 
 /** The kind of each code: a code added without one fails to compile. */
 const KINDS = {
@@ -34,6 +36,7 @@ const KINDS = {
   AUGMENTED_GIT_FAILED: 'transient',
   AUGMENTED_OPTIONS_INVALID: 'bad-input',
   AUGMENTED_WORKER_FAILED: 'transient',
+  AUGMENTED_FIELD_INVALID: 'bad-input',
 } as const satisfies Record<AugmentedIndexErrorCode, ErrorKind>;
 
 /** The augmented index repository cannot be opened, cloned, committed or pushed. */

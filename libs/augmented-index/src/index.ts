@@ -1,6 +1,7 @@
 /**
  * `@lcs/augmented-index`: the augmented crates index (dev-dependencies and more, one JSON line per
- * version, laid out like crates.io-index): schema, entry generation, join, and the git repository.
+ * version, laid out like crates.io-index): schema, fields (built-in and plug-in), entry generation,
+ * join, and the git repository.
  * @packageDocumentation
  */
 export {
@@ -34,8 +35,24 @@ export {
   type AugmentedStatus,
   type ReadAugmentedStatusOptions,
 } from './repo/repo-status.js';
-export { MANIFEST_MISMATCH, MAX_CRATE_BYTES, type CrateParser } from './entry/entry-generator.js';
-export { type CrateFacts, type OriginalVersion } from './entry/entry-from-crate.js';
+export {
+  MANIFEST_MISMATCH,
+  MAX_CRATE_BYTES,
+  MAX_FIELD_VALUE_BYTES,
+  type CrateParser,
+  type OriginalVersion,
+} from './entry/entry-generator.js';
+export {
+  defineField,
+  type CrateFacts,
+  type CrateField,
+  type CrateFieldInput,
+  type Field,
+  type IndexField,
+  type IndexFieldInput,
+} from './fields/field.js';
+export { FieldSet, type FieldOrigin } from './fields/field-set.js';
+export { loadFieldModules } from './fields/load-fields.js';
 export { CrateParserPool } from './backfill/crate-parser-pool.js';
 export { AugmentedIndexError, type AugmentedIndexErrorCode, type ErrorKind } from './errors.js';
 export {

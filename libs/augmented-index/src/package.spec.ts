@@ -19,7 +19,7 @@ console.log([parsed?.vers ?? 'invalid', String(AUGMENTED_SCHEMA)].join(' '));
         encoding: 'utf8',
       }),
     ) as { files: string[]; output: string; problems: string[] };
-    expect(output.trim()).toBe('1.0.0 1');
+    expect(output.trim()).toBe('1.0.0 2');
     // README and LICENSE shipped; no export condition, main, types or source map names a file that is not.
     expect(problems).toEqual([]);
     expect(files.filter((f) => f.includes('.spec.') || f.includes('test-support'))).toEqual([]);

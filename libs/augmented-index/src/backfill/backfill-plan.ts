@@ -3,10 +3,11 @@
  * commit it is complete for and that commit can still be read: the files changed since then (a
  * tree diff, cost follows the change) plus the pending ones. A full join otherwise: on request
  * (`--full`), before the first complete run, when the recorded commit is gone (the original was
- * squashed, or a fresh clone lacks it), when the schema rose, or for an original without commits.
+ * squashed, or a fresh clone lacks it), when a field was added or its version rose since the last
+ * complete join (`config.json`'s `fields`), or for an original without commits.
  */
 import { diffIndex, IndexSourceError, type GitObjectStore } from '@lcs/index-reader';
-import { AUGMENTED_SCHEMA } from '../entry/augmented-entry.js';
+import { legacyVersions, type FieldSet } from '../fields/field-set.js';
 import type { AugmentedState } from '../repo/repo-state.js';
 
 /** The original index at one commit, with what an incremental join needs. */
@@ -16,6 +17,13 @@ export interface OriginalCommit {
   readonly store: GitObjectStore;
 }
 
+/** What a run plans from: the recorded progress and the fields of the last complete join. */
+export type RecordedState = AugmentedState & {
+  readonly schema: number | null;
+  /** `config.json`'s `fields`; `null` before per-field versions (the built-ins at 1). */
+  readonly fields: Readonly<Record<string, number>> | null;
+};
+
 /** The run's plan. */
 export type BackfillPlan =
   | { readonly mode: 'full'; readonly reason: string }
@@ -23,15 +31,17 @@ export type BackfillPlan =
 
 /** Decides the plan from the augmented index's recorded state. */
 export async function planBackfill(
-  state: AugmentedState & { readonly schema: number | null },
+  state: RecordedState,
   original: OriginalCommit | undefined,
   full: boolean,
+  set: FieldSet,
 ): Promise<BackfillPlan> {
   if (full) return { mode: 'full', reason: 'asked for (--full)' };
   if (!original) return { mode: 'full', reason: 'the original index is not a git commit' };
-  if (state.schema !== null && state.schema < AUGMENTED_SCHEMA)
-    return { mode: 'full', reason: `schema ${state.schema} < ${AUGMENTED_SCHEMA}` };
   if (!state.original) return { mode: 'full', reason: 'no complete run recorded yet' };
+  // An index from before per-field versions holds the built-in fields at version 1.
+  const behind = set.describeBehind(state.fields ?? legacyVersions());
+  if (behind) return { mode: 'full', reason: behind };
   if ((await original.store.readObject(state.original))?.type !== 'commit')
     return {
       mode: 'full',

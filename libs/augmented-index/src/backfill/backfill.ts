@@ -1,8 +1,9 @@
 /**
  * One backfiller run: join the crate files of the original index that need it (see
- * {@link planBackfill}) with the augmented ones, generate the entries that are missing, invalid,
- * stale (cksum changed) or of an older schema from the crates in the store, drop entries whose
- * version left the index, and commit with the progress reached.
+ * {@link planBackfill}) with the augmented ones, generate the fields each line lacks (all of them
+ * for a missing, invalid or stale line; the fields added or raised otherwise), reading each crate
+ * at most once and only for crate fields, drop entries whose version left the index, and commit
+ * with the progress reached.
  *
  * Cost follows the work: an incremental run reads only the changed and pending files. Memory stays
  * bounded at any index size: files go through a window of `concurrency`, changed files are written
@@ -13,16 +14,22 @@ import { parseIndexFile, type IndexFile, type ScannableIndexSource } from '@lcs/
 import { mapOrdered } from '@lcs/internal';
 import { AUGMENTED_SCHEMA, formatEntry } from '../entry/augmented-entry.js';
 import type { AugmentedRepo } from '../repo/augmented-repo.js';
-import { planBackfill, type BackfillPlan, type OriginalCommit } from './backfill-plan.js';
+import {
+  planBackfill,
+  type BackfillPlan,
+  type OriginalCommit,
+  type RecordedState,
+} from './backfill-plan.js';
 import type { Author } from '../git/commit-writer.js';
 import {
   failureReason,
   generateEntry,
+  needsCrate,
   type CrateParser,
   type CrateSource,
 } from '../entry/entry-generator.js';
 import { joinFile, type Slot } from '../entry/join.js';
-import type { AugmentedState } from '../repo/repo-state.js';
+import { FieldSet } from '../fields/field-set.js';
 
 export type { CrateSource, CrateParser } from '../entry/entry-generator.js';
 export type { OriginalCommit } from './backfill-plan.js';
@@ -57,12 +64,14 @@ export interface BackfillOptions {
   readonly full?: boolean;
   /** Crate files read in parallel (default 8). */
   readonly concurrency?: number;
-  /** Most entries generated this run; the rest waits (pending) for the next run. */
+  /** Most crates read this run; the rest waits (pending) for the next run. Index fields are not counted. */
   readonly maxCrates?: number;
   /** Entries generated between checkpoint commits (default 20,000). */
   readonly checkpointEntries?: number;
   /** Parses a crate (default: in this thread). */
   readonly parse?: CrateParser;
+  /** The fields to write (default: the built-in fields; see `loadFieldModules`). */
+  readonly fields?: FieldSet;
   /** Stop taking work; what is done so far is committed. */
   readonly signal?: AbortSignal;
   readonly recorder?: BackfillRecorder;
@@ -83,8 +92,12 @@ export interface BackfillSummary {
   files_joined: number;
   /** Entries generated (written + failed). */
   processed: number;
-  /** Entries written from a readable crate. */
+  /** Entries written (from a readable crate, or index fields alone). */
   written: number;
+  /** Crates read from the store. */
+  crates_read: number;
+  /** Field values that failed (recorded in the line's `field_errors`). */
+  field_errors: number;
   /** Entries written with an `error` (crate unreadable or not the version named). */
   failed: number;
   /** Versions skipped because the crate is not in the store yet (or only a stale copy). */
@@ -123,7 +136,8 @@ class Backfill {
   /** The original commit this run joins up to (`null` for an index without commits). */
   readonly #target: string | null;
   readonly #checkpointEvery: number;
-  #state!: AugmentedState & { readonly schema: number | null };
+  #state!: RecordedState;
+  readonly #fields: FieldSet;
   #plan!: BackfillPlan;
   #summary!: BackfillSummary;
   /** Entries this run may still generate (`maxCrates`). */
@@ -140,19 +154,27 @@ class Backfill {
     this.#target = options.originalCommit?.oid ?? null;
     this.#checkpointEvery = options.checkpointEntries ?? 20_000;
     this.#budget = options.maxCrates ?? Number.POSITIVE_INFINITY;
+    this.#fields = options.fields ?? new FieldSet();
   }
 
   /** Plans the join from the recorded progress, runs it, and says what it did. */
   async run(): Promise<BackfillSummary> {
     const o = this.#o;
     this.#state = await o.repo.state();
-    const plan = (this.#plan = await planBackfill(this.#state, o.originalCommit, o.full ?? false));
+    const plan = (this.#plan = await planBackfill(
+      this.#state,
+      o.originalCommit,
+      o.full ?? false,
+      this.#fields,
+    ));
     this.#summary = {
       mode: plan.mode,
       mode_reason: plan.mode === 'full' ? plan.reason : null,
       files_joined: 0,
       processed: 0,
       written: 0,
+      crates_read: 0,
+      field_errors: 0,
       failed: 0,
       skipped: 0,
       dropped: 0,
@@ -247,7 +269,7 @@ class Backfill {
   async joinOne(path: string, file: IndexFile | undefined): Promise<void> {
     const { repo, signal } = this.#o;
     const before = await repo.read(path);
-    const joined = joinFile(file?.entries ?? [], before);
+    const joined = joinFile(file?.entries ?? [], before, this.#fields);
     this.#summary.dropped += joined.dropped;
     const lines: string[] = [];
     let left = false;
@@ -256,15 +278,18 @@ class Backfill {
         lines.push(slot.keep);
         continue;
       }
-      if (this.#budget <= 0 || signal?.aborted) {
+      // Only crate reads count against `maxCrates`: index fields are generated whatever is left.
+      const crate = needsCrate(slot.fields);
+      if (signal?.aborted || (crate && this.#budget <= 0)) {
         this.#summary.deferred++;
         left = true;
+        if (slot.line !== undefined) lines.push(slot.line);
         continue;
       }
-      this.#budget--;
-      const line = await this.generate(slot);
-      if (line === undefined) left = true;
-      else lines.push(line);
+      if (crate) this.#budget--;
+      const { line, done } = await this.generate(slot);
+      if (!done) left = true;
+      if (line !== undefined) lines.push(line);
     }
     const text = lines.length ? `${lines.join('\n')}\n` : undefined;
     if (text !== before) {
@@ -274,12 +299,25 @@ class Backfill {
     (left ? this.#incomplete : this.#done).add(path);
   }
 
-  /** One version's line, or `undefined` when its crate is not in the store (yet). */
-  async generate(slot: GenerateSlot): Promise<string | undefined> {
+  /**
+   * Generates one slot's fields: its new line (`undefined`: none), and whether the version is done
+   * (`false` when its crate is not in the store yet, so its file stays pending).
+   */
+  async generate(slot: GenerateSlot): Promise<{ line: string | undefined; done: boolean }> {
     const { crates, recorder, parse } = this.#o;
     const summary = this.#summary;
-    const result = await generateEntry(crates, slot.version, slot.previous, parse);
-    const { name, vers } = slot.version;
+    const result = await generateEntry(
+      crates,
+      {
+        index: slot.index,
+        ...(slot.previous ? { previous: slot.previous } : {}),
+        fresh: slot.need !== 'fields',
+        fields: slot.fields,
+      },
+      this.#fields,
+      parse,
+    );
+    const { name, vers } = slot.index;
     if (result.kind === 'missing' || result.kind === 'stale') {
       summary.skipped++;
       recorder?.skipped();
@@ -289,15 +327,18 @@ class Backfill {
           `${name}@${vers}: the stored copy does not match the index cksum (re-published?); skipped until the fetcher replaces it`,
           { crate: name, version: vers },
         );
-      return undefined;
+      return { line: result.entry ? formatEntry(result.entry) : slot.line, done: false };
     }
     summary.processed++;
     this.#sinceCheckpoint++;
     if (result.kind === 'written') {
       summary.written++;
+      if (result.crateRead) summary.crates_read++;
+      summary.field_errors += result.fieldErrors;
       recorder?.written();
     } else {
       summary.failed++;
+      summary.crates_read++;
       recorder?.failed(failureReason(result.code));
       this.#log('warn', `${name}@${vers}: ${result.message}`, {
         crate: name,
@@ -305,7 +346,7 @@ class Backfill {
         code: result.code,
       });
     }
-    return formatEntry(result.entry);
+    return { line: formatEntry(result.entry), done: true };
   }
 
   /** Commits what is staged with the progress reached: a checkpoint, or the run's last commit. */
@@ -322,7 +363,11 @@ class Backfill {
       {
         original,
         pending: [...pending],
-        ...(final && full ? { schema: AUGMENTED_SCHEMA } : {}),
+        // A completed full join leaves every line with every field of the set, but for the pending
+        // files (revisited by the next run): the next run plans from these versions.
+        ...(final && full && !summary.interrupted
+          ? { schema: AUGMENTED_SCHEMA, fields: this.#fields.versions }
+          : {}),
       },
       // A completed full join records its commit even when no file changed, so the next run is incremental.
       { force: final && full && !summary.interrupted && this.#state.original !== original },

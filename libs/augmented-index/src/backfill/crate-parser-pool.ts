@@ -6,7 +6,7 @@
 import { Worker } from 'node:worker_threads';
 import { CargoManifestError, type CargoManifestErrorJSON } from '@lcs/cargo-manifest';
 import { WorkerPool } from '@lcs/internal';
-import type { CrateFacts } from '../entry/entry-from-crate.js';
+import type { CrateFacts } from '../fields/field.js';
 import { AugmentedIndexError } from '../errors.js';
 
 /** What is asked of a worker: one crate's bytes and the version the index says it is. */

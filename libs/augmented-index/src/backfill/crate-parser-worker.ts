@@ -4,7 +4,7 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { CargoManifestError, readCrateManifest } from '@lcs/cargo-manifest';
-import { crateFacts } from '../entry/entry-from-crate.js';
+import { crateFacts } from '../fields/field.js';
 
 interface Message {
   readonly id: number;

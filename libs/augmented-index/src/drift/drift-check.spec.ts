@@ -19,7 +19,7 @@ import { AugmentedRepo } from '../repo/augmented-repo.js';
 import { AugmentedSnapshot } from '../repo/augmented-snapshot.js';
 import { backfill, type CrateSource } from '../backfill/backfill.js';
 import { checkDrift, type DriftCheckOptions, type DriftReport } from './drift-check.js';
-import { crateFacts } from '../entry/entry-from-crate.js';
+import { crateFacts } from '../fields/field.js';
 
 const AUTHOR = { name: 'AIS test', email: 'ais@example.com' };
 const dirs: string[] = [];

@@ -14,6 +14,7 @@ import { indexPath } from '@lcs/index-reader';
 import { inSeededSample, mapOrdered } from '@lcs/internal';
 import { ENTRY_KEYS, parseEntry, type AugmentedEntry } from '../entry/augmented-entry.js';
 import { generateEntry, type CrateParser, type CrateSource } from '../entry/entry-generator.js';
+import { FieldSet } from '../fields/field-set.js';
 import { AugmentedIndexError } from '../errors.js';
 
 /** What a drift check reads the committed lines from ({@link AugmentedSnapshot} is one). */
@@ -37,6 +38,11 @@ export interface DriftCheckOptions {
   readonly concurrency?: number;
   /** Parses a crate (default: in this thread). */
   readonly parse?: CrateParser;
+  /**
+   * The fields to regenerate (default: the built-in fields). Only crate fields are checked: the
+   * committed line stands in for the index line, which the check does not read.
+   */
+  readonly fields?: FieldSet;
   /** Findings named per class (default 20); the rest are counted. */
   readonly examples?: number;
   /** Stop taking files; the report covers what was checked. */
@@ -93,6 +99,8 @@ export interface DriftReport {
 }
 
 const VALUE_CHARS = 300;
+
+const BUILTIN = new FieldSet();
 
 /** Regenerates sampled lines of an augmented index from their crates and reports drift per field. */
 export async function checkDrift(options: DriftCheckOptions): Promise<DriftReport> {
@@ -179,10 +187,16 @@ class DriftCheck {
     if (!inSeededSample(this.#report.seed, this.#report.sample, version)) return;
     let result: Awaited<ReturnType<typeof generateEntry>>;
     try {
+      const set = this.#o.fields ?? BUILTIN;
       result = await generateEntry(
         this.#o.crates,
-        committed,
-        committed,
+        {
+          index: committed,
+          previous: committed,
+          fresh: false,
+          fields: set.fields.filter((f) => f.source === 'crate'),
+        },
+        set,
         ...(this.#o.parse ? [this.#o.parse] : []),
       );
     } catch (error) {
@@ -206,6 +220,8 @@ class DriftCheck {
     let drifted = false;
     const keys = new Set([...Object.keys(committed), ...Object.keys(regenerated)]);
     for (const key of keys) {
+      // Bookkeeping, not values: a schema-1 line holds the same fields without saying so.
+      if (key === 'schema' || key === 'fields') continue;
       // Compared with sorted keys: an object's key order never counts as drift.
       const before = stable(committed[key]);
       const after = stable(regenerated[key]);

@@ -1,7 +1,12 @@
 /**
- * Generating one version's augmented entry from the crate in the store: read it whole, check it is
- * the version the index names (sha256 against the index cksum), parse it (possibly on a worker
- * thread), and check its manifest names the same package and version.
+ * Generating the fields of one version's augmented line. Index fields run on the index line
+ * alone; crate fields share one read of the crate from the store: read it whole, check it is the
+ * version the index names (sha256 against the index cksum), parse it (possibly on a worker
+ * thread), check its manifest names the same package and version, then run each field.
+ *
+ * Only the fields asked for are generated; every other value of the line stays as it was. A field
+ * that throws is recorded in `field_errors` and the line keeps its other fields. A crate that
+ * cannot be read at all is recorded once, in `error`, and its index fields are still written.
  */
 import { createHash } from 'node:crypto';
 import {
@@ -9,17 +14,15 @@ import {
   readCrateManifest,
   type CargoManifestErrorCode,
 } from '@lcs/cargo-manifest';
-import type { AugmentedEntry } from './augmented-entry.js';
-import {
-  crateFacts,
-  entryFromCrate,
-  errorEntry,
-  type CrateFacts,
-  type OriginalVersion,
-} from './entry-from-crate.js';
+import { crateFacts, type CrateFacts, type Field } from '../fields/field.js';
+import type { FieldSet } from '../fields/field-set.js';
+import { AUGMENTED_SCHEMA, type AugmentedEntry } from './augmented-entry.js';
 
 /** Largest `.crate` read (crates.io's own limit is 10 MB; a few crates got exceptions). */
 export const MAX_CRATE_BYTES = 256 * 1024 * 1024;
+
+/** Largest value of one field, as JSON: a field that returns more is recorded as failed. */
+export const MAX_FIELD_VALUE_BYTES = 256 * 1024;
 
 /** Where the backfiller reads crates: the LCS crate store (only `get` is needed). */
 export interface CrateSource {
@@ -35,17 +38,47 @@ export type CrateParser = (
 /** Error-line code: the crate's `Cargo.toml` names another package or version than the index. */
 export const MANIFEST_MISMATCH = 'CRATE_MANIFEST_MISMATCH';
 
+/** What identifies the version in the original index. */
+export interface OriginalVersion {
+  readonly name: string;
+  readonly vers: string;
+  readonly cksum: string;
+}
+
+/** What to generate for one version. */
+export interface GenerateRequest {
+  /** The version's original index line, parsed (the input of every field). */
+  readonly index: OriginalVersion & Readonly<Record<string, unknown>>;
+  /** The line as it stands, if any (invalid lines give only their other teams' keys). */
+  readonly previous?: Readonly<Record<string, unknown>>;
+  /** `true` when `previous` describes other bytes (a new cksum) or is not a valid line. */
+  readonly fresh: boolean;
+  /** The fields to generate (every field of the set when `fresh`). */
+  readonly fields: readonly Field[];
+}
+
 /** What became of one version. */
 export type Generated =
-  | { readonly kind: 'written'; readonly entry: AugmentedEntry }
+  /** Generated; `crateRead` says whether the crate was read, `fieldErrors` how many fields threw. */
+  | {
+      readonly kind: 'written';
+      readonly entry: AugmentedEntry;
+      readonly crateRead: boolean;
+      readonly fieldErrors: number;
+    }
+  /** The crate is unreadable (`error`): recorded once, with the index fields. */
   | {
       readonly kind: 'failed';
       readonly entry: AugmentedEntry;
       readonly code: string;
       readonly message: string;
     }
-  | { readonly kind: 'missing' }
-  | { readonly kind: 'stale' };
+  /**
+   * The crate is not in the store (`missing`), or only a copy of other bytes (`stale`): the crate
+   * fields wait. `entry` is the line with what could be generated (index fields), if any.
+   */
+  | { readonly kind: 'missing'; readonly entry: AugmentedEntry | undefined }
+  | { readonly kind: 'stale'; readonly entry: AugmentedEntry | undefined };
 
 /** The error line of a crate over {@link MAX_CRATE_BYTES} (this library's own code). */
 export const CRATE_OVER_LIMIT = 'CRATE_TOO_LARGE';
@@ -59,6 +92,11 @@ const TOO_LARGE: ReadonlySet<string> = new Set<string>([
 /** The failure reason metric label of an error-line code. */
 export function failureReason(code: string): 'too_large' | 'invalid_crate' {
   return TOO_LARGE.has(code) ? 'too_large' : 'invalid_crate';
+}
+
+/** Whether generating `fields` needs the crate. */
+export function needsCrate(fields: readonly Field[]): boolean {
+  return fields.some((f) => f.source === 'crate');
 }
 
 async function readWhole(stream: AsyncIterable<Uint8Array>): Promise<Buffer | undefined> {
@@ -76,44 +114,180 @@ async function readWhole(stream: AsyncIterable<Uint8Array>): Promise<Buffer | un
   return Buffer.concat(chunks);
 }
 
-/**
- * The entry of `version` from the crate in `crates`: `missing` when the store has no copy, `stale`
- * when its copy is not the bytes the index names (a re-published version not fetched yet).
- */
+/** The default parser: in this thread. */
+const parseHere: CrateParser = async (bytes, expected) =>
+  crateFacts(await readCrateManifest(bytes, expected));
+
+/** Generates `request.fields` of one version (see the file's comment for what is kept). */
 export async function generateEntry(
   crates: CrateSource,
-  version: OriginalVersion,
-  previous: Record<string, unknown> | undefined,
-  parse: CrateParser = async (bytes, expected) =>
-    crateFacts(await readCrateManifest(bytes, expected)),
+  request: GenerateRequest,
+  set: FieldSet,
+  parse: CrateParser = parseHere,
 ): Promise<Generated> {
-  const { name, vers, cksum } = version;
-  const stream = await crates.get({ name, version: vers });
-  if (!stream) return { kind: 'missing' };
-  const bytes = await readWhole(stream);
-  const fail = (code: string, message: string): Generated => ({
-    kind: 'failed',
-    code,
-    message,
-    entry: errorEntry(version, { code, message }, previous),
-  });
-  if (!bytes)
-    return fail(CRATE_OVER_LIMIT, `${name}-${vers}.crate is over ${MAX_CRATE_BYTES} bytes`);
-  if (createHash('sha256').update(bytes).digest('hex') !== cksum) return { kind: 'stale' };
-  let crate: CrateFacts;
-  try {
-    crate = await parse(bytes, { name, version: vers });
-  } catch (error) {
-    // Crates cargo itself would refuse become `error` lines; anything else fails the run. A parse
-    // on a worker thread hands back the same class (`CargoManifestError.fromJSON`).
-    if (!(error instanceof CargoManifestError)) throw error;
-    return fail(error.code, error.message);
+  return new LineBuilder(request, set).generate(crates, parse);
+}
+
+/** One line being generated: its values, field versions and field errors, and the steps. */
+class LineBuilder {
+  readonly #request: GenerateRequest;
+  readonly #set: FieldSet;
+  readonly #line: Record<string, unknown>;
+  readonly #versions: Record<string, number>;
+  readonly #errors: Record<string, { code: string; message: string }>;
+  #fieldErrors = 0;
+
+  constructor(request: GenerateRequest, set: FieldSet) {
+    this.#request = request;
+    this.#set = set;
+    const previous = request.previous ?? {};
+    const line: Record<string, unknown> = {};
+    // What is kept: on a fresh line only keys that are no field of this set (another team's data),
+    // otherwise everything; the bookkeeping keys are rebuilt below.
+    for (const [key, value] of Object.entries(previous)) {
+      if (key === 'fields' || key === 'field_errors') continue;
+      if (request.fresh && (set.has(key) || key === 'error' || key === 'schema')) continue;
+      line[key] = value;
+    }
+    this.#line = line;
+    const recorded = set.recorded(previous);
+    this.#versions = request.fresh
+      ? Object.fromEntries(Object.entries(recorded).filter(([name]) => !set.has(name)))
+      : recorded;
+    const errors = previous['field_errors'];
+    this.#errors =
+      !request.fresh && errors && typeof errors === 'object'
+        ? { ...(errors as Record<string, { code: string; message: string }>) }
+        : {};
   }
-  const pkg = crate.manifest.package;
-  if (pkg.name !== name || pkg.version !== vers)
-    return fail(
-      MANIFEST_MISMATCH,
-      `Cargo.toml is package ${pkg.name}@${pkg.version}, but the index names ${name}@${vers}`,
-    );
-  return { kind: 'written', entry: entryFromCrate(version, crate, previous) };
+
+  async generate(crates: CrateSource, parse: CrateParser): Promise<Generated> {
+    const { index, fields } = this.#request;
+    for (const field of fields) if (field.source === 'index') await this.run(field, { index });
+    const crateFields = fields.filter((f) => f.source === 'crate');
+    if (crateFields.length === 0) return this.#written(false);
+    const { name, vers, cksum } = index;
+    const stream = await crates.get({ name, version: vers });
+    if (!stream) return this.#waiting('missing');
+    const bytes = await readWhole(stream);
+    if (!bytes)
+      return this.#unreadable(
+        CRATE_OVER_LIMIT,
+        `${name}-${vers}.crate is over ${MAX_CRATE_BYTES} bytes`,
+      );
+    if (createHash('sha256').update(bytes).digest('hex') !== cksum) return this.#waiting('stale');
+    let crate: CrateFacts;
+    try {
+      crate = await parse(bytes, { name, version: vers });
+    } catch (error) {
+      // Crates cargo itself would refuse become `error` lines; anything else fails the run. A parse
+      // on a worker thread hands back the same class (`CargoManifestError.fromJSON`).
+      if (!(error instanceof CargoManifestError)) throw error;
+      return this.#unreadable(error.code, error.message);
+    }
+    const pkg = crate.manifest.package;
+    if (pkg.name !== name || pkg.version !== vers)
+      return this.#unreadable(
+        MANIFEST_MISMATCH,
+        `Cargo.toml is package ${pkg.name}@${pkg.version}, but the index names ${name}@${vers}`,
+      );
+    // A crate recorded as unreadable that reads now (a parser fix): every crate field is due.
+    const due =
+      'error' in this.#line ? this.#set.fields.filter((f) => f.source === 'crate') : crateFields;
+    delete this.#line['error'];
+    const input = { index, manifest: crate.raw, files: crate.files, cargo: crate };
+    for (const field of due) await this.run(field, input);
+    return this.#written(true);
+  }
+
+  /** Runs one field and records its value, or its failure. */
+  async run(field: Field, input: Parameters<Field['generate']>[0] & object): Promise<void> {
+    let value: unknown;
+    let failure: { code: string; message: string } | undefined;
+    try {
+      value = await (field.generate as (i: typeof input) => unknown)(input);
+      if (value !== undefined) {
+        const checked = jsonValue(value);
+        if ('failure' in checked) failure = checked.failure;
+        else value = checked.value;
+      }
+    } catch (error) {
+      const e = error as { code?: unknown; message?: unknown } | null;
+      failure = {
+        code: typeof e?.code === 'string' ? e.code.slice(0, 100) : 'FIELD_FAILED',
+        message: String(e?.message ?? error).slice(0, 500),
+      };
+    }
+    this.#versions[field.name] = field.version;
+    if (failure) {
+      this.#fieldErrors++;
+      delete this.#line[field.name];
+      this.#errors[field.name] = failure;
+      return;
+    }
+    delete this.#errors[field.name];
+    if (value === undefined) delete this.#line[field.name];
+    else this.#line[field.name] = value;
+  }
+
+  #written(crateRead: boolean): Generated {
+    return { kind: 'written', entry: this.#entry(), crateRead, fieldErrors: this.#fieldErrors };
+  }
+
+  /** The crate cannot be read: recorded once in `error`; every crate field counts as attempted. */
+  #unreadable(code: string, message: string): Generated {
+    for (const field of this.#set.fields) {
+      if (field.source !== 'crate') continue;
+      delete this.#line[field.name];
+      delete this.#errors[field.name];
+      this.#versions[field.name] = field.version;
+    }
+    this.#line['error'] = { code, message: message.slice(0, 500) };
+    return { kind: 'failed', entry: this.#entry(), code, message };
+  }
+
+  /** The crate is not here (yet): a line only when index fields gave it something to hold. */
+  #waiting(kind: 'missing' | 'stale'): Generated {
+    const indexRan = this.#request.fields.some((f) => f.source === 'index');
+    const entry = indexRan ? this.#entry() : undefined;
+    return kind === 'missing' ? { kind, entry } : { kind, entry };
+  }
+
+  #entry(): AugmentedEntry {
+    const { name, vers, cksum } = this.#request.index;
+    const sorted = <T>(record: Record<string, T>): Record<string, T> =>
+      Object.fromEntries(Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+    return {
+      ...this.#line,
+      name,
+      vers,
+      cksum,
+      schema: AUGMENTED_SCHEMA,
+      fields: sorted(this.#versions),
+      ...(Object.keys(this.#errors).length ? { field_errors: sorted(this.#errors) } : {}),
+    } as AugmentedEntry;
+  }
+}
+
+/** A field's value as JSON would keep it, or why it cannot be written (not JSON, too large). */
+function jsonValue(
+  value: unknown,
+): { readonly value: unknown } | { readonly failure: { code: string; message: string } } {
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(value);
+  } catch (error) {
+    return {
+      failure: { code: 'FIELD_VALUE_INVALID', message: `not JSON: ${(error as Error).message}` },
+    };
+  }
+  if (text === undefined) return { failure: { code: 'FIELD_VALUE_INVALID', message: 'not JSON' } };
+  if (text.length > MAX_FIELD_VALUE_BYTES)
+    return {
+      failure: {
+        code: 'FIELD_VALUE_TOO_LARGE',
+        message: `${text.length} bytes of JSON, over ${MAX_FIELD_VALUE_BYTES}`,
+      },
+    };
+  return { value: JSON.parse(text) as unknown };
 }

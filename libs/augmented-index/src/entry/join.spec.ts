@@ -1,11 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import {
-  AUGMENTED_SCHEMA,
-  formatEntry,
-  parseEntry,
-  type AugmentedEntry,
-} from './augmented-entry.js';
-import { errorEntry } from './entry-from-crate.js';
+import { formatEntry, parseEntry, type AugmentedEntry } from './augmented-entry.js';
+import type { IndexEntry } from '@lcs/index-reader';
+import { defineField } from '../fields/field.js';
+import { FieldSet } from '../fields/field-set.js';
 import { joinFile } from './join.js';
 
 const A = 'a'.repeat(64);
@@ -14,44 +11,69 @@ const entry = (vers: string, cksum = A, extra: Record<string, unknown> = {}): Au
   name: 'demo',
   vers,
   cksum,
-  schema: AUGMENTED_SCHEMA,
+  schema: 2,
   dev_deps: [],
   ...extra,
 });
 
+const index = (vers: string, cksum = A) =>
+  ({ name: 'demo', vers, cksum, deps: [], features: {} }) as unknown as IndexEntry;
+
 describe('joinFile', () => {
-  it('keeps current lines byte for byte and asks for missing, invalid, stale and old-schema ones', () => {
-    const original = ['1.0.0', '1.1.0', '1.2.0', '1.3.0', '1.4.0'].map((vers) => ({
-      name: 'demo',
-      vers,
-      cksum: A,
-    }));
-    const current = formatEntry(entry('1.0.0'));
+  const builtins = new FieldSet();
+  const current = { ...builtins.versions };
+
+  it('keeps current lines byte for byte and asks for missing, invalid and stale ones in full', () => {
+    const original = ['1.0.0', '1.1.0', '1.2.0', '1.3.0'].map((v) => index(v));
+    const kept = formatEntry(entry('1.0.0', A, { fields: current }));
     const augmented = [
-      current,
+      kept,
       '{"name":"demo","vers":"1.1.0","oops":',
-      formatEntry(entry('1.2.0', B)),
-      formatEntry({ ...entry('1.3.0'), schema: 0 } as AugmentedEntry),
-      formatEntry(entry('0.9.0')),
+      formatEntry(entry('1.2.0', B, { fields: current })),
+      '{"name":"demo","vers":"1.3.0","cksum":"x","extra_field":1}',
+      formatEntry(entry('0.9.0', A, { fields: current })),
     ].join('\n');
-    const joined = joinFile(original, augmented);
+    const joined = joinFile(original, augmented, builtins);
     expect(joined.slots.map((s) => ('keep' in s ? 'keep' : s.need))).toEqual([
       'keep',
       'missing',
       'stale',
-      'old-schema',
-      'missing',
+      'invalid',
     ]);
-    expect(joined.slots[0]).toMatchObject({ keep: current });
+    expect(joined.slots[0]).toMatchObject({ keep: kept });
+    // A line that is JSON but no valid entry keeps its other keys for the rewrite.
+    expect(joined.slots[3]).toMatchObject({ previous: { extra_field: 1 } });
+    for (const slot of joined.slots.slice(1))
+      expect('fields' in slot && slot.fields.map((f) => f.name)).toEqual(
+        builtins.fields.map((f) => f.name),
+      );
     expect(joined.dropped).toBe(1);
   });
 
-  it('treats a line that is JSON but not a valid entry as invalid, keeping its fields for the rewrite', () => {
-    const joined = joinFile(
-      [{ name: 'demo', vers: '1.0.0', cksum: A }],
-      '{"name":"demo","vers":"1.0.0","cksum":"x","extra_field":1}',
-    );
-    expect(joined.slots[0]).toMatchObject({ need: 'invalid', previous: { extra_field: 1 } });
+  it('asks only for the fields a line lacks or holds at a lower version', () => {
+    const pubtime = defineField({
+      name: 'pub_year',
+      version: 2,
+      source: 'index',
+      generate: () => 1,
+    });
+    const set = new FieldSet([{ module: 'team.mjs', fields: [pubtime] }]);
+    const original = ['1.0.0', '1.1.0', '1.2.0'].map((v) => index(v));
+    const augmented = [
+      formatEntry(entry('1.0.0', A, { fields: current })),
+      formatEntry(entry('1.1.0', A, { fields: { ...current, pub_year: 1 } })),
+      formatEntry(entry('1.2.0', A, { fields: { ...current, pub_year: 2 } })),
+    ].join('\n');
+    const joined = joinFile(original, augmented, set);
+    const asked = joined.slots.map((s) => ('keep' in s ? 'keep' : s.fields.map((f) => f.name)));
+    expect(asked).toEqual([['pub_year'], ['pub_year'], 'keep']);
+    expect(joined.slots[0]).toMatchObject({ need: 'fields' });
+  });
+
+  it('reads a schema-1 line (no fields map) as the built-in fields at version 1: nothing to redo', () => {
+    const schema1 = formatEntry({ ...entry('1.0.0'), schema: 1 } as AugmentedEntry);
+    const joined = joinFile([index('1.0.0')], schema1, new FieldSet());
+    expect(joined.slots).toEqual([{ index: index('1.0.0'), keep: schema1 }]);
   });
 });
 
@@ -80,20 +102,5 @@ describe('formatEntry', () => {
       `{"name":"demo","vers":"1.0.0","cksum":"${A}","schema":1,"dev_deps":[{"name":"x","req":"^1","features":[],"optional":false,"default_features":true,"target":null,"kind":"dev"}],"alpha":2,"zeta":1}`,
     );
     expect(parseEntry(formatEntry(shuffled))).toMatchObject({ alpha: 2, zeta: 1 });
-  });
-
-  it('records an unreadable crate with its error code, keeping unknown fields of the old line', () => {
-    const line = errorEntry(
-      { name: 'demo', vers: '1.0.0', cksum: A },
-      Object.assign(new Error('refused: gzip bomb'), { code: 'CRATE_GZIP_BOMB' }),
-      { reviewed_by: 'ops', dev_deps: ['stale'] },
-    );
-    expect(line).toMatchObject({
-      schema: AUGMENTED_SCHEMA,
-      dev_deps: [],
-      error: { code: 'CRATE_GZIP_BOMB', message: 'refused: gzip bomb' },
-      reviewed_by: 'ops',
-    });
-    expect(parseEntry(formatEntry(line))).toBeDefined();
   });
 });

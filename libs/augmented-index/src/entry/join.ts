@@ -1,20 +1,29 @@
 /**
  * Joining one crate's original index file with its augmented file: which lines stay as they are,
- * which versions need an entry generated, and which augmented lines are dropped.
+ * which versions need fields generated (and which fields), and which augmented lines are dropped.
+ * A line is rewritten only when a field of the run's set is absent from it or of a lower version,
+ * or when it describes other bytes (a new cksum): a field added to the set costs that field.
  */
-import { AUGMENTED_SCHEMA, parseEntry } from './augmented-entry.js';
-import type { OriginalVersion } from './entry-from-crate.js';
+import type { IndexEntry } from '@lcs/index-reader';
+import type { Field } from '../fields/field.js';
+import type { FieldSet } from '../fields/field-set.js';
+import { parseEntry } from './augmented-entry.js';
 
-/** Why a version needs an entry (for counters and logs). */
-export type Need = 'missing' | 'invalid' | 'stale' | 'old-schema';
+/** Why a version needs fields generated (for counters and logs). */
+export type Need = 'missing' | 'invalid' | 'stale' | 'fields';
 
 /** One slot of the joined file, in the original file's order. */
 export type Slot =
-  | { readonly version: OriginalVersion; readonly keep: string }
+  | { readonly index: IndexEntry; readonly keep: string }
   | {
-      readonly version: OriginalVersion;
+      readonly index: IndexEntry;
       readonly need: Need;
+      /** The line as it stands (for `invalid`, whatever parsed of it). */
       readonly previous?: Record<string, unknown>;
+      /** For `fields`: the line's text, kept as it is when nothing can be generated this run. */
+      readonly line?: string;
+      /** The fields to generate: all of the set unless `need` is `fields`. */
+      readonly fields: readonly Field[];
     };
 
 /** The joined file. */
@@ -26,8 +35,9 @@ export interface JoinedFile {
 
 /** Joins the original versions (file order) with the augmented file's lines. */
 export function joinFile(
-  original: readonly OriginalVersion[],
+  original: readonly IndexEntry[],
   augmentedText: string | undefined,
+  set: FieldSet,
 ): JoinedFile {
   const byVers = new Map<
     string,
@@ -46,19 +56,23 @@ export function joinFile(
   }
   const slots: Slot[] = [];
   const used = new Set<string>();
-  for (const version of original) {
-    used.add(version.vers);
-    const found = byVers.get(version.vers);
+  for (const index of original) {
+    used.add(index.vers);
+    const found = byVers.get(index.vers);
     if (!found) {
-      slots.push({ version, need: 'missing' });
+      slots.push({ index, need: 'missing', fields: set.fields });
       continue;
     }
     const previous = (found.raw ?? {}) as Record<string, unknown>;
-    if (!found.entry) slots.push({ version, need: 'invalid', previous });
-    else if (found.entry.cksum !== version.cksum) slots.push({ version, need: 'stale', previous });
-    else if (found.entry.schema < AUGMENTED_SCHEMA)
-      slots.push({ version, need: 'old-schema', previous });
-    else slots.push({ version, keep: found.line });
+    if (!found.entry) slots.push({ index, need: 'invalid', previous, fields: set.fields });
+    else if (found.entry.cksum !== index.cksum)
+      slots.push({ index, need: 'stale', previous, fields: set.fields });
+    else {
+      const behind = set.behind(set.recorded(found.entry));
+      if (behind.length)
+        slots.push({ index, need: 'fields', previous, fields: behind, line: found.line });
+      else slots.push({ index, keep: found.line });
+    }
   }
   const dropped = [...byVers.keys()].filter((v) => !used.has(v)).length;
   return { slots, dropped };

@@ -48,11 +48,16 @@ describe.each<RepoBackend>(['git', 'isomorphic-git'])('AugmentedRepo (%s)', (bac
       'config.json',
     ]);
     expect(JSON.parse(git(dir, 'show', 'HEAD:config.json'))).toMatchObject({
-      schema: 1,
+      schema: 2,
       augments: 'https://example.com/index',
     });
     expect(git(dir, 'log', '-1', '--format=%B')).toContain(`AIS-Original-Commit: ${ORIGINAL}`);
-    expect(await repo.state()).toEqual({ original: ORIGINAL, pending: ['3/d/dem'], schema: 1 });
+    expect(await repo.state()).toEqual({
+      original: ORIGINAL,
+      pending: ['3/d/dem'],
+      schema: 2,
+      fields: null,
+    });
     // The same content again is no change: no empty commit.
     await repo.write('3/d/dem', '{"name":"dem"}\n');
     expect(
@@ -68,7 +73,12 @@ describe.each<RepoBackend>(['git', 'isomorphic-git'])('AugmentedRepo (%s)', (bac
     await repo.close();
     // Reopened: the state is read back from the commit.
     const again = await AugmentedRepo.open(dir, { backend });
-    expect(await again.state()).toEqual({ original: ORIGINAL, pending: [], schema: 1 });
+    expect(await again.state()).toEqual({
+      original: ORIGINAL,
+      pending: [],
+      schema: 2,
+      fields: null,
+    });
     await again.close();
   });
 

@@ -56,6 +56,8 @@ export interface OpenAugmentedRepoOptions {
 /** What the augmented index's `config.json` says. */
 interface AugmentedConfig {
   schema?: number;
+  /** The version of each field at the last complete join. */
+  fields?: Record<string, number>;
   [key: string]: unknown;
 }
 
@@ -168,8 +170,14 @@ export class AugmentedRepo {
   }
 
   /** The progress recorded by the branch's commit ({@link AugmentedState}). */
-  async state(): Promise<AugmentedState & { readonly schema: number | null }> {
-    if (!this.headOid) return { original: null, pending: [], schema: null };
+  async state(): Promise<
+    AugmentedState & {
+      readonly schema: number | null;
+      readonly fields: Readonly<Record<string, number>> | null;
+    }
+  > {
+    if (!this.headOid) return { original: null, pending: [], schema: null, fields: null };
+    const fields = this.config?.fields;
     const commit = await this.store.readObject(this.headOid);
     const text = commit?.data.toString('utf8') ?? '';
     const message = text.slice(text.indexOf('\n\n') + 2);
@@ -177,6 +185,10 @@ export class AugmentedRepo {
       original: originalFromMessage(message),
       pending: parsePending(await this.read(PENDING_PATH)),
       schema: typeof this.config?.schema === 'number' ? this.config.schema : null,
+      fields:
+        fields && typeof fields === 'object' && !Array.isArray(fields)
+          ? Object.fromEntries(Object.entries(fields).filter(([, v]) => typeof v === 'number'))
+          : null,
     };
   }
 
@@ -219,13 +231,21 @@ export class AugmentedRepo {
   async commit(
     message: string,
     author: Author,
-    state: AugmentedState & { readonly schema?: number },
+    state: AugmentedState & {
+      readonly schema?: number;
+      readonly fields?: Readonly<Record<string, number>>;
+    },
     options: { force?: boolean } = {},
   ): Promise<string | null> {
     const pending = formatPending(state.pending);
     if (pending !== (await this.read(PENDING_PATH))) await this.write(PENDING_PATH, pending);
-    if (state.schema !== undefined && state.schema !== this.config?.schema) {
-      this.config = { ...this.config, schema: state.schema };
+    const schema = state.schema ?? this.config?.schema;
+    const fields = state.fields ? { ...state.fields } : this.config?.fields;
+    if (
+      schema !== this.config?.schema ||
+      JSON.stringify(fields) !== JSON.stringify(this.config?.fields)
+    ) {
+      this.config = { ...this.config, schema, ...(fields ? { fields } : {}) };
       await this.write('config.json', formatConfig(this.config));
     }
     if (this.changes.size === 0 && !options.force) return null;

@@ -1,4 +1,3 @@
-/** The README written into a new augmented index. */
 /** The README of a new augmented index (written once; the operator may edit it afterwards). */
 export const README = `# Augmented crates index
 
@@ -7,13 +6,20 @@ line per version, in the order of the original index file. Each line carries wha
 index lacks, from the crate's own \`Cargo.toml\` and archive:
 
 - \`name\`, \`vers\`, \`cksum\` (copied from the original index; another cksum means the line is stale)
-- \`schema\`: the version of this format (see \`config.json\`); older lines are regenerated
+- \`schema\`: the version of this format: 2 (lines of schema 1 have no \`fields\`, and hold the
+  built-in fields at version 1)
+- \`fields\`: the version of each field the line holds, \`{"<name>": <version>}\`; a field whose
+  version rose is regenerated, alone
+- \`field_errors\`: \`{"<name>": {code, message}}\` for each field that failed on this version;
+  the line keeps its other fields
 - \`dev_deps\`: the dev-dependencies, in the index's dependency shape (\`name\`, \`req\`, \`features\`,
   \`optional\`, \`default_features\`, \`target\`, \`kind: "dev"\`, \`package\` when renamed,
   \`registry\` when not crates.io)
 - \`edition\`, \`rust_version\`, \`license\`, \`links\`, \`targets\` (\`lib\` with \`proc_macro\` and
   \`crate_types\`, \`bins\`), \`build_script\`, \`cargo_lock\`
-- \`error\` \`{code, message}\` when the crate could not be read
+- \`error\` \`{code, message}\` when the crate could not be read at all (its crate fields are then
+  absent; fields from the index line alone are still written)
+- any other key: a field another team's module adds (listed in \`config.json\`'s \`fields\`)
 
 Progress: each commit's message ends with a trailer \`AIS-Original-Commit: <oid>\`, the original
 index commit every crate file is complete for, except the files listed in \`.ais/pending\` (versions
