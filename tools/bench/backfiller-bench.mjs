@@ -2,7 +2,7 @@
 // asynchronously). Mirrors the Debian corpus (400 real crates) with lcs-fetcher into a filesystem store and into S3 (s3rver), then times `ais-backfiller run`
 // over each, whole process, with peak RSS. Prints one JSON line.
 // Usage: node backfiller-bench.mjs <corpus-dir> <repeat>
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startRegistrySimulator, startS3rver } from '../test-servers/index.mjs';
@@ -56,7 +56,14 @@ try {
     ],
     s3env,
   );
-  const runs = { fs: [], s3: [], workers: [] };
+  // Another team's crate field, added to the complete index the fs run leaves: every crate is read
+  // again for that field alone.
+  const fieldModule = join(tmp, 'has-tests.mjs');
+  writeFileSync(
+    fieldModule,
+    `export default [{ name: 'has_tests', version: 1, source: 'crate', generate: ({ files }) => files.some((f) => f.startsWith('tests/')) }];\n`,
+  );
+  const runs = { fs: [], s3: [], workers: [], field: [] };
   for (let r = 0; r < Number(repeatArg); r++) {
     for (const [kind, store, env, extra] of [
       ['fs', join(tmp, 'store'), {}, []],
@@ -86,6 +93,26 @@ try {
         summary: JSON.parse(out.stdout.trim().split('\n').at(-1)),
       });
     }
+    const added = await run([
+      BACKFILLER,
+      'run',
+      '--original-index',
+      sim.indexPath,
+      '--augmented-index',
+      join(tmp, `aug-fs-${r}`),
+      '--store',
+      join(tmp, 'store'),
+      '--metadata',
+      join(tmp, `lock-field-${r}`),
+      '--json',
+      '--fields-module',
+      fieldModule,
+    ]);
+    runs.field.push({
+      ms: added.ms,
+      rssMiB: added.rssMiB,
+      summary: JSON.parse(added.stdout.trim().split('\n').at(-1)),
+    });
   }
   const median = (list) => [...list].sort((a, b) => a.ms - b.ms)[Math.floor(list.length / 2)];
   console.log(
@@ -94,6 +121,7 @@ try {
       fs: median(runs.fs),
       s3: median(runs.s3),
       workers: median(runs.workers),
+      field: median(runs.field),
     }),
   );
 } finally {

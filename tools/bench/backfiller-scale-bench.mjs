@@ -6,6 +6,9 @@
 //   small    the new versions over the small index (the baseline)
 //   big      the same new versions over the big index
 //   idle     the big run again: nothing to do
+//   field    an index-only field added (--fields-module) to the complete big index: every line
+//            rewritten with that field, no crate read
+//   fieldIdle the same field again: nothing to do
 //   clone    a first run from a fresh clone over smart HTTP (git http-backend), pushing its commit
 // Prints one JSON line. Usage: node backfiller-scale-bench.mjs <corpus-dir> <crates> <versions-per-crate>
 import { execFileSync } from 'node:child_process';
@@ -183,6 +186,14 @@ try {
   const smallRun = { ...median(smalls), rssMiB: Math.max(...smalls.map((x) => x.rssMiB)) };
   const bigRun = { ...median(bigs), rssMiB: Math.max(...bigs.map((x) => x.rssMiB)) };
   const idle = await run(big, bigCopy);
+  // Another team's field that needs only the index line, added to the complete index.
+  const fieldModule = join(tmp, 'dep-count.mjs');
+  writeFileSync(
+    fieldModule,
+    `export default [{ name: 'dep_count', version: 1, source: 'index', generate: ({ index }) => index.deps.length }];\n`,
+  );
+  const field = await run(big, bigCopy, ['--fields-module', fieldModule]);
+  const fieldIdle = await run(big, bigCopy, ['--fields-module', fieldModule]);
   const remotes = join(tmp, 'remotes');
   mkdirSync(remotes);
   copy(augBig, 'remotes/aug.git');
@@ -213,6 +224,8 @@ try {
       small: smallRun,
       big: bigRun,
       idle,
+      field,
+      fieldIdle,
       clone,
     }),
   );

@@ -456,6 +456,15 @@ function backfillerBench() {
     result.workers,
     result.fs,
   );
+  row(
+    `a crate field added to that index (${rate(result.field)} crates/s, ${result.field.summary.crates_read} crates read)`,
+    result.field,
+    result.fs,
+    {
+      text: '>= the first backfill, in crates/s',
+      ok: (r) => rate(r) >= rate(result.fs),
+    },
+  );
 
   const scale = JSON.parse(
     execFileSync(
@@ -485,6 +494,16 @@ function backfillerBench() {
   row('nothing to do at that size', scale.idle, scale.small, {
     text: '< 5 s, < 300 MiB',
     ok: (r) => r.ms < 5000 && r.rssMiB < 300,
+  });
+  row(
+    `an index-only field added to every line (${fmt(scale.field.summary.processed)} lines, ${scale.field.summary.crates_read} crates read)`,
+    scale.field,
+    scale.small,
+    { text: '< 60 s, < 300 MiB', ok: (r) => r.ms < 60_000 && r.rssMiB < 300 },
+  );
+  row('the same field again: nothing to do', scale.fieldIdle, scale.idle, {
+    text: '<= 1.5x the no-op run, < 300 MiB',
+    ok: (r) => r.ms <= 1.5 * scale.idle.ms && r.rssMiB < 300,
   });
   row('first run from a fresh clone over smart HTTP, with push', scale.clone, scale.big, {
     text: '< 60 s beyond the backfill, < 300 MiB',

@@ -234,6 +234,21 @@ input; 130 / 143 stopped.`,
       ...OUTPUT,
     ],
   },
+  report: {
+    summary: 'per field, what the whole augmented index holds: current, behind, errors by code',
+    description: `Reads every line of the augmented index and counts, for each field (the built-in ones and
+those of --fields-module), the lines holding its current version, the lines behind (the next run
+generates it there) and its errors by code, and the crates that could not be read, by code. It
+writes nothing and takes no lock; a URL is read from its clone directory as the last run left it.`,
+    options: [
+      'augmentedIndex',
+      'augmentedIndexDir',
+      'fieldsModules',
+      'concurrency',
+      'gitBackend',
+      ...OUTPUT,
+    ],
+  },
 } as const;
 
 /** The backfiller's command line: parsed, and explained in `--help`, from the tables above. */
@@ -254,6 +269,8 @@ export type RunConfig = Extract<Parsed, { command: 'run' }>;
 export type StatusConfig = Extract<Parsed, { command: 'status' }>;
 /** A parsed `verify` command line. */
 export type VerifyConfig = Extract<Parsed, { command: 'verify' }>;
+/** Configuration of `report`. */
+export type ReportConfig = Extract<Parsed, { command: 'report' }>;
 /** Any parsed command line. */
 export type Config = ReturnType<typeof COMMAND_LINE.parse>;
 

@@ -51,6 +51,13 @@ async function main(argv: string[]): Promise<number> {
       const stopped = stoppedBy(signal);
       return stopped && report.interrupted ? signalExitCode(stopped) : exitCode;
     }
+    if (config.command === 'report') {
+      const { formatReport, runReport } = await import('./report-command.js');
+      const report = await runReport(config, reporter, signal);
+      process.stdout.write(`${config.json ? JSON.stringify(report) : formatReport(report)}\n`);
+      const stopped = stoppedBy(signal);
+      return stopped && report.interrupted ? signalExitCode(stopped) : ExitCode.Ok;
+    }
     // The libraries load only once the command line is understood: --help and a bad flag answer at once.
     const { runBackfill } = await import('./run-command.js');
     const { summary, exitCode } = await runBackfill(config, reporter, signal);

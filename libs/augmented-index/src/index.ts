@@ -53,6 +53,12 @@ export {
 } from './fields/field.js';
 export { FieldSet, type FieldOrigin } from './fields/field-set.js';
 export { loadFieldModules } from './fields/load-fields.js';
+export {
+  reportFields,
+  type FieldCounts,
+  type FieldReport,
+  type FieldReportOptions,
+} from './report/field-report.js';
 export { CrateParserPool } from './backfill/crate-parser-pool.js';
 export { AugmentedIndexError, type AugmentedIndexErrorCode, type ErrorKind } from './errors.js';
 export {

@@ -95,16 +95,19 @@ const DEP_ORDER = [
   'registry',
 ];
 
+const KNOWN = new WeakMap<readonly string[], ReadonlySet<string>>();
+
 function ordered(
   value: Record<string, unknown>,
   order: readonly string[],
 ): Record<string, unknown> {
+  let known = KNOWN.get(order);
+  if (!known) KNOWN.set(order, (known = new Set(order)));
   const out: Record<string, unknown> = {};
   for (const key of order) if (value[key] !== undefined) out[key] = value[key];
-  for (const key of Object.keys(value)
-    .filter((k) => !order.includes(k))
-    .sort())
-    if (value[key] !== undefined) out[key] = value[key];
+  const rest: string[] = [];
+  for (const key in value) if (!known.has(key)) rest.push(key);
+  for (const key of rest.sort()) if (value[key] !== undefined) out[key] = value[key];
   return out;
 }
 
@@ -117,9 +120,14 @@ export function formatEntry(entry: AugmentedEntry): string {
 /** Parses a line; `undefined` when it is not a valid entry (it is then regenerated). */
 export function parseEntry(line: string): AugmentedEntry | undefined {
   try {
-    const result = augmentedEntrySchema.safeParse(JSON.parse(line));
-    return result.success ? result.data : undefined;
+    return entryFromJson(JSON.parse(line));
   } catch {
     return undefined;
   }
+}
+
+/** The entry a line's parsed JSON is, or `undefined` (for a caller that parsed it already). */
+export function entryFromJson(value: unknown): AugmentedEntry | undefined {
+  const result = augmentedEntrySchema.safeParse(value);
+  return result.success ? result.data : undefined;
 }

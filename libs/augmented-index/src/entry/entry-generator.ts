@@ -255,8 +255,11 @@ class LineBuilder {
 
   #entry(): AugmentedEntry {
     const { name, vers, cksum } = this.#request.index;
-    const sorted = <T>(record: Record<string, T>): Record<string, T> =>
-      Object.fromEntries(Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+    const sorted = <T>(record: Record<string, T>): Record<string, T> => {
+      const out: Record<string, T> = {};
+      for (const key of Object.keys(record).sort()) out[key] = record[key] as T;
+      return out;
+    };
     return {
       ...this.#line,
       name,

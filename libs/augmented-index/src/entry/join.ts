@@ -7,7 +7,7 @@
 import type { IndexEntry } from '@lcs/index-reader';
 import type { Field } from '../fields/field.js';
 import type { FieldSet } from '../fields/field-set.js';
-import { parseEntry } from './augmented-entry.js';
+import { entryFromJson, type AugmentedEntry } from './augmented-entry.js';
 
 /** Why a version needs fields generated (for counters and logs). */
 export type Need = 'missing' | 'invalid' | 'stale' | 'fields';
@@ -41,7 +41,7 @@ export function joinFile(
 ): JoinedFile {
   const byVers = new Map<
     string,
-    { line: string; entry: ReturnType<typeof parseEntry>; raw: unknown }
+    { line: string; entry: AugmentedEntry | undefined; raw: unknown }
   >();
   for (const line of (augmentedText ?? '').split('\n')) {
     if (line.trim() === '') continue;
@@ -52,7 +52,7 @@ export function joinFile(
       raw = undefined;
     }
     const vers = (raw as { vers?: unknown } | undefined)?.vers;
-    if (typeof vers === 'string') byVers.set(vers, { line, entry: parseEntry(line), raw });
+    if (typeof vers === 'string') byVers.set(vers, { line, entry: entryFromJson(raw), raw });
   }
   const slots: Slot[] = [];
   const used = new Set<string>();

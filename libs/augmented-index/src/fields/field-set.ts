@@ -95,13 +95,15 @@ export class FieldSet {
   /** The version of each field a line holds: its `fields` map, or the built-ins at 1 for schema 1. */
   recorded(line: Readonly<Record<string, unknown>>): Record<string, number> {
     const fields = line['fields'];
-    if (fields !== null && typeof fields === 'object' && !Array.isArray(fields))
-      return Object.fromEntries(
-        Object.entries(fields as Record<string, unknown>).filter(
-          (e): e is [string, number] => typeof e[1] === 'number',
-        ),
-      );
-    return line['schema'] === 1 ? legacyVersions() : {};
+    if (fields !== null && typeof fields === 'object' && !Array.isArray(fields)) {
+      const out: Record<string, number> = {};
+      for (const name in fields) {
+        const version = (fields as Record<string, unknown>)[name];
+        if (typeof version === 'number') out[name] = version;
+      }
+      return out;
+    }
+    return line['schema'] === 1 ? { ...LEGACY } : {};
   }
 
   /** The fields `recorded` lacks or holds at a lower version, in generation order. */
@@ -125,8 +127,12 @@ export class FieldSet {
 
 /** What a schema-1 line, or a `config.json` without `fields`, holds: the built-ins at version 1. */
 export function legacyVersions(): Record<string, number> {
-  return Object.fromEntries(BUILTIN_FIELDS.map((f) => [f.name, 1]));
+  return { ...LEGACY };
 }
+
+const LEGACY: Readonly<Record<string, number>> = Object.freeze(
+  Object.fromEntries(BUILTIN_FIELDS.map((f) => [f.name, 1])),
+);
 
 function checkField(module: string, index: number, candidate: unknown): Field {
   const label = `field #${index + 1}`;
