@@ -194,7 +194,7 @@ class DriftCheck {
           index: committed,
           previous: committed,
           fresh: false,
-          fields: set.fields.filter((f) => f.source === 'crate'),
+          fields: set.crateFields,
         },
         set,
         ...(this.#o.parse ? [this.#o.parse] : []),

@@ -192,8 +192,7 @@ class LineBuilder {
         `Cargo.toml is package ${pkg.name}@${pkg.version}, but the index names ${name}@${vers}`,
       );
     // A crate recorded as unreadable that reads now (a parser fix): every crate field is due.
-    const due =
-      'error' in this.#line ? this.#set.fields.filter((f) => f.source === 'crate') : crateFields;
+    const due = 'error' in this.#line ? this.#set.crateFields : crateFields;
     delete this.#line['error'];
     const input = { index, manifest: crate.raw, files: crate.files, cargo: crate };
     for (const field of due) await this.run(field, input);
@@ -236,8 +235,7 @@ class LineBuilder {
 
   /** The crate cannot be read: recorded once in `error`; every crate field counts as attempted. */
   #unreadable(code: string, message: string): Generated {
-    for (const field of this.#set.fields) {
-      if (field.source !== 'crate') continue;
+    for (const field of this.#set.crateFields) {
       delete this.#line[field.name];
       delete this.#errors[field.name];
       this.#versions[field.name] = field.version;

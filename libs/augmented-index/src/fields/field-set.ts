@@ -51,6 +51,8 @@ export interface FieldOrigin {
 export class FieldSet {
   /** Every field, built-in ones first, in the order they are generated. */
   readonly fields: readonly Field[];
+  /** The fields read from the crate (one read of each archive serves them all). */
+  readonly crateFields: readonly Field[];
   /** The version of each field, by name. */
   readonly versions: Readonly<Record<string, number>>;
   readonly #byName: ReadonlyMap<string, Field>;
@@ -79,12 +81,8 @@ export class FieldSet {
     }
     this.#byName = byName;
     this.fields = [...byName.values()];
+    this.crateFields = this.fields.filter((f) => f.source === 'crate');
     this.versions = Object.fromEntries(this.fields.map((f) => [f.name, f.version]));
-  }
-
-  /** The field called `name`, if the set has one. */
-  get(name: string): Field | undefined {
-    return this.#byName.get(name);
   }
 
   /** Whether a key of a line belongs to a field of this set (it is regenerated with it). */
