@@ -163,6 +163,41 @@ describe('ais-backfiller run --fields-module', () => {
     }
   }, 120_000);
 
+  it('reports per field across the index: current, behind, errors by code, not-loaded fields', async () => {
+    const total = lines().size;
+    // The modules of the last run, but dep_count at v3: every line is behind on it.
+    const result = await run(
+      [
+        'report',
+        '--json',
+        '--fields-module',
+        module('deps-v3.mjs', DEP_COUNT(3, 1)),
+        '--fields-module',
+        './boom.mjs',
+      ],
+      { cwd },
+    );
+    expect(result.code, result.messages).toBe(0);
+    const report = JSON.parse(result.stdout.trim()) as {
+      command: string;
+      lines: number;
+      fields: Record<
+        string,
+        { version: number | null; current: number; behind: number; errors: Record<string, number> }
+      >;
+    };
+    expect(report).toMatchObject({ command: 'report', lines: total, invalid: 0 });
+    expect(report.fields['dev_deps']).toMatchObject({ version: 1, current: total, behind: 0 });
+    expect(report.fields['dep_count']).toMatchObject({ version: 3, current: 0, behind: total });
+    expect(report.fields['boom']).toMatchObject({ current: total, errors: { TEAM_BOOM: total } });
+    // Fields the lines hold whose module this run did not load are listed apart.
+    expect(report.fields['pkg_name']).toMatchObject({ version: null, current: total });
+    const text = await run(['report'], { cwd });
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(/dev_deps\s+v1\s+\d+ current, 0 behind/);
+    expect(text.stdout).toContain('pkg_name');
+  }, 120_000);
+
   it.each([
     [
       'a name the index uses',

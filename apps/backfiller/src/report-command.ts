@@ -63,7 +63,8 @@ export function formatReport(report: ReportOutput): string {
     const version = c.version === null ? 'not loaded' : `v${c.version}`;
     const errors = Object.keys(c.errors).length ? `; errors: ${codes(c.errors)}` : '';
     const ahead = c.ahead ? `, ${n(c.ahead)} ahead` : '';
-    return `  ${name.padEnd(16)} ${version.padEnd(10)} ${n(c.current)} current, ${n(c.behind)} behind${ahead}${errors}`;
+    const overridden = c.overridden ? `, ${n(c.overridden)} overridden` : '';
+    return `  ${name.padEnd(16)} ${version.padEnd(10)} ${n(c.current)} current, ${n(c.behind)} behind${ahead}${overridden}${errors}`;
   });
   const unreadable = Object.keys(report.unreadable).length ? codes(report.unreadable) : 'none';
   return [

@@ -1,9 +1,13 @@
 /**
  * `status`: what the augmented index records, read without changing it (no clone, no fetch, no
- * lock): the original commit it is complete up to, the pending crate files, the last commits, and
- * who holds the backfiller's lock.
+ * lock): the original commit it is complete up to, the pending crate files, the operator's
+ * overrides, the last commits, and who holds the backfiller's lock.
  */
-import { readAugmentedStatus, type AugmentedCommit } from '@lcs/augmented-index';
+import {
+  readAugmentedStatus,
+  type AugmentedCommit,
+  type FieldOverride,
+} from '@lcs/augmented-index';
 import { openMetadataStore } from '@lcs/crate-store';
 import type { StatusConfig } from './config.js';
 import { tempDirFor } from './run-command.js';
@@ -18,6 +22,8 @@ export interface StatusReport {
   readonly original_commit: string | null;
   readonly pending: readonly string[];
   readonly history: readonly AugmentedCommit[];
+  /** The operator's overrides (`.ais/overrides.json`), in file order. */
+  readonly overrides: readonly FieldOverride[];
   readonly lock_holder: string | null;
 }
 
@@ -40,6 +46,7 @@ export async function runStatus(config: StatusConfig): Promise<StatusReport> {
       original_commit: status?.original ?? null,
       pending: status?.pending ?? [],
       history: status?.history ?? [],
+      overrides: status?.overrides ?? [],
       lock_holder: holder ?? null,
     };
   } finally {
@@ -55,6 +62,14 @@ export function formatStatus(report: StatusReport): string {
     `augmented  ${report.augmented_index} at ${report.head?.slice(0, 12) ?? '(no commit yet)'}`,
     `original   ${report.original_commit ? `complete up to ${report.original_commit.slice(0, 12)}` : 'no complete join recorded yet (the next run is a full join)'}`,
     `pending    ${report.pending.length === 0 ? 'none' : `${report.pending.length} crate files`}${report.pending.length ? `: ${report.pending.slice(0, 10).join(', ')}${report.pending.length > 10 ? ', ...' : ''}` : ''}`,
+    `overrides  ${report.overrides.length === 0 ? 'none' : `${report.overrides.length} (.ais/overrides.json)`}`,
+    ...report.overrides
+      .slice(0, 20)
+      .map(
+        (o) =>
+          `  ${o.crate} ${o.versions === '*' ? '*' : o.versions.join(',')} ${o.field} = ${JSON.stringify(o.value).slice(0, 60)}: ${o.reason}`,
+      ),
+    ...(report.overrides.length > 20 ? [`  ... ${report.overrides.length - 20} more`] : []),
     `lock       ${report.lock_holder ? `held by ${report.lock_holder}` : 'free'}`,
     `last runs  ${report.history.length === 0 ? 'none' : ''}`.trimEnd(),
   ];

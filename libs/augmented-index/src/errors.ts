@@ -24,7 +24,9 @@ export type AugmentedIndexErrorCode =
   /** A crate-reading thread died, or the pool was closed with work queued. */
   | 'AUGMENTED_WORKER_FAILED'
   /** A field module cannot be loaded, or a field in it is not well-formed or takes a taken name. */
-  | 'AUGMENTED_FIELD_INVALID';
+  | 'AUGMENTED_FIELD_INVALID'
+  /** The operator's `.ais/overrides.json` is not valid: nothing is written until it is fixed. */
+  | 'AUGMENTED_OVERRIDES_INVALID';
 
 /** The kind of each code: a code added without one fails to compile. */
 const KINDS = {
@@ -37,6 +39,7 @@ const KINDS = {
   AUGMENTED_OPTIONS_INVALID: 'bad-input',
   AUGMENTED_WORKER_FAILED: 'transient',
   AUGMENTED_FIELD_INVALID: 'bad-input',
+  AUGMENTED_OVERRIDES_INVALID: 'bad-input',
 } as const satisfies Record<AugmentedIndexErrorCode, ErrorKind>;
 
 /** The augmented index repository cannot be opened, cloned, committed or pushed. */

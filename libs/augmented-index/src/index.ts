@@ -53,6 +53,7 @@ export {
 } from './fields/field.js';
 export { FieldSet, type FieldOrigin } from './fields/field-set.js';
 export { loadFieldModules } from './fields/load-fields.js';
+export { OVERRIDES_PATH, type AppliedOverride, type FieldOverride } from './overrides/overrides.js';
 export {
   reportFields,
   type FieldCounts,

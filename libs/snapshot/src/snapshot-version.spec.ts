@@ -56,4 +56,23 @@ describe('mergeVersion', () => {
     expect(merged.augment_error).toEqual(error);
     expect('error' in merged).toBe(false);
   });
+
+  it('shows where a value came from: an override wins, even over the index, and says so', () => {
+    const merged = mergeVersion(
+      entry,
+      {
+        ...line,
+        license: 'MIT',
+        rust_version: '1.56',
+        overrides: { license: { reason: 'TICKET-1' }, rust_version: { reason: 'TICKET-2' } },
+      },
+      true,
+    );
+    expect(merged).toMatchObject({
+      license: 'MIT',
+      rust_version: '1.56',
+      overrides: { license: { reason: 'TICKET-1' }, rust_version: { reason: 'TICKET-2' } },
+    });
+    expect(mergeVersion(entry, line, true)).not.toHaveProperty('overrides');
+  });
 });

@@ -21,12 +21,18 @@ export type SnapshotVersion = IndexEntry & {
   readonly cargo_lock?: boolean;
   /** The augmented line's schema version. */
   readonly schema?: number;
+  /**
+   * Where a value came from: each field an operator set in the augmented index's
+   * `.ais/overrides.json`, with the reason. Every other augmented value was generated.
+   */
+  readonly overrides?: Readonly<Record<string, { readonly reason: string }>>;
   /** Why the augmented line could not be generated (an unreadable crate), when it says so. */
   readonly augment_error?: { readonly code: string; readonly message: string };
 };
 
 // Fields of the augmented line that repeat the index entry: the index's own value is kept.
 const SHARED = new Set(['name', 'vers', 'cksum', 'rust_version', 'links', 'error']);
+const IDENTITY = new Set(['name', 'vers', 'cksum', 'deps', 'features', 'yanked']);
 
 /** Merges an index entry with its augmented line (ignored unless the checksums match). */
 export function mergeVersion(
@@ -39,5 +45,10 @@ export function mergeVersion(
   for (const [key, value] of Object.entries(line))
     if (!SHARED.has(key) && !(key in entry)) extra[key] = value;
   if (line.error) extra['augment_error'] = line.error;
-  return { ...entry, ...extra, mirrored, augmented: true };
+  // An operator's correction is the one value that wins over the index's own (`rust_version`,
+  // `links`): that is what it is for, and `overrides` says so beside it.
+  let corrected: Record<string, unknown> = {};
+  for (const key of Object.keys(line.overrides ?? {}))
+    if (!IDENTITY.has(key)) corrected = { ...corrected, [key]: line[key] };
+  return { ...entry, ...extra, ...corrected, mirrored, augmented: true };
 }

@@ -6,9 +6,10 @@
  * squashed, or a fresh clone lacks it), when a field was added or its version rose since the last
  * complete join (`config.json`'s `fields`), or for an original without commits.
  */
-import { diffIndex, IndexSourceError, type GitObjectStore } from '@lcs/index-reader';
+import { diffIndex, indexPath, IndexSourceError, type GitObjectStore } from '@lcs/index-reader';
 import { legacyVersions, type FieldSet } from '../fields/field-set.js';
 import type { AugmentedState } from '../repo/repo-state.js';
+import type { AppliedOverrides, Overrides } from '../overrides/overrides.js';
 
 /** The original index at one commit, with what an incremental join needs. */
 export interface OriginalCommit {
@@ -22,6 +23,8 @@ export type RecordedState = AugmentedState & {
   readonly schema: number | null;
   /** `config.json`'s `fields`; `null` before per-field versions (the built-ins at 1). */
   readonly fields: Readonly<Record<string, number>> | null;
+  /** `config.json`'s `overrides`: what the last run applied; `null`: none. */
+  readonly overrides: AppliedOverrides | null;
 };
 
 /** The run's plan. */
@@ -35,6 +38,7 @@ export async function planBackfill(
   original: OriginalCommit | undefined,
   full: boolean,
   set: FieldSet,
+  overrides?: Overrides,
 ): Promise<BackfillPlan> {
   if (full) return { mode: 'full', reason: 'asked for (--full)' };
   if (!original) return { mode: 'full', reason: 'the original index is not a git commit' };
@@ -48,6 +52,15 @@ export async function planBackfill(
       reason: `recorded original commit ${state.original} is not in the original index (squashed?)`,
     };
   const paths = new Set(state.pending);
+  // Changed overrides: the files of the crates named before or now (a correction costs those).
+  if (overrides && (overrides.sha256 ?? null) !== (state.overrides?.sha256 ?? null))
+    for (const crate of [...(state.overrides?.crates ?? []), ...overrides.crates()]) {
+      try {
+        paths.add(indexPath(crate));
+      } catch {
+        // A hand-edited config.json naming no crate: nothing of it to revisit.
+      }
+    }
   if (state.original !== original.oid) {
     try {
       for await (const diff of diffIndex(original.store, state.original, original.oid))

@@ -30,6 +30,7 @@ import {
 } from '../entry/entry-generator.js';
 import { joinFile, type Slot } from '../entry/join.js';
 import { FieldSet } from '../fields/field-set.js';
+import { Overrides, OVERRIDES_PATH } from '../overrides/overrides.js';
 
 export type { CrateSource, CrateParser } from '../entry/entry-generator.js';
 export type { OriginalCommit } from './backfill-plan.js';
@@ -138,6 +139,8 @@ class Backfill {
   readonly #checkpointEvery: number;
   #state!: RecordedState;
   readonly #fields: FieldSet;
+  /** The operator's overrides at the branch's commit. */
+  #overrides: Overrides = Overrides.none;
   #plan!: BackfillPlan;
   #summary!: BackfillSummary;
   /** Entries this run may still generate (`maxCrates`). */
@@ -161,11 +164,14 @@ class Backfill {
   async run(): Promise<BackfillSummary> {
     const o = this.#o;
     this.#state = await o.repo.state();
+    // Read and checked before anything is written: an invalid file stops the run (bad input).
+    this.#overrides = Overrides.parse(await o.repo.read(OVERRIDES_PATH));
     const plan = (this.#plan = await planBackfill(
       this.#state,
       o.originalCommit,
       o.full ?? false,
       this.#fields,
+      this.#overrides,
     ));
     this.#summary = {
       mode: plan.mode,
@@ -269,7 +275,7 @@ class Backfill {
   async joinOne(path: string, file: IndexFile | undefined): Promise<void> {
     const { repo, signal } = this.#o;
     const before = await repo.read(path);
-    const joined = joinFile(file?.entries ?? [], before, this.#fields);
+    const joined = joinFile(file?.entries ?? [], before, this.#fields, this.#overrides);
     this.#summary.dropped += joined.dropped;
     const lines: string[] = [];
     let left = false;
@@ -311,8 +317,9 @@ class Backfill {
       {
         index: slot.index,
         ...(slot.previous ? { previous: slot.previous } : {}),
-        fresh: slot.need !== 'fields',
+        fresh: slot.need !== 'fields' && slot.need !== 'overrides',
         fields: slot.fields,
+        overrides: slot.overrides,
       },
       this.#fields,
       parse,
@@ -363,6 +370,9 @@ class Backfill {
       {
         original,
         pending: [...pending],
+        // Every file these overrides name is joined by this run or listed as pending, so the next
+        // run revisits only what changes after them.
+        overrides: this.#overrides.applied() ?? null,
         // A completed full join leaves every line with every field of the set, but for the pending
         // files (revisited by the next run): the next run plans from these versions.
         ...(final && full && !summary.interrupted

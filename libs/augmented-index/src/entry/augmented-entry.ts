@@ -55,6 +55,8 @@ export const augmentedEntrySchema = z.looseObject({
   fields: z.record(z.string(), z.number().int().positive()).optional(),
   /** Each field that failed on this version: its code and message (schema 2). */
   field_errors: z.record(z.string(), fieldErrorSchema).optional(),
+  /** Each field whose value an operator set in `.ais/overrides.json`, with the reason. */
+  overrides: z.record(z.string(), z.looseObject({ reason: z.string() })).optional(),
 });
 
 /** One augmented entry. */
@@ -82,6 +84,7 @@ export const ENTRY_KEYS: readonly string[] = [
   'error',
   'fields',
   'field_errors',
+  'overrides',
 ];
 const DEP_ORDER = [
   'name',

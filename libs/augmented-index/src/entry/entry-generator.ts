@@ -16,6 +16,7 @@ import {
 } from '@lcs/cargo-manifest';
 import { crateFacts, type CrateFacts, type Field } from '../fields/field.js';
 import type { FieldSet } from '../fields/field-set.js';
+import type { FieldOverride } from '../overrides/overrides.js';
 import { AUGMENTED_SCHEMA, type AugmentedEntry } from './augmented-entry.js';
 
 /** Largest `.crate` read (crates.io's own limit is 10 MB; a few crates got exceptions). */
@@ -53,8 +54,13 @@ export interface GenerateRequest {
   readonly previous?: Readonly<Record<string, unknown>>;
   /** `true` when `previous` describes other bytes (a new cksum) or is not a valid line. */
   readonly fresh: boolean;
-  /** The fields to generate (every field of the set when `fresh`). */
+  /** The fields to generate (every field of the set when `fresh`); overridden ones are not. */
   readonly fields: readonly Field[];
+  /**
+   * The operator's overrides of this version, applied over whatever is generated. `undefined`
+   * keeps the ones the line holds (a check that only regenerates, such as the drift check).
+   */
+  readonly overrides?: readonly FieldOverride[];
 }
 
 /** What became of one version. */
@@ -135,7 +141,11 @@ class LineBuilder {
   readonly #line: Record<string, unknown>;
   readonly #versions: Record<string, number>;
   readonly #errors: Record<string, { code: string; message: string }>;
+  /** The overrides the line ends with: field name to value and reason. */
+  readonly #overrides: ReadonlyMap<string, { readonly value: unknown; readonly reason: string }>;
   #fieldErrors = 0;
+  /** The line held overrides, or is to hold some. */
+  readonly #overridesTouched: boolean;
 
   constructor(request: GenerateRequest, set: FieldSet) {
     this.#request = request;
@@ -144,8 +154,14 @@ class LineBuilder {
     const line: Record<string, unknown> = {};
     // What is kept: on a fresh line only keys that are no field of this set (another team's data),
     // otherwise everything; the bookkeeping keys are rebuilt below.
+    const held = previous['overrides'];
+    const heldNames =
+      held !== null && typeof held === 'object' && !Array.isArray(held) ? Object.keys(held) : [];
     for (const [key, value] of Object.entries(previous)) {
-      if (key === 'fields' || key === 'field_errors') continue;
+      if (key === 'fields' || key === 'field_errors' || key === 'overrides') continue;
+      // An override the operator removed: its value goes (the field is generated again if it is
+      // one of the set's; another team's field is left without a value until their run).
+      if (request.overrides && heldNames.includes(key)) continue;
       if (request.fresh && (set.has(key) || key === 'error' || key === 'schema')) continue;
       line[key] = value;
     }
@@ -159,10 +175,24 @@ class LineBuilder {
       !request.fresh && errors && typeof errors === 'object'
         ? { ...(errors as Record<string, { code: string; message: string }>) }
         : {};
+    this.#overridesTouched = heldNames.length > 0 || (request.overrides?.length ?? 0) > 0;
+    this.#overrides = new Map(
+      request.overrides
+        ? request.overrides.map((o) => [o.field, { value: o.value, reason: o.reason }])
+        : heldNames.map((name) => [
+            name,
+            {
+              value: previous[name],
+              reason: String((held as Record<string, { reason?: unknown }>)[name]?.reason ?? ''),
+            },
+          ]),
+    );
   }
 
   async generate(crates: CrateSource, parse: CrateParser): Promise<Generated> {
-    const { index, fields } = this.#request;
+    const { index } = this.#request;
+    // The generator never overwrites an override: those fields are not generated at all.
+    const fields = this.#request.fields.filter((f) => !this.#overrides.has(f.name));
     for (const field of fields) if (field.source === 'index') await this.run(field, { index });
     const crateFields = fields.filter((f) => f.source === 'crate');
     if (crateFields.length === 0) return this.#written(false);
@@ -192,7 +222,10 @@ class LineBuilder {
         `Cargo.toml is package ${pkg.name}@${pkg.version}, but the index names ${name}@${vers}`,
       );
     // A crate recorded as unreadable that reads now (a parser fix): every crate field is due.
-    const due = 'error' in this.#line ? this.#set.crateFields : crateFields;
+    const due =
+      'error' in this.#line
+        ? this.#set.crateFields.filter((f) => !this.#overrides.has(f.name))
+        : crateFields;
     delete this.#line['error'];
     const input = { index, manifest: crate.raw, files: crate.files, cargo: crate };
     for (const field of due) await this.run(field, input);
@@ -246,13 +279,24 @@ class LineBuilder {
 
   /** The crate is not here (yet): a line only when index fields gave it something to hold. */
   #waiting(kind: 'missing' | 'stale'): Generated {
-    const indexRan = this.#request.fields.some((f) => f.source === 'index');
-    const entry = indexRan ? this.#entry() : undefined;
+    // Overrides are applied whatever the crate: they need no read of it.
+    const wrote =
+      this.#request.fields.some((f) => f.source === 'index') ||
+      (this.#request.overrides !== undefined && this.#overridesTouched);
+    const entry = wrote ? this.#entry() : undefined;
     return kind === 'missing' ? { kind, entry } : { kind, entry };
   }
 
   #entry(): AugmentedEntry {
     const { name, vers, cksum } = this.#request.index;
+    const applied: Record<string, { reason: string }> = {};
+    for (const [field, { value, reason }] of this.#overrides) {
+      this.#line[field] = value;
+      delete this.#errors[field];
+      const version = this.#set.versions[field];
+      if (version !== undefined) this.#versions[field] = version;
+      applied[field] = { reason };
+    }
     const sorted = <T>(record: Record<string, T>): Record<string, T> => {
       const out: Record<string, T> = {};
       for (const key of Object.keys(record).sort()) out[key] = record[key] as T;
@@ -266,6 +310,7 @@ class LineBuilder {
       schema: AUGMENTED_SCHEMA,
       fields: sorted(this.#versions),
       ...(Object.keys(this.#errors).length ? { field_errors: sorted(this.#errors) } : {}),
+      ...(this.#overrides.size ? { overrides: sorted(applied) } : {}),
     } as AugmentedEntry;
   }
 }

@@ -19,6 +19,7 @@ export const LINE_KEYS: readonly string[] = [
   'error',
   'fields',
   'field_errors',
+  'overrides',
 ];
 
 /**

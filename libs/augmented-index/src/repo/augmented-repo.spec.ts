@@ -57,6 +57,7 @@ describe.each<RepoBackend>(['git', 'isomorphic-git'])('AugmentedRepo (%s)', (bac
       pending: ['3/d/dem'],
       schema: 2,
       fields: null,
+      overrides: null,
     });
     // The same content again is no change: no empty commit.
     await repo.write('3/d/dem', '{"name":"dem"}\n');
@@ -78,6 +79,7 @@ describe.each<RepoBackend>(['git', 'isomorphic-git'])('AugmentedRepo (%s)', (bac
       pending: [],
       schema: 2,
       fields: null,
+      overrides: null,
     });
     await again.close();
   });

@@ -9,7 +9,12 @@
  * `repo-location.ts`), and only ever writes the paths of crate files, `.ais/pending`, and the
  * `README.md` and `config.json` it created.
  */
-import { isIndexFilePath, type GitObjectStore } from '@lcs/index-reader';
+import {
+  diffIndex,
+  IndexSourceError,
+  isIndexFilePath,
+  type GitObjectStore,
+} from '@lcs/index-reader';
 import { parseCommit } from '@lcs/index-reader/git';
 import { AUGMENTED_SCHEMA } from '../entry/augmented-entry.js';
 import type { Author, CommitWriter } from '../git/commit-writer.js';
@@ -30,8 +35,10 @@ import {
   type RepoLocation,
 } from './repo-location.js';
 import { README } from './readme.js';
+import type { AppliedOverrides } from '../overrides/overrides.js';
 import {
   formatPending,
+  hasTrailer,
   messageWithState,
   originalFromMessage,
   parsePending,
@@ -58,10 +65,14 @@ interface AugmentedConfig {
   schema?: number;
   /** The version of each field at the last complete join. */
   fields?: Record<string, number>;
+  /** The overrides the last run applied. */
+  overrides?: AppliedOverrides;
   [key: string]: unknown;
 }
 
 const BRANCH = 'master';
+/** Operator commits looked through for the backfiller's last progress; beyond, a full join. */
+const OPERATOR_COMMITS = 100;
 const BRANCH_REF = `refs/heads/${BRANCH}`;
 
 /** An augmented index repository. */
@@ -174,22 +185,61 @@ export class AugmentedRepo {
     AugmentedState & {
       readonly schema: number | null;
       readonly fields: Readonly<Record<string, number>> | null;
+      readonly overrides: AppliedOverrides | null;
     }
   > {
-    if (!this.headOid) return { original: null, pending: [], schema: null, fields: null };
+    if (!this.headOid)
+      return { original: null, pending: [], schema: null, fields: null, overrides: null };
     const fields = this.config?.fields;
-    const commit = await this.store.readObject(this.headOid);
-    const text = commit?.data.toString('utf8') ?? '';
-    const message = text.slice(text.indexOf('\n\n') + 2);
+    const overrides = this.config?.overrides;
+    const { original, edited } = await this.#recordedProgress();
     return {
-      original: originalFromMessage(message),
-      pending: parsePending(await this.read(PENDING_PATH)),
+      original,
+      pending: [...new Set([...parsePending(await this.read(PENDING_PATH)), ...edited])].sort(),
       schema: typeof this.config?.schema === 'number' ? this.config.schema : null,
       fields:
         fields && typeof fields === 'object' && !Array.isArray(fields)
           ? Object.fromEntries(Object.entries(fields).filter(([, v]) => typeof v === 'number'))
           : null,
+      overrides:
+        typeof overrides?.sha256 === 'string' && Array.isArray(overrides.crates)
+          ? {
+              sha256: overrides.sha256,
+              crates: overrides.crates.filter((c) => typeof c === 'string'),
+            }
+          : null,
     };
+  }
+
+  /**
+   * The original commit the branch is complete for. A commit without the trailer is an operator's
+   * (an override, a hand fix): the progress is the nearest backfiller commit's on the first-parent
+   * line, and the crate files changed since it are joined again (`edited`), so a correction costs
+   * the files it touched rather than a full join. `none` (a full join cut short) stays unknown.
+   */
+  async #recordedProgress(): Promise<{ original: string | null; edited: string[] }> {
+    let oid: string | undefined = this.headOid ?? undefined;
+    for (let depth = 0; oid && depth < OPERATOR_COMMITS; depth++) {
+      const object = await this.store.readObject(oid);
+      if (object?.type !== 'commit') break;
+      const text = object.data.toString('utf8');
+      const message = text.slice(text.indexOf('\n\n') + 2);
+      if (hasTrailer(message)) {
+        const original = originalFromMessage(message);
+        if (depth === 0 || original === null) return { original, edited: [] };
+        const edited: string[] = [];
+        try {
+          for await (const diff of diffIndex(this.store, oid, this.headOid as string))
+            edited.push(diff.path);
+        } catch (error) {
+          if (!(error instanceof IndexSourceError)) throw error;
+          return { original: null, edited: [] };
+        }
+        return { original, edited };
+      }
+      oid = /^parent ([0-9a-f]{40})$/m.exec(text)?.[1];
+    }
+    return { original: null, edited: [] };
   }
 
   /** The text of a file at the branch's commit (as it was when opened), or `undefined`. */
@@ -234,6 +284,8 @@ export class AugmentedRepo {
     state: AugmentedState & {
       readonly schema?: number;
       readonly fields?: Readonly<Record<string, number>>;
+      /** The overrides applied (`null`: none; absent: as recorded). */
+      readonly overrides?: AppliedOverrides | null;
     },
     options: { force?: boolean } = {},
   ): Promise<string | null> {
@@ -241,11 +293,22 @@ export class AugmentedRepo {
     if (pending !== (await this.read(PENDING_PATH))) await this.write(PENDING_PATH, pending);
     const schema = state.schema ?? this.config?.schema;
     const fields = state.fields ? { ...state.fields } : this.config?.fields;
+    const overrides = state.overrides === undefined ? this.config?.overrides : state.overrides;
     if (
       schema !== this.config?.schema ||
-      JSON.stringify(fields) !== JSON.stringify(this.config?.fields)
+      JSON.stringify(fields) !== JSON.stringify(this.config?.fields) ||
+      JSON.stringify(overrides ?? null) !== JSON.stringify(this.config?.overrides ?? null)
     ) {
-      this.config = { ...this.config, schema, ...(fields ? { fields } : {}) };
+      const rest = { ...this.config };
+      delete rest.overrides;
+      this.config = {
+        ...rest,
+        schema,
+        ...(fields ? { fields } : {}),
+        ...(overrides
+          ? { overrides: { sha256: overrides.sha256, crates: [...overrides.crates] } }
+          : {}),
+      };
       await this.write('config.json', formatConfig(this.config));
     }
     if (this.changes.size === 0 && !options.force) return null;

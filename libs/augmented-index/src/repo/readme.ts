@@ -19,7 +19,14 @@ index lacks, from the crate's own \`Cargo.toml\` and archive:
   \`crate_types\`, \`bins\`), \`build_script\`, \`cargo_lock\`
 - \`error\` \`{code, message}\` when the crate could not be read at all (its crate fields are then
   absent; fields from the index line alone are still written)
+- \`overrides\`: \`{"<field>": {reason}}\` for each value an operator set (below)
 - any other key: a field another team's module adds (listed in \`config.json\`'s \`fields\`)
+
+Corrections: commit \`.ais/overrides.json\`, \`{"overrides": [{"crate", "versions": [...] or "*",
+"field", "value", "reason"}]}\`. The next run writes each value over what the generator says, on
+the crates it names only, and never overwrites it; remove an entry and the field is generated
+again. Commits made by hand (no trailer) are fine: the run goes on from the last backfiller commit
+and re-joins the crate files they touched.
 
 Progress: each commit's message ends with a trailer \`AIS-Original-Commit: <oid>\`, the original
 index commit every crate file is complete for, except the files listed in \`.ais/pending\` (versions

@@ -27,6 +27,11 @@ export function originalFromMessage(message: string): string | null {
   return match?.[1] ?? null;
 }
 
+/** Whether a message carries the trailer at all (`none` included): a backfiller's commit. */
+export function hasTrailer(message: string): boolean {
+  return new RegExp(`^${TRAILER}: `, 'm').test(message);
+}
+
 /** A commit message with its trailer (https://git-scm.com/docs/git-interpret-trailers). */
 export function messageWithState(message: string, original: string | null): string {
   return `${message.trimEnd()}\n\n${TRAILER}: ${original ?? 'none'}\n`;

@@ -7,6 +7,7 @@ import { pickBackend } from './augmented-repo.js';
 import { existingGitdir } from './repo-location.js';
 import type { RepoBackend } from '../git/repo-git.js';
 import { originalFromMessage, parsePending, PENDING_PATH } from './repo-state.js';
+import { Overrides, OVERRIDES_PATH, type FieldOverride } from '../overrides/overrides.js';
 
 /** One commit of the augmented branch. */
 export interface AugmentedCommit {
@@ -27,6 +28,8 @@ export interface AugmentedStatus {
   readonly pending: readonly string[];
   /** The newest commits first. */
   readonly history: readonly AugmentedCommit[];
+  /** The operator's overrides at the branch's commit (`.ais/overrides.json`), in file order. */
+  readonly overrides: readonly FieldOverride[];
 }
 
 /** Options of {@link readAugmentedStatus}. */
@@ -50,7 +53,7 @@ export async function readAugmentedStatus(
   if (!gitdir) return undefined;
   const git = await pickBackend(options.backend ?? 'auto');
   const head = await git.resolve(gitdir, 'HEAD');
-  if (!head) return { gitdir, head: null, original: null, pending: [], history: [] };
+  if (!head) return { gitdir, head: null, original: null, pending: [], history: [], overrides: [] };
   const store = await git.objectStore(gitdir);
   try {
     const history: AugmentedCommit[] = [];
@@ -69,7 +72,17 @@ export async function readAugmentedStatus(
       oid = /^parent ([0-9a-f]{40})$/m.exec(text)?.[1];
     }
     const pending = parsePending((await store.readPath(head, PENDING_PATH))?.toString('utf8'));
-    return { gitdir, head, original: history[0]?.original ?? null, pending, history };
+    const overrides = Overrides.parse(
+      (await store.readPath(head, OVERRIDES_PATH))?.toString('utf8'),
+    ).list;
+    return {
+      gitdir,
+      head,
+      original: history[0]?.original ?? null,
+      pending,
+      history,
+      overrides,
+    };
   } finally {
     await store.close();
   }

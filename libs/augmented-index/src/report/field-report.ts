@@ -36,6 +36,8 @@ export interface FieldCounts {
   ahead: number;
   /** Lines where it failed, by error code. */
   readonly errors: Record<string, number>;
+  /** Lines whose value an operator set (`.ais/overrides.json`). */
+  overridden: number;
 }
 
 /** What {@link reportFields} found; `ais-backfiller report --json` prints it. */
@@ -64,7 +66,7 @@ export async function reportFields(options: FieldReportOptions): Promise<FieldRe
     fields: Object.fromEntries(
       set.fields.map((f) => [
         f.name,
-        { version: f.version, current: 0, behind: 0, ahead: 0, errors: {} },
+        { version: f.version, current: 0, behind: 0, ahead: 0, errors: {}, overridden: 0 },
       ]),
     ),
     interrupted: false,
@@ -95,9 +97,20 @@ export async function reportFields(options: FieldReportOptions): Promise<FieldRe
         if (!counts)
           unknown.set(
             name,
-            (counts = { version: null, current: 0, behind: 0, ahead: 0, errors: {} }),
+            (counts = {
+              version: null,
+              current: 0,
+              behind: 0,
+              ahead: 0,
+              errors: {},
+              overridden: 0,
+            }),
           );
         counts.current++;
+      }
+      for (const name of Object.keys(entry.overrides ?? {})) {
+        const counts = report.fields[name] ?? unknown.get(name);
+        if (counts) counts.overridden++;
       }
       for (const [name, error] of Object.entries(entry.field_errors ?? {})) {
         const counts = report.fields[name] ?? unknown.get(name);
