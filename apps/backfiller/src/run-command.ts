@@ -99,7 +99,9 @@ export async function runBackfill(
             fields,
             signal,
             recorder: metrics,
-            onProgress: (p) => reporter.progress({ ...p }),
+            // `done` and `total` give the share done and an ETA (a full join counts its total
+            // from the original's trees while it runs).
+            onProgress: (p) => reporter.progress({ ...p, done: p.files }),
             onLog: (level, message, fields) => reporter.log(level, message, fields),
           });
           reporter.finish();

@@ -290,6 +290,32 @@ describe('backfill', () => {
     }
   });
 
+  it('gives a full join a total, counted from the original trees, so progress has an ETA', async () => {
+    const big = await startRegistrySimulator({ crates: 1001, versionsPerCrate: 1 });
+    const original = await GitIndexSource.open(big.indexPath);
+    const repo = await AugmentedRepo.open(augmented);
+    const seen: Array<{ files: number; total?: number }> = [];
+    try {
+      const summary = await backfill({
+        original,
+        originalCommit: { oid: original.commit.oid, store: original.store },
+        repo,
+        crates: { get: async () => undefined },
+        author: AUTHOR,
+        concurrency: 2,
+        onProgress: (p) => seen.push(p),
+      });
+      expect(summary).toMatchObject({ mode: 'full', files_joined: 1001 });
+    } finally {
+      await repo.close();
+      await original.close();
+      await big.stop();
+    }
+    expect(seen.map((p) => p.files)).toEqual([500, 1000]);
+    // The count runs beside the join: by the second report at the latest it is known.
+    expect(seen.at(-1)?.total).toBe(1001);
+  }, 120_000);
+
   it('records an error line when the manifest names another package or version', async () => {
     const [a = ''] = sim.names;
     // The archive's root is the version's own (`{name}-{vers}/`), but its manifest is another package's.

@@ -31,6 +31,7 @@ import {
 import { joinFile, type Slot } from '../entry/join.js';
 import { FieldSet } from '../fields/field-set.js';
 import { Overrides, OVERRIDES_PATH } from '../overrides/overrides.js';
+import { crateFilePaths } from '../drift/crate-file-paths.js';
 
 export type { CrateSource, CrateParser } from '../entry/entry-generator.js';
 export type { OriginalCommit } from './backfill-plan.js';
@@ -150,6 +151,8 @@ class Backfill {
   /** Files joined with work left. */
   readonly #incomplete = new Set<string>();
   #sinceCheckpoint = 0;
+  /** A full join's file count, counted beside the join (for the progress's share and ETA). */
+  #total: number | undefined;
 
   constructor(options: BackfillOptions) {
     this.#o = options;
@@ -234,6 +237,7 @@ class Backfill {
   async joinAll(): Promise<void> {
     const { original, repo, signal } = this.#o;
     const summary = this.#summary;
+    const counting = this.#countFiles();
     const seen = new Set<string>();
     const work = mapOrdered(original.files(), this.#o.concurrency ?? 8, async (raw) => {
       seen.add(raw.path);
@@ -244,12 +248,13 @@ class Backfill {
     for await (const joined of work) {
       if (joined) summary.files_joined++;
       if (signal?.aborted) break;
-      if (summary.files_joined % 500 === 0) this.#progress();
+      if (summary.files_joined % 500 === 0) this.#progress(this.#total);
       // A full join's checkpoints record no original commit: the next run joins everything again,
       // keeping what this one wrote.
       if (this.#sinceCheckpoint >= this.#checkpointEvery) await this.commit(null, [], false);
     }
     summary.interrupted = signal?.aborted ?? false;
+    await counting;
     if (!summary.interrupted) {
       // Crate files of the augmented index whose crate left the original index.
       for await (const path of repo.crateFiles()) {
@@ -386,6 +391,26 @@ class Backfill {
     if (oid) {
       summary.commits++;
       summary.commit = oid;
+    }
+  }
+
+  /**
+   * Counts the original's crate files from its trees alone, no blob read (measured: 0.23 s for
+   * the 31,839 files of the 2019 index, so about 1.5 s at 200,000), while the join runs, so a long
+   * full join shows a total and an ETA.
+   */
+  async #countFiles(): Promise<void> {
+    const commit = this.#o.originalCommit;
+    if (!commit) return;
+    let count = 0;
+    try {
+      for await (const _path of crateFilePaths(commit.store, commit.oid)) {
+        count++;
+        if (this.#o.signal?.aborted) return;
+      }
+      this.#total = count;
+    } catch {
+      // The progress goes on without a total.
     }
   }
 
