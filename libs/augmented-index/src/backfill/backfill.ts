@@ -404,7 +404,8 @@ class Backfill {
     if (!commit) return;
     let count = 0;
     try {
-      for await (const _path of crateFilePaths(commit.store, commit.oid)) {
+      const paths = crateFilePaths(commit.store, commit.oid);
+      while (!(await paths.next()).done) {
         count++;
         if (this.#o.signal?.aborted) return;
       }
