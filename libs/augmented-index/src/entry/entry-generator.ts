@@ -175,6 +175,11 @@ class LineBuilder {
       !request.fresh && errors && typeof errors === 'object'
         ? { ...(errors as Record<string, { code: string; message: string }>) }
         : {};
+    // A released override leaves its field behind (no version), so it is generated again, now
+    // or, when its crate is not in the store yet, by a later run.
+    if (request.overrides)
+      for (const name of heldNames)
+        if (!request.overrides.some((o) => o.field === name)) delete this.#versions[name];
     this.#overridesTouched = heldNames.length > 0 || (request.overrides?.length ?? 0) > 0;
     this.#overrides = new Map(
       request.overrides

@@ -28,18 +28,23 @@ afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })))
 let sim: RegistrySimulator;
 let augmented: string;
 let reads: number;
+/** Versions the store does not hold (yet). */
+const hidden = new Set<string>();
 beforeEach(async () => {
   sim = await startRegistrySimulator({ crates: 4, versionsPerCrate: 2 });
   augmented = join(mkdtempSync(join(tmpdir(), 'ais-overrides-')), 'augmented');
   dirs.push(augmented);
   reads = 0;
+  hidden.clear();
 });
 afterEach(() => sim.stop());
 
 const crates: CrateSource = {
   get: async ({ name, version }) => {
     reads++;
-    const bytes = sim.published.get(`${name}@${version}`)?.bytes;
+    const bytes = hidden.has(`${name}@${version}`)
+      ? undefined
+      : sim.published.get(`${name}@${version}`)?.bytes;
     return bytes
       ? (async function* () {
           yield bytes;
@@ -170,6 +175,25 @@ describe('overrides', () => {
     expect(removed).toMatchObject({ mode: 'incremental', files_joined: 1, crates_read: 0 });
     expect(lines(a).map((l) => l['dep_count'])).toEqual([2, 2]);
     expect(lines(a)[0]).not.toHaveProperty('overrides');
+  });
+
+  it('generates a released crate field later when its crate is not in the store yet', async () => {
+    await run();
+    const [a = ''] = sim.names;
+    const generated = lines(a)[0]?.['license'];
+    const fix = { crate: a, versions: ['0.1.0'], field: 'license', value: 'X', reason: 'r' };
+    operatorCommit(OVERRIDES_PATH, overrides(fix));
+    await run();
+    hidden.add(`${a}@0.1.0`);
+    operatorCommit(OVERRIDES_PATH, overrides());
+    const waiting = await run();
+    expect(waiting).toMatchObject({ skipped: 1, pending_files: 1 });
+    expect(lines(a)[0]).not.toHaveProperty('license');
+    expect(lines(a)[0]).not.toHaveProperty('overrides');
+    hidden.clear();
+    const done = await run();
+    expect(done).toMatchObject({ crates_read: 1, pending_files: 0 });
+    expect(lines(a)[0]?.['license']).toBe(generated);
   });
 
   it('re-joins crate files an operator edited by hand: a line broken there is generated again', async () => {
