@@ -16,7 +16,7 @@ import {
 } from '@lcs/cargo-manifest';
 import { crateFacts, type CrateFacts, type Field } from '../fields/field.js';
 import type { FieldSet } from '../fields/field-set.js';
-import type { FieldOverride } from '../overrides/overrides.js';
+import { overriddenFields, type FieldOverride } from '../overrides/overrides.js';
 import { AUGMENTED_SCHEMA, type AugmentedEntry } from './augmented-entry.js';
 
 /** Largest `.crate` read (crates.io's own limit is 10 MB; a few crates got exceptions). */
@@ -154,9 +154,8 @@ class LineBuilder {
     const line: Record<string, unknown> = {};
     // What is kept: on a fresh line only keys that are no field of this set (another team's data),
     // otherwise everything; the bookkeeping keys are rebuilt below.
-    const held = previous['overrides'];
-    const heldNames =
-      held !== null && typeof held === 'object' && !Array.isArray(held) ? Object.keys(held) : [];
+    const held = previous['overrides'] as Record<string, { reason?: unknown }> | undefined;
+    const heldNames = overriddenFields(previous);
     for (const [key, value] of Object.entries(previous)) {
       if (key === 'fields' || key === 'field_errors' || key === 'overrides') continue;
       // An override the operator removed: its value goes (the field is generated again if it is
@@ -188,7 +187,7 @@ class LineBuilder {
             name,
             {
               value: previous[name],
-              reason: String((held as Record<string, { reason?: unknown }>)[name]?.reason ?? ''),
+              reason: String(held?.[name]?.reason ?? ''),
             },
           ]),
     );
