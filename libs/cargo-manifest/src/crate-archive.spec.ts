@@ -26,6 +26,7 @@ describe('readCrateArchive', () => {
       rootCaseDiffers: false,
       manifest: MANIFEST,
       manifestName: 'Cargo.toml',
+      manifestOrig: MANIFEST,
       hasCargoTomlOrig: true,
       hasCargoLock: true,
       hasCargoVcsInfo: true,
@@ -40,6 +41,26 @@ describe('readCrateArchive', () => {
       'build.rs',
       'src/lib.rs',
     ]);
+  });
+
+  it('keeps Cargo.toml.orig under the manifest cap, and skips (never refuses) a larger one', async () => {
+    const orig = `${MANIFEST}[dev-dependencies]\nlocal = { path = "../local" }\n`;
+    const entries = typicalEntries().map((e) =>
+      e.name.endsWith('/Cargo.toml.orig') ? { ...e, content: orig } : e,
+    );
+    const crate = await readCrateArchive(await makeCrate(entries), demo);
+    expect(crate.manifestOrig).toBe(orig);
+    const capped = await readCrateArchive(await makeCrate(entries), {
+      ...demo,
+      maxManifestBytes: MANIFEST.length,
+    });
+    expect(capped).toMatchObject({ manifest: MANIFEST, hasCargoTomlOrig: true });
+    expect(capped.manifestOrig).toBeUndefined();
+    const none = await readCrateArchive(
+      await makeCrate(entries.filter((e) => !e.name.endsWith('.orig'))),
+      demo,
+    );
+    expect(none).toMatchObject({ hasCargoTomlOrig: false, manifestOrig: undefined });
   });
 
   it('refuses a body that is neither bytes nor a stream (a caller from JavaScript) with CRATE_CORRUPT', async () => {

@@ -39,6 +39,14 @@ export interface CrateArchive {
   readonly manifest: string;
   /** The manifest's file name: `Cargo.toml`, or `cargo.toml` in a few very old crates. */
   readonly manifestName: 'Cargo.toml' | 'cargo.toml';
+  /**
+   * The text of `Cargo.toml.orig`, the manifest as its author wrote it before `cargo package`
+   * normalized it (path-only and git-only dev-dependencies are still in it). `undefined` when the
+   * archive has none, when it is larger than the manifest cap (`hasCargoTomlOrig` is then `true`;
+   * cargo never reads it, so it does not refuse the crate), or when reading stopped at the
+   * manifest (it comes after `Cargo.toml` in path order).
+   */
+  readonly manifestOrig: string | undefined;
   /** Paths (relative to `root`) of every regular file seen. */
   readonly files: string[];
   readonly hasCargoTomlOrig: boolean;
@@ -78,6 +86,9 @@ export async function readCrateArchive(
 
 type RefusalCode = ConstructorParameters<typeof CrateArchiveError>[0];
 
+/** What to do with one entry's body: skip it, or keep it as one of the manifests. */
+type EntryAction = 'skip' | 'manifest' | 'lower' | 'orig';
+
 /** The body stream of one tar entry: what {@link ArchiveReader.onEntry} uses of it. */
 interface EntryBody {
   on(event: 'data', listener: (chunk: unknown) => void): unknown;
@@ -110,6 +121,7 @@ class ArchiveReader {
   #root: string | undefined;
   #manifest: { text: string; name: 'Cargo.toml' | 'cargo.toml' } | undefined;
   #lowerManifest: string | undefined;
+  #orig: string | undefined;
   #settled = false;
   #resolve: (complete: boolean) => void = () => undefined;
   #reject: (error: unknown) => void = () => undefined;
@@ -193,7 +205,7 @@ class ArchiveReader {
 
   /** One tar entry: checked, then skipped or read whole (a manifest). */
   onEntry(header: tar.Header, stream: EntryBody, next: () => void): void {
-    let action: 'skip' | 'manifest' | 'lower';
+    let action: EntryAction;
     try {
       action = this.checkEntry(header);
     } catch (error) {
@@ -212,6 +224,7 @@ class ArchiveReader {
     stream.on('end', () => {
       const text = Buffer.concat(chunks).toString('utf8');
       if (action === 'manifest') this.#manifest = { text, name: 'Cargo.toml' };
+      else if (action === 'orig') this.#orig = text;
       else this.#lowerManifest = text;
       if (this.#manifest && this.#options.stopAtManifest) this.finish(undefined, false);
       else next();
@@ -219,7 +232,7 @@ class ArchiveReader {
   }
 
   /** Checks one entry's path and type; returns what to do with its body. */
-  checkEntry(header: tar.Header): 'skip' | 'manifest' | 'lower' {
+  checkEntry(header: tar.Header): EntryAction {
     const expectedRoot = this.#crate;
     const path = normalizeEntryPath(header.name);
     if (path === undefined) {
@@ -255,6 +268,7 @@ class ArchiveReader {
     const inner = rest.join('/');
     if (header.type === 'directory' || inner === '') return 'skip';
     this.#files.push(inner);
+    if (inner === 'Cargo.toml.orig') return (header.size ?? 0) > this.#maxManifest ? 'skip' : 'orig';
     if (inner !== 'Cargo.toml' && inner !== 'cargo.toml') return 'skip';
     if ((header.size ?? 0) > this.#maxManifest) {
       throw this.#refuse(
@@ -299,6 +313,7 @@ class ArchiveReader {
       rootCaseDiffers: root !== expectedRoot,
       manifest: manifest.text,
       manifestName: manifest.name,
+      manifestOrig: this.#orig,
       files,
       hasCargoTomlOrig: has('Cargo.toml.orig'),
       hasCargoLock: has('Cargo.lock'),

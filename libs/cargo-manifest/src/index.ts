@@ -22,7 +22,12 @@ export {
 } from './errors.js';
 export { normalizePlatform } from './cfg-platform.js';
 export { ManifestError, type ManifestErrorCode } from './errors.js';
-export { parseManifest, type Manifest, type ManifestPackage } from './manifest.js';
+export {
+  parseManifest,
+  parseManifestTable,
+  type Manifest,
+  type ManifestPackage,
+} from './manifest.js';
 export {
   manifestDependencies,
   type ManifestDependency,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { normalizePlatform } from './cfg-platform.js';
 import { ManifestError } from './errors.js';
-import { parseManifest } from './manifest.js';
+import { parseManifest, parseManifestTable } from './manifest.js';
 import { normalizeVersionReq } from './version-req.js';
 
 const pkg = '[package]\nname = "demo"\nversion = "1.0.0"\n';
@@ -101,5 +101,23 @@ describe('parseManifest', () => {
     const error = refusal(text);
     expect(error.code).toBe(code);
     expect(error.message).toContain(reason);
+  });
+
+  it('parses an original manifest as a plain table, which cargo itself would not accept', () => {
+    const orig = `${pkg}[dev-dependencies]\nx = { workspace = true }\n`;
+    expect(() => parseManifest(orig)).toThrow(/inherits from a workspace/);
+    expect(parseManifestTable(orig, 'Cargo.toml.orig')).toEqual({
+      package: { name: 'demo', version: '1.0.0' },
+      'dev-dependencies': { x: { workspace: true } },
+    });
+    const error = (() => {
+      try {
+        return parseManifestTable('[dev-dependencies\n', 'Cargo.toml.orig');
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(error).toBeInstanceOf(ManifestError);
+    expect(error).toMatchObject({ code: 'MANIFEST_INVALID_TOML', input: 'Cargo.toml.orig' });
   });
 });

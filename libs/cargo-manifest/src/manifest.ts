@@ -80,24 +80,34 @@ function checkFeatures(
 const MAX_TEXT = 4 * 1024 * 1024;
 
 /**
+ * Parses a manifest's text as a TOML table, without cargo's checks: for what cargo itself never
+ * reads, such as `Cargo.toml.orig` (workspace inheritance and path-only entries are still in it).
+ * @param file - the file named in the error (`Cargo.toml.orig`).
+ * @throws {ManifestError} `MANIFEST_INVALID_TOML` with the parser's line and column, or
+ *   `MANIFEST_INVALID` when the text is larger than 4 MiB.
+ */
+export function parseManifestTable(text: string, file = 'Cargo.toml'): Record<string, unknown> {
+  if (text.length > MAX_TEXT)
+    throw new ManifestError('MANIFEST_INVALID', file, `larger than ${MAX_TEXT} bytes`);
+  try {
+    return parse(text) as Record<string, unknown>;
+  } catch (cause) {
+    const where =
+      cause instanceof TomlError ? ` at line ${cause.line}, column ${cause.column}` : '';
+    const first = (cause as Error).message.split('\n')[0] ?? '';
+    throw new ManifestError('MANIFEST_INVALID_TOML', file, `not TOML${where}: ${first}`, {
+      cause,
+    });
+  }
+}
+
+/**
  * Parses a `Cargo.toml` (as published: normalized by `cargo package`, no workspace inheritance).
  * @throws {ManifestError} `MANIFEST_INVALID_TOML` with the parser's line and column, or
  *   `MANIFEST_INVALID` naming the field cargo would reject.
  */
 export function parseManifest(text: string): Manifest {
-  if (text.length > MAX_TEXT)
-    throw new ManifestError('MANIFEST_INVALID', 'Cargo.toml', `larger than ${MAX_TEXT} bytes`);
-  let raw: Record<string, unknown>;
-  try {
-    raw = parse(text) as Record<string, unknown>;
-  } catch (cause) {
-    const where =
-      cause instanceof TomlError ? ` at line ${cause.line}, column ${cause.column}` : '';
-    const first = (cause as Error).message.split('\n')[0] ?? '';
-    throw new ManifestError('MANIFEST_INVALID_TOML', 'Cargo.toml', `not TOML${where}: ${first}`, {
-      cause,
-    });
-  }
+  const raw = parseManifestTable(text);
   const pkg = raw['package'] ?? raw['project'];
   if (!isTable(pkg)) throw new ManifestError('MANIFEST_INVALID', 'package', 'no [package] table');
   const p = pkg;
