@@ -53,10 +53,11 @@ const facts: CrateFacts = {
     dependencies: [],
   },
   targets: { bins: [] } as unknown as CrateFacts['targets'],
-  archive: { hasCargoLock: false },
+  archive: { hasCargoLock: false, hasCargoTomlOrig: false },
   buildScript: undefined,
   raw: { package: { name: 'demo', version: '1.0.0', description: 'a demo' } },
   files: ['Cargo.toml', 'src/lib.rs', 'tests/it.rs'],
+  originalText: undefined,
 };
 const parse: CrateParser = async () => facts;
 

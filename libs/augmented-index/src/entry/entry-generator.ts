@@ -14,7 +14,12 @@ import {
   readCrateManifest,
   type CargoManifestErrorCode,
 } from '@lcs/cargo-manifest';
-import { crateFacts, type CrateFacts, type Field } from '../fields/field.js';
+import {
+  crateFacts,
+  crateFieldInput,
+  type CrateFacts,
+  type Field,
+} from '../fields/field.js';
 import type { FieldSet } from '../fields/field-set.js';
 import { overriddenFields, type FieldOverride } from '../overrides/overrides.js';
 import { AUGMENTED_SCHEMA, type AugmentedEntry } from './augmented-entry.js';
@@ -231,7 +236,7 @@ class LineBuilder {
         ? this.#set.crateFields.filter((f) => !this.#overrides.has(f.name))
         : crateFields;
     delete this.#line['error'];
-    const input = { index, manifest: crate.raw, files: crate.files, cargo: crate };
+    const input = crateFieldInput(index, crate);
     for (const field of due) await this.run(field, input);
     return this.#written(true);
   }

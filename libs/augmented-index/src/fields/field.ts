@@ -6,7 +6,7 @@
  * A field module is an ES module whose default export is an array of fields; it needs no import
  * of this library to be valid ({@link defineField} only types the object).
  */
-import type { CrateManifest } from '@lcs/cargo-manifest';
+import { parseManifestTable, type CrateManifest } from '@lcs/cargo-manifest';
 
 /** What every field gets: the version's line of the original registry index, parsed. */
 export interface IndexFieldInput {
@@ -25,18 +25,28 @@ export interface CrateFieldInput extends IndexFieldInput {
    * script): what the built-in fields are generated from, there for any field that wants it.
    */
   readonly cargo: CrateFacts;
+  /**
+   * The crate's `Cargo.toml.orig` (the manifest as its author wrote it, before `cargo package`
+   * normalized it), parsed as a TOML table on first use and shared by every field of the crate;
+   * `undefined` when the archive has none or it is over the manifest cap
+   * (`cargo.archive.hasCargoTomlOrig` tells the two apart). Reading it throws a `ManifestError`
+   * (`MANIFEST_INVALID_TOML`) when it is not TOML, which is recorded as the reading field's error.
+   */
+  readonly original: Readonly<Record<string, unknown>> | undefined;
 }
 
 /** The part of a read crate the fields are generated from (what a worker thread sends back). */
 export interface CrateFacts {
   readonly manifest: Pick<CrateManifest['manifest'], 'package' | 'dependencies'>;
   readonly targets: CrateManifest['targets'];
-  readonly archive: Pick<CrateManifest['archive'], 'hasCargoLock'>;
+  readonly archive: Pick<CrateManifest['archive'], 'hasCargoLock' | 'hasCargoTomlOrig'>;
   readonly buildScript: string | undefined;
   /** The root `Cargo.toml` as a TOML table. */
   readonly raw: Readonly<Record<string, unknown>>;
   /** File paths relative to the crate's root directory. */
   readonly files: readonly string[];
+  /** The text of `Cargo.toml.orig`, when the archive has one under the manifest cap. */
+  readonly originalText: string | undefined;
 }
 
 /** A field generated from the index line alone: it never reads a crate. */
@@ -78,9 +88,46 @@ export function crateFacts(crate: CrateManifest): CrateFacts {
   return {
     manifest: { package: pkg, dependencies },
     targets: crate.targets,
-    archive: { hasCargoLock: crate.archive.hasCargoLock },
+    archive: {
+      hasCargoLock: crate.archive.hasCargoLock,
+      hasCargoTomlOrig: crate.archive.hasCargoTomlOrig,
+    },
     buildScript: crate.buildScript,
     raw: crate.manifest.raw,
     files: crate.archive.files,
+    originalText: crate.archive.manifestOrig,
+  };
+}
+
+/**
+ * The input of a crate's fields, shared by all of them: `original` is parsed once, on first use,
+ * so that a run whose fields never read it never pays for it.
+ */
+export function crateFieldInput(
+  index: Readonly<Record<string, unknown>>,
+  cargo: CrateFacts,
+): CrateFieldInput {
+  let parsed: { table: Record<string, unknown> | undefined } | { error: unknown } | undefined;
+  return {
+    index,
+    manifest: cargo.raw,
+    files: cargo.files,
+    cargo,
+    get original() {
+      if (parsed === undefined) {
+        try {
+          parsed = {
+            table:
+              cargo.originalText === undefined
+                ? undefined
+                : parseManifestTable(cargo.originalText, 'Cargo.toml.orig'),
+          };
+        } catch (error) {
+          parsed = { error };
+        }
+      }
+      if ('error' in parsed) throw parsed.error;
+      return parsed.table;
+    },
   };
 }
