@@ -4,7 +4,6 @@
  * field alone, a crate field shares the one read of each crate, a throwing field is recorded and
  * leaves the line's other fields, and a module that is not well-formed is refused with exit 2.
  */
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +12,7 @@ import {
   startRegistrySimulator,
   type RegistrySimulator,
 } from '../../../tools/test-servers/index.mjs';
+import { readLines } from './test-support/augmented-lines.js';
 import { FETCHER, run } from './test-support/cli.js';
 
 let sim: RegistrySimulator;
@@ -38,26 +38,7 @@ function module(file: string, source: string): string {
 }
 
 /** Every line of the augmented branch, by `name@vers`, as its text. */
-function lines(): Map<string, string> {
-  const gitdir = join(cwd, '.lcs/augmented-index');
-  const out = new Map<string, string>();
-  const files = execFileSync('git', ['--git-dir', gitdir, 'ls-tree', '-r', '--name-only', 'HEAD'], {
-    encoding: 'utf8',
-  })
-    .trim()
-    .split('\n')
-    .filter((p) => !p.startsWith('.') && p !== 'README.md' && p !== 'config.json');
-  for (const path of files)
-    for (const line of execFileSync('git', ['--git-dir', gitdir, 'show', `HEAD:${path}`], {
-      encoding: 'utf8',
-    })
-      .trim()
-      .split('\n')) {
-      const entry = JSON.parse(line) as { name: string; vers: string };
-      out.set(`${entry.name}@${entry.vers}`, line);
-    }
-  return out;
-}
+const lines = () => readLines(join(cwd, '.lcs/augmented-index'));
 
 /** The line's text without `keys` (and its `fields` map): what must not change. */
 function without(line: string, ...keys: string[]): string {

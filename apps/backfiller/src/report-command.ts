@@ -67,11 +67,17 @@ export function formatReport(report: ReportOutput): string {
     return `  ${name.padEnd(16)} ${version.padEnd(10)} ${n(c.current)} current, ${n(c.behind)} behind${ahead}${overridden}${errors}`;
   });
   const unreadable = Object.keys(report.unreadable).length ? codes(report.unreadable) : 'none';
+  const mismatch = report.index_mismatch.lines
+    ? [
+        `index_mismatch ${n(report.index_mismatch.lines)} lines differ from their manifest: ${codes(report.index_mismatch.kinds)}`,
+      ]
+    : [];
   return [
     `report     ${report.augmented_index} at ${report.commit.slice(0, 12)}: ${n(report.lines)} lines in ${n(report.files)} files${report.invalid ? `, ${n(report.invalid)} not entries` : ''}`,
     'fields',
     ...rows,
     `unreadable ${unreadable}`,
+    ...mismatch,
     `took       ${report.duration_s.toFixed(2)} s${report.interrupted ? ' (stopped early)' : ''}`,
   ].join('\n');
 }

@@ -20,6 +20,9 @@ index lacks, from the crate's own \`Cargo.toml\` and archive:
 - \`error\` \`{code, message}\` when the crate could not be read at all (its crate fields are then
   absent; fields from the index line alone are still written)
 - \`overrides\`: \`{"<field>": {reason}}\` for each value an operator set (below)
+- \`stripped_dev_deps\` (the path-only and git-only dev-dependencies \`cargo package\` removed, from
+  \`Cargo.toml.orig\`) and \`index_mismatch\` (where the index entry disagrees with the published
+  manifest, by kind), when the deployment loads \`@lcs/augmented-index/cargo-checks\`
 - any other key: a field another team's module adds (listed in \`config.json\`'s \`fields\`)
 
 Corrections: commit \`.ais/overrides.json\`, \`{"overrides": [{"crate", "versions": [...] or "*",

@@ -8,6 +8,7 @@
  * through a window of `concurrency`; memory holds the window and one counter per field and code.
  */
 import { mapOrdered } from '@lcs/internal';
+import { INDEX_MISMATCH_KINDS } from '../cargo-checks/index-mismatch.js';
 import type { AugmentedLines } from '../drift/drift-check.js';
 import { parseEntry } from '../entry/augmented-entry.js';
 import { FieldSet } from '../fields/field-set.js';
@@ -50,6 +51,12 @@ export interface FieldReport {
   readonly unreadable: Record<string, number>;
   /** Per field of the set, in generation order, then fields only lines know, sorted. */
   readonly fields: Record<string, FieldCounts>;
+  /**
+   * The `index_mismatch` field of `@lcs/augmented-index/cargo-checks`, wherever lines hold it
+   * (loaded or not): lines listing any disagreement, and per kind the lines listing one of that
+   * kind. A kind this library does not know (a line edited by hand) counts as `other`.
+   */
+  readonly index_mismatch: { lines: number; readonly kinds: Record<string, number> };
   interrupted: boolean;
   duration_s: number;
 }
@@ -69,9 +76,11 @@ export async function reportFields(options: FieldReportOptions): Promise<FieldRe
         { version: f.version, current: 0, behind: 0, ahead: 0, errors: {}, overridden: 0 },
       ]),
     ),
+    index_mismatch: { lines: 0, kinds: {} },
     interrupted: false,
     duration_s: 0,
   };
+  const kinds = new Set<string>(INDEX_MISMATCH_KINDS);
   const unknown = new Map<string, FieldCounts>();
   const count = (text: string) => {
     for (const line of text.split('\n')) {
@@ -115,6 +124,16 @@ export async function reportFields(options: FieldReportOptions): Promise<FieldRe
       for (const [name, error] of Object.entries(entry.field_errors ?? {})) {
         const counts = report.fields[name] ?? unknown.get(name);
         if (counts) bump(counts.errors, error.code);
+      }
+      const mismatches = (entry as Record<string, unknown>)['index_mismatch'];
+      if (Array.isArray(mismatches) && mismatches.length > 0) {
+        report.index_mismatch.lines++;
+        const seen = new Set<string>();
+        for (const m of mismatches as Array<{ kind?: unknown } | null>) {
+          const kind = typeof m?.kind === 'string' && kinds.has(m.kind) ? m.kind : 'other';
+          if (!seen.has(kind)) bump(report.index_mismatch.kinds, kind);
+          seen.add(kind);
+        }
       }
     }
   };
