@@ -36,6 +36,73 @@ export const indexEntrySchema = z.looseObject({
   pubtime: z.string().nullish(),
 });
 
+const CKSUM = /^[0-9a-f]{64}$/;
+
+/** A JSON object (not an array, not `null`). */
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isStringArray(value: unknown): value is string[] {
+  if (!Array.isArray(value)) return false;
+  for (const item of value) if (typeof item !== 'string') return false;
+  return true;
+}
+
+function isFeatureMap(value: unknown): value is Record<string, string[]> {
+  if (!isObject(value)) return false;
+  for (const key in value) if (!isStringArray(value[key])) return false;
+  return true;
+}
+
+const nullishString = (value: unknown) =>
+  value === undefined || value === null || typeof value === 'string';
+
+function isIndexDependency(value: unknown): boolean {
+  return (
+    isObject(value) &&
+    typeof value['name'] === 'string' &&
+    value['name'].length > 0 &&
+    typeof value['req'] === 'string' &&
+    isStringArray(value['features']) &&
+    typeof value['optional'] === 'boolean' &&
+    typeof value['default_features'] === 'boolean' &&
+    nullishString(value['target']) &&
+    nullishString(value['kind']) &&
+    nullishString(value['registry']) &&
+    nullishString(value['package'])
+  );
+}
+
+/**
+ * `true` when a parsed line satisfies {@link indexEntrySchema}, checked by hand. The schema's
+ * parse cost as much as `JSON.parse` itself (about 12 s of a 2 M-line join), and a valid line is
+ * the common case: it is returned as parsed, and only a line failing this check goes through the
+ * schema, which says what is wrong. `index-entry.spec.ts` holds the two equal on every kind of
+ * value in every position.
+ */
+export function isIndexEntry(raw: unknown): raw is IndexEntry {
+  if (!isObject(raw)) return false;
+  const { name, vers, deps, cksum, v } = raw;
+  if (typeof name !== 'string' || name.length === 0) return false;
+  if (typeof vers !== 'string' || vers.length === 0) return false;
+  if (typeof cksum !== 'string' || !CKSUM.test(cksum)) return false;
+  if (!Array.isArray(deps)) return false;
+  for (const dep of deps) if (!isIndexDependency(dep)) return false;
+  if (!isFeatureMap(raw['features'])) return false;
+  const features2 = raw['features2'];
+  if (features2 !== undefined && features2 !== null && !isFeatureMap(features2)) return false;
+  const yanked = raw['yanked'];
+  if (yanked !== undefined && yanked !== null && typeof yanked !== 'boolean') return false;
+  if (v !== undefined && v !== null && !(Number.isSafeInteger(v) && (v as number) >= 0))
+    return false;
+  return (
+    nullishString(raw['links']) &&
+    nullishString(raw['rust_version']) &&
+    nullishString(raw['pubtime'])
+  );
+}
+
 /** One dependency of an index entry. */
 export type IndexDependency = z.infer<typeof indexDependencySchema>;
 /** One index line: one published version of a crate. */

@@ -1,6 +1,6 @@
 import { IndexLineError, type IndexLineProblem } from '../errors.js';
 import { crateNameProblem } from './crate-name.js';
-import { formatVersion, indexEntrySchema, type IndexEntry } from './index-entry.js';
+import { formatVersion, indexEntrySchema, isIndexEntry, type IndexEntry } from './index-entry.js';
 import { indexPath } from './index-path.js';
 
 /**
@@ -96,6 +96,13 @@ export function parseIndexLine(
   // Check `v` before the schema: a future format may change fields this schema requires.
   if (raw !== null && typeof raw === 'object' && formatVersion(raw) > INDEX_FORMAT_VERSION_MAX) {
     return undefined;
+  }
+  // The common case, a valid line, is checked by hand; the schema then only words what is wrong.
+  if (isIndexEntry(raw)) {
+    const problem = identityProblem(path, raw);
+    return problem
+      ? new IndexLineError(path, lineNo, line, problem.reason, { problem: problem.problem })
+      : raw;
   }
   const parsed = indexEntrySchema.safeParse(raw);
   if (parsed.success) {
