@@ -14,12 +14,7 @@ import {
   readCrateManifest,
   type CargoManifestErrorCode,
 } from '@lcs/cargo-manifest';
-import {
-  crateFacts,
-  crateFieldInput,
-  type CrateFacts,
-  type Field,
-} from '../fields/field.js';
+import { crateFacts, crateFieldInput, type CrateFacts, type Field } from '../fields/field.js';
 import type { FieldSet } from '../fields/field-set.js';
 import { overriddenFields, type FieldOverride } from '../overrides/overrides.js';
 import { AUGMENTED_SCHEMA, type AugmentedEntry } from './augmented-entry.js';
