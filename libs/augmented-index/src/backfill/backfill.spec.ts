@@ -24,6 +24,8 @@ import {
 } from './backfill.js';
 import { CrateParserPool } from './crate-parser-pool.js';
 import { MANIFEST_MISMATCH } from '../entry/entry-generator.js';
+import { defineField } from '../fields/field.js';
+import { FieldSet } from '../fields/field-set.js';
 
 const AUTHOR = { name: 'AIS test', email: 'ais@example.com' };
 const KILLED = resolve(import.meta.dirname, '../test-support/killed-backfill.mjs');
@@ -251,6 +253,29 @@ describe('backfill', () => {
     // keeping what was committed and generating only the rest.
     const rest = await run({ checkpointEntries: 3 });
     expect(rest).toMatchObject({ mode: 'full', processed: 7, written: 7, pending_files: 0 });
+  });
+
+  it('weighs a line generated from the index alone as 1/64 of a crate read against checkpoints', async () => {
+    expect(await run()).toMatchObject({ written: 12, commits: 1 });
+    const dep = defineField({
+      name: 'dep_total',
+      version: 1,
+      source: 'index',
+      generate: ({ index }) => (index['deps'] as unknown[]).length,
+    });
+    const fields = new FieldSet([{ module: 'test', fields: [dep] }]);
+    // 12 index-only lines weigh less than one read: no checkpoint, where each line made one before.
+    const indexOnly = await run({ fields, checkpointEntries: 1, concurrency: 1 });
+    expect(indexOnly).toMatchObject({ written: 12, crates_read: 0, commits: 1 });
+    // Crate reads still checkpoint at their own count.
+    const raised = new FieldSet([
+      {
+        module: 'test',
+        fields: [dep, { ...dep, name: 'has_src', source: 'crate', generate: () => true }],
+      },
+    ]);
+    const reads = await run({ fields: raised, checkpointEntries: 4, concurrency: 1 });
+    expect(reads).toMatchObject({ written: 12, crates_read: 12, commits: 4 }); // 3 checkpoints, then the last
   });
 
   it('leaves a valid repository when killed (SIGKILL) mid-run; the next run completes without duplicates', async () => {
