@@ -65,6 +65,10 @@ describe('lcs-fetcher scan', () => {
     [['scan', '--index', 'sparse+http://127.0.0.1:9/'], 'cannot be scanned'],
     [['scan', '--index', FIXTURE, '--what'], 'unknown option --what; see --help'],
     [['sync', '--concurency', '4'], 'unknown option --concurency (did you mean --concurrency?)'],
+    [['sync', '-c', '4'], 'unknown option -c (did you mean one of --concurrency, --contact'],
+    [['snyc'], 'unknown command "snyc" (did you mean sync?)'],
+    [['help', 'snyc'], 'unknown command "snyc" (did you mean sync?)'],
+    [['sync', '--no-store', '--index', FIXTURE], '--no-store: only a boolean flag can be negated'],
   ])('exits 2 on bad input %j', async (args, message) => {
     const { code, stderr } = await run(args);
     expect(code).toBe(2);
@@ -90,6 +94,20 @@ describe('lcs-fetcher scan', () => {
     expect(sync.stdout).toContain('--shard');
     expect(sync.stdout).not.toContain('--webhook');
     expect(sync.stdout).not.toContain('--port');
+    // `help <command>` is the same page, as with git and cargo.
+    expect((await run(['help', 'sync'])).stdout).toBe(sync.stdout);
+    expect(sync.stdout).toContain('--[no-]full');
+  });
+
+  it('negates a boolean flag with --no- (the last one wins, over its variable too)', async () => {
+    const dir = join(tmp, 'negated');
+    cpSync(FIXTURE, dir, { recursive: true });
+    const json = await run(['scan', '--index', dir, '--json', '--no-json']);
+    expect(json.code).toBe(0);
+    expect(json.stdout.trim().startsWith('{')).toBe(false);
+    expect((await run(['scan', '--index', dir, '--no-json', '--json'])).stdout.trim()).toMatch(
+      /^\{.*\}$/s,
+    );
   });
 
   it('installs as the lcs-fetcher command (npx lcs-fetcher): an executable bin linked by npm', () => {

@@ -43,6 +43,26 @@ describe('parseCommandLine', () => {
     expect(refusal(['sync', '-x']).input).toBe('-x');
   });
 
+  it('answers an undefined short flag with the long flags it may abbreviate, not any short name', () => {
+    const c = refusal(['sync', '-c', '4']);
+    expect(c.input).toBe('-c');
+    expect(c.message).toBe('unknown option -c (did you mean --concurrency?); see --help');
+    expect(refusal(['sync', '-s']).message).toContain('did you mean --store?');
+    expect(refusal(['sync', '-q']).message).toBe('unknown option -q; see --help');
+  });
+
+  it('negates every boolean flag with --no-, and no other flag', () => {
+    expect(parseCommandLine(['sync', '--no-json'], TABLE).values).toEqual({ json: false });
+    expect(refusal(['sync', '--no-store']).message).toContain('only a boolean flag can be negated');
+    expect(refusal(['sync', '--no-jsn']).input).toBe('--no-jsn');
+    // A flag named with `no-` keeps its meaning.
+    const own = {
+      ...TABLE,
+      quiet: { flag: 'no-color', env: 'X_NO_COLOR', boolean: true, help: 'c' },
+    };
+    expect(parseCommandLine(['sync', '--no-color'], own).values).toEqual({ 'no-color': true });
+  });
+
   it('refuses a flag without its value', () => {
     expect(refusal(['sync', '--store']).message).toMatch(/--store/);
   });
@@ -50,5 +70,9 @@ describe('parseCommandLine', () => {
   it('finds the nearest name only within typo distance', () => {
     expect(closest('jsno', ['json', 'store'])).toBe('json');
     expect(closest('metadata', ['json', 'store'])).toBeUndefined();
+    // A swap of two neighbours is one edit; a short name allows one.
+    expect(closest('snyc', ['sync', 'status'])).toBe('sync');
+    expect(closest('dl', ['c', 'd'])).toBe('d');
+    expect(closest('ab', ['cd'])).toBeUndefined();
   });
 });

@@ -119,8 +119,35 @@ describe('CommandTable', () => {
       '--retries is not an option of status',
     );
     expect(refusal(['sync', '--retris', '2']).message).toContain('did you mean --retries?');
-    expect(refusal(['mirror']).message).toBe('unknown command "mirror" (sync, status)');
+    expect(refusal(['mirror']).message).toBe(
+      'unknown command "mirror"; the commands are sync, status',
+    );
     expect(refusal(['sync', 'extra']).message).toBe('unexpected argument "extra"');
+  });
+
+  it('follows the conventions of git and cargo: did-you-mean commands, help <command>, --no-<flag>', () => {
+    const refusal = (argv: string[]) => {
+      try {
+        table.parse(argv, {});
+      } catch (error) {
+        expect(error).toBeInstanceOf(ConfigError);
+        return error as ConfigError;
+      }
+      throw new Error('parsed');
+    };
+    expect(refusal(['snyc']).message).toBe(
+      'unknown command "snyc" (did you mean sync?); the commands are sync, status',
+    );
+    expect(refusal(['stauts']).message).toContain('(did you mean status?)');
+    expect(table.parse(['help', 'sync'], {})).toEqual({ command: 'help', topic: 'sync' });
+    expect(refusal(['help', 'snyc']).message).toContain('(did you mean sync?)');
+    // A negated boolean wins over its variable, as any flag does.
+    expect(table.parse(['status', '--no-json'], { T_JSON: '1' })).toMatchObject({ json: false });
+    expect(table.parse(['status', '--json'], {})).toMatchObject({ json: true });
+    expect(refusal(['status', '--no-store']).message).toContain(
+      'only a boolean flag can be negated',
+    );
+    expect(table.help()).toMatch(/--\[no-\]json +JSON summary/);
   });
 
   it('explains itself from the same table: the program help and each command’s', () => {

@@ -7,7 +7,7 @@
  * entry in the table and its key in the commands that take it; a key no option declares fails to
  * compile. After vitest's `cli-config.ts` and nx's shared option groups.
  */
-import { parseCommandLine } from './command-line.js';
+import { closest, parseCommandLine } from './command-line.js';
 import { ConfigError } from './errors.js';
 import { optionHelp, resolveOptions, type OptionSpec } from './option-table.js';
 
@@ -106,12 +106,14 @@ export class CommandTable<
     if (version) return { command: 'version' };
     if (help && command !== undefined && this.#isCommand(command))
       return { command: 'help', topic: command };
+    // `help <command>`, as git, cargo and npm read it.
+    if (command === 'help' && positionals[1] !== undefined) {
+      const topic = positionals[1];
+      if (!this.#isCommand(topic)) throw this.#unknownCommand(topic);
+      return { command: 'help', topic };
+    }
     if (help || command === undefined || command === 'help') return { command: 'help' };
-    if (!this.#isCommand(command))
-      throw new ConfigError(
-        command,
-        `unknown command ${JSON.stringify(command)} (${Object.keys(this.commands).join(', ')})`,
-      );
+    if (!this.#isCommand(command)) throw this.#unknownCommand(command);
     if (positionals.length > 1)
       throw new ConfigError(
         positionals[1] ?? '',
@@ -181,6 +183,16 @@ ${'  -V, --version'.padEnd(31)}the version
 
 Exit status: see ${this.program} --help.
 `;
+  }
+
+  /** An unknown command, with the nearest one when it is a typo of it, and the list. */
+  #unknownCommand(name: string): ConfigError {
+    const names = Object.keys(this.commands);
+    const near = closest(name, names);
+    return new ConfigError(
+      name,
+      `unknown command ${JSON.stringify(name)}${near ? ` (did you mean ${near}?)` : ''}; the commands are ${names.join(', ')}`,
+    );
   }
 
   #isCommand(name: string): name is keyof C & string {

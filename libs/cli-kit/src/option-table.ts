@@ -92,7 +92,11 @@ export function optionHelp(
     .flatMap((k) => (table[k] ? [table[k]] : []))
     .map((o) => {
       const name = o.flag
-        ? `--${o.flag}${o.boolean ? '' : ' <v>'}${o.multiple ? ' ...' : ''}`
+        ? o.boolean
+          ? o.flag.startsWith('no-')
+            ? `--${o.flag}`
+            : `--[no-]${o.flag}`
+          : `--${o.flag} <v>${o.multiple ? ' ...' : ''}`
         : '(env only)';
       return `  ${name.padEnd(width)} ${o.help} [${o.env}]${o.default && !o.boolean ? ` (default ${o.default})` : ''}`;
     })
