@@ -4,7 +4,8 @@
  * is that one, installs **one** lib by name, compiles a usage with `tsc` (nodenext, strict,
  * `skipLibCheck: false`) and runs it. Its `@lcs/*` dependencies come from the registry with caret
  * ranges (no `*`, so nothing is taken from the public registry), and nothing else of the workspace
- * is needed.
+ * is needed. Then the libs install beside the newest published versions of their third-party
+ * peers (the registry proxies the public one for all but `@lcs`): ranges, not pins.
  */
 import { execFileSync } from 'node:child_process';
 import {
@@ -25,6 +26,8 @@ import { cleanNpmEnv, startVerdaccio, type Verdaccio } from '../../tools/test-se
 const ROOT = resolve(import.meta.dirname, '../..');
 let registry: Verdaccio;
 let work: string;
+/** Set by the publishing test, which the install tests need. */
+let libsPublished = false;
 beforeAll(async () => {
   registry = await startVerdaccio();
   work = mkdtempSync(join(tmpdir(), 'lcs-release-'));
@@ -103,5 +106,81 @@ console.log([AUGMENTED_SCHEMA > 0, PENDING_PATH, indexPath('Serde'), typeof form
 `,
     );
     expect(output.trim()).toBe('true .ais/pending se/rd/serde function');
+    libsPublished = true;
   }, 300_000);
+
+  /** The lowest version a range of the libs' manifests allows (`^3.1173.0` gives 3.1173.0). */
+  const lowest = (pkg: string, dep: string) => {
+    const manifest = JSON.parse(readFileSync(join(ROOT, 'libs', pkg, 'package.json'), 'utf8')) as {
+      dependencies?: Record<string, string>;
+      peerDependencies?: Record<string, string>;
+    };
+    const range = manifest.peerDependencies?.[dep] ?? manifest.dependencies?.[dep] ?? '';
+    expect(range, `${pkg}: ${dep}`).toMatch(/^\^\d+\.\d+\.\d+$/);
+    return range.slice(1);
+  };
+
+  it.each(['newest', 'oldest'] as const)(
+    'install beside the %s versions of their peers that the ranges allow, with one zod in the tree',
+    (which) => {
+      expect(libsPublished, 'published by the test above').toBe(true);
+      const consumer = join(work, `${which}-peers`);
+      mkdirSync(consumer);
+      registry.npmrc(consumer);
+      writeFileSync(
+        join(consumer, 'package.json'),
+        JSON.stringify({ name: 'consumer', private: true, type: 'module' }),
+      );
+      // Newest: what the registry (a proxy of the public one for all but @lcs) says, which a pinned
+      // peer made an ERESOLVE. Oldest: the floor of each range, so the ranges claim no more than
+      // what is tested.
+      const peers = ['@aws-sdk/client-s3', 'etcd3', 'zod'];
+      const versions = Object.fromEntries(
+        peers.map((p) => [
+          p,
+          which === 'newest'
+            ? (JSON.parse(npm(['view', p, 'version', '--json'], consumer)) as string)
+            : lowest(p === 'zod' ? 'snapshot' : 'crate-store', p),
+        ]),
+      );
+      npm(
+        [
+          'install',
+          '--no-audit',
+          '--no-fund',
+          '--ignore-scripts',
+          '@lcs/crate-store',
+          '@lcs/snapshot',
+          ...peers.map((p) => `${p}@${versions[p]}`),
+        ],
+        consumer,
+      );
+      const lock = JSON.parse(readFileSync(join(consumer, 'package-lock.json'), 'utf8')) as {
+        packages: Record<string, { version: string }>;
+      };
+      for (const p of peers)
+        expect(lock.packages[`node_modules/${p}`]?.version, p).toBe(versions[p]);
+      // One zod: the libs' range dedupes with the consumer's.
+      const zods = Object.keys(lock.packages).filter((path) =>
+        /(^|\/)node_modules\/zod$/.test(path),
+      );
+      expect(zods).toEqual(['node_modules/zod']);
+      // The consumer's own S3 client and zod types are the ones the libs' types name.
+      const output = compileAndRun(
+        consumer,
+        `import { S3Client } from '@aws-sdk/client-s3';
+import { EtcdMetadataStore } from '@lcs/crate-store';
+import { S3CrateStore } from '@lcs/crate-store/s3';
+const client = new S3Client({ region: 'us-east-1', endpoint: 'http://127.0.0.1:9', forcePathStyle: true });
+const store = new S3CrateStore({ client, bucket: 'crates', prefix: 'p/' });
+const meta = new EtcdMetadataStore({ hosts: ['127.0.0.1:9'], prefix: 'lcs/' });
+console.log([store.location, meta.location].join(' '));
+await meta.close();
+client.destroy();
+`,
+      );
+      expect(output.trim()).toBe('s3://crates/p/ etcd://127.0.0.1:9lcs/');
+    },
+    300_000,
+  );
 });
