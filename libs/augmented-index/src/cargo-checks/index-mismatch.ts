@@ -150,12 +150,12 @@ function differences(a: Dep, b: Dep): [ComparedDependency, ComparedDependency] |
 function dependencyMismatches(index: readonly Dep[], manifest: readonly Dep[]): IndexMismatch[] {
   const out: IndexMismatch[] = [];
   const where = (d: Dep) => ({ name: d.name, dep_kind: d.kind, target: d.target });
-  const fromManifest = byKey(manifest);
+  const manifestByKey = byKey(manifest);
   for (const [key, sides] of byKey(index)) {
-    const theirs = fromManifest.get(key) ?? [];
-    fromManifest.delete(key);
+    const published = manifestByKey.get(key) ?? [];
+    manifestByKey.delete(key);
     sides.forEach((d, i) => {
-      const m = theirs[i];
+      const m = published[i];
       if (m === undefined) {
         out.push({ kind: 'dependency_missing_from_manifest', ...where(d), index: d.compared });
         return;
@@ -164,10 +164,10 @@ function dependencyMismatches(index: readonly Dep[], manifest: readonly Dep[]): 
       if (diff)
         out.push({ kind: 'dependency_differs', ...where(d), index: diff[0], manifest: diff[1] });
     });
-    for (const m of theirs.slice(sides.length))
+    for (const m of published.slice(sides.length))
       out.push({ kind: 'dependency_missing_from_index', ...where(m), manifest: m.compared });
   }
-  for (const rest of fromManifest.values())
+  for (const rest of manifestByKey.values())
     for (const m of rest)
       out.push({ kind: 'dependency_missing_from_index', ...where(m), manifest: m.compared });
   return out;
