@@ -268,7 +268,8 @@ class ArchiveReader {
     const inner = rest.join('/');
     if (header.type === 'directory' || inner === '') return 'skip';
     this.#files.push(inner);
-    if (inner === 'Cargo.toml.orig') return (header.size ?? 0) > this.#maxManifest ? 'skip' : 'orig';
+    if (inner === 'Cargo.toml.orig')
+      return (header.size ?? 0) > this.#maxManifest ? 'skip' : 'orig';
     if (inner !== 'Cargo.toml' && inner !== 'cargo.toml') return 'skip';
     if ((header.size ?? 0) > this.#maxManifest) {
       throw this.#refuse(
