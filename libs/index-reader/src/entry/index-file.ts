@@ -98,25 +98,30 @@ export function parseIndexLine(
     return undefined;
   }
   // The common case, a valid line, is checked by hand; the schema then only words what is wrong.
-  if (isIndexEntry(raw)) {
-    const problem = identityProblem(path, raw);
-    return problem
-      ? new IndexLineError(path, lineNo, line, problem.reason, { problem: problem.problem })
-      : raw;
+  let entry: IndexEntry;
+  if (isIndexEntry(raw)) entry = raw;
+  else {
+    const parsed = indexEntrySchema.safeParse(raw);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const where = issue && issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
+      return new IndexLineError(
+        path,
+        lineNo,
+        line,
+        `${where}${issue?.message ?? 'invalid entry'}`,
+        {
+          cause: parsed.error,
+          problem: 'invalid_entry',
+        },
+      );
+    }
+    entry = parsed.data;
   }
-  const parsed = indexEntrySchema.safeParse(raw);
-  if (parsed.success) {
-    const problem = identityProblem(path, parsed.data);
-    return problem
-      ? new IndexLineError(path, lineNo, line, problem.reason, { problem: problem.problem })
-      : parsed.data;
-  }
-  const issue = parsed.error.issues[0];
-  const where = issue && issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
-  return new IndexLineError(path, lineNo, line, `${where}${issue?.message ?? 'invalid entry'}`, {
-    cause: parsed.error,
-    problem: 'invalid_entry',
-  });
+  const problem = identityProblem(path, entry);
+  return problem
+    ? new IndexLineError(path, lineNo, line, problem.reason, { problem: problem.problem })
+    : entry;
 }
 
 /**
